@@ -1,0 +1,85 @@
+"""People who use the system, their role and region scope, and their API tokens."""
+from django.contrib.auth.models import AbstractUser
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class Role(models.TextChoices):
+    MANAGER = "manager", _("机构负责人")
+    INSPECTOR = "inspector", _("民政督查")
+    CLERK = "clerk", _("救助经办")
+    ADMIN = "admin", _("系统管理员")
+
+
+REGIONAL_ROLES = (Role.INSPECTOR, Role.CLERK)
+
+region_code_validator = RegexValidator(
+    r"^\d{6}(\d{3})?$",
+    _("行政区划代码应为6位（省、市、县）或9位（乡镇）"),
+)
+
+
+class User(AbstractUser):
+    full_name = models.CharField(_("姓名"), max_length=50)
+    phone = models.CharField(_("电话"), max_length=20, blank=True)
+    role = models.CharField(_("角色"), max_length=16, choices=Role.choices)
+    region_code = models.CharField(
+        _("行政区划代码"),
+        max_length=9,
+        blank=True,
+        validators=[region_code_validator],
+        help_text=_("民政督查和救助经办可查看该区划内的全部数据"),
+    )
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+
+    class Meta:
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(role__in=[r.value for r in REGIONAL_ROLES]) | ~Q(region_code=""),
+                name="regional_role_has_region",
+            ),
+        ]
+
+    def __str__(self):
+        return self.full_name or self.username
+
+    @property
+    def is_manager(self):
+        return self.role == Role.MANAGER
+
+    @property
+    def is_inspector(self):
+        return self.role == Role.INSPECTOR
+
+    @property
+    def is_clerk(self):
+        return self.role == Role.CLERK
+
+    @property
+    def is_administrator(self):
+        return self.role == Role.ADMIN
+
+
+class ApiToken(models.Model):
+    """A per-user token for other systems. Only a hash of the secret is stored."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("用户"))
+    name = models.CharField(_("名称"), max_length=100)
+    prefix = models.CharField(_("前缀"), max_length=12, unique=True)
+    secret_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("吊销时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API 令牌")
+        verbose_name_plural = _("API 令牌")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"

@@ -1,0 +1,111 @@
+"""The one JSON API.
+
+Browsers use their session (with CSRF); other systems send `Authorization: Bearer <token>`.
+Every error has one shape: {"code", "message", "message_en", "errors": [{"field", "message",
+"message_en"}]} so a client can show Chinese or English without guessing.
+"""
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.utils import translation
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import HttpBearer, SessionAuth
+
+from accounts.api import router as accounts_router
+from accounts.tokens import api_token_authenticate
+from facilities.api import router as facilities_router
+
+
+class TokenAuth(HttpBearer):
+    def authenticate(self, request, token):
+        user = api_token_authenticate(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+class ActiveSessionAuth(SessionAuth):
+    def authenticate(self, request, key):
+        user = super().authenticate(request, key)
+        return user if user is not None and user.is_active else None
+
+
+api = NinjaAPI(
+    title="养老机构与特困供养管理系统 API",
+    version="1",
+    description="民政养老机构与特困供养管理 JSON API。会话（含 CSRF）或 Bearer 令牌认证。",
+    auth=[TokenAuth(), ActiveSessionAuth()],
+    urls_namespace="api",
+)
+
+
+def _both(message) -> tuple[str, str]:
+    with translation.override("zh-hans"):
+        zh = str(message)
+    with translation.override("en"):
+        en = str(message)
+    return zh, en
+
+
+def error_response(request, *, status: int, code: str, message, errors=()):
+    zh, en = _both(message)
+    return api.create_response(
+        request,
+        {"code": code, "message": zh, "message_en": en, "errors": list(errors)},
+        status=status,
+    )
+
+
+@api.exception_handler(AuthenticationError)
+def on_unauthenticated(request, exc):
+    return error_response(request, status=401, code="unauthenticated", message=translation.gettext_lazy("请先登录或提供有效的 API 令牌"))
+
+
+@api.exception_handler(Http404)
+def on_not_found(request, exc):
+    return error_response(request, status=404, code="not_found", message=translation.gettext_lazy("未找到，或您无权查看"))
+
+
+@api.exception_handler(PermissionDenied)
+def on_forbidden(request, exc):
+    return error_response(request, status=403, code="forbidden", message=translation.gettext_lazy("您无权执行此操作"))
+
+
+@api.exception_handler(NinjaValidationError)
+def on_invalid_request(request, exc):
+    errors = []
+    for error in exc.errors:
+        location = [str(part) for part in error.get("loc", ()) if part not in ("query", "body", "path", "payload")]
+        errors.append({"field": ".".join(location), "message": error.get("msg", ""), "message_en": error.get("msg", "")})
+    return error_response(request, status=422, code="invalid", message=translation.gettext_lazy("请求参数有误"), errors=errors)
+
+
+def _rendered(error) -> tuple[str, str]:
+    """A Django ValidationError's message in both languages, with its parameters filled in."""
+    results = []
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            message = str(error.message)
+            results.append(message % error.params if error.params else message)
+    return results[0], results[1]
+
+
+@api.exception_handler(ValidationError)
+def on_rule_violation(request, exc):
+    items = exc.error_dict.items() if hasattr(exc, "error_dict") else [("", exc.error_list)]
+    errors = []
+    for field, field_errors in items:
+        for error in field_errors:
+            zh, en = _rendered(error)
+            errors.append({"field": "" if field == "__all__" else field, "message": zh, "message_en": en})
+    return error_response(request, status=422, code="invalid", message=translation.gettext_lazy("数据未通过校验"), errors=errors)
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request, exc):
+    return error_response(request, status=exc.status_code, code="error", message=str(exc))
+
+
+api.add_router("/", accounts_router)
+api.add_router("/facilities", facilities_router)

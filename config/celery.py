@@ -1,0 +1,15 @@
+"""The Celery application.
+
+Without CELERY_BROKER_URL the embedded default applies (see settings): tasks run in-process
+and `make run` drives the periodic schedule with `celery worker -B --pool=solo` over kombu's
+filesystem transport. With a broker URL (Redis in production) a separate worker and beat run.
+"""
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
+
+app = Celery("carehome")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()

@@ -1,0 +1,25 @@
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth.models import Group
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from facilities.views import home
+
+from .api import api
+
+admin.site.site_header = admin.site.site_title = settings.SITE_TITLE
+admin.site.unregister(Group)
+
+urlpatterns = [
+    path("", home, name="home"),
+    path("accounts/", include("accounts.urls")),
+    path("facilities/", include("facilities.urls")),
+    path("api/", api.urls),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("admin/", admin.site.urls),
+]
+
+handler403 = "config.errors.forbidden"
+handler404 = "config.errors.not_found"
+handler500 = "config.errors.server_error"

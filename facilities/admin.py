@@ -1,0 +1,36 @@
+"""Administrators assign facility managers here and see every change's history."""
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import Facility, FacilityAssignment, Region
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ("code", "full_name", "level")
+    list_filter = ("level",)
+    search_fields = ("code", "name", "full_name")
+
+
+class AssignmentInline(admin.TabularInline):
+    model = FacilityAssignment
+    extra = 1
+    autocomplete_fields = ("user",)
+
+
+@admin.register(Facility)
+class FacilityAdmin(SimpleHistoryAdmin):
+    list_display = ("name", "kind", "operator", "region", "bed_capacity", "status")
+    list_filter = ("kind", "operator", "status")
+    search_fields = ("name", "region__full_name", "credit_code")
+    list_select_related = ("region",)
+    autocomplete_fields = ("region",)
+    inlines = [AssignmentInline]
+
+
+@admin.register(FacilityAssignment)
+class FacilityAssignmentAdmin(SimpleHistoryAdmin):
+    list_display = ("user", "facility", "assigned_at")
+    list_select_related = ("user", "facility")
+    search_fields = ("user__username", "user__full_name", "facility__name")
+    autocomplete_fields = ("user", "facility")

@@ -1,0 +1,56 @@
+"""Forms for the facility registry; choices come from the user's scope."""
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from config.forms import StyledFormMixin
+
+from .models import Facility, FacilityKind, FacilityStatus, Operator, RegionLevel
+from .scoping import regions_visible_to
+
+DATE_INPUT = forms.DateInput(attrs={"placeholder": "YYYY-MM-DD", "inputmode": "numeric"}, format="%Y-%m-%d")
+
+
+class FacilityForm(StyledFormMixin, forms.ModelForm):
+    class Meta:
+        model = Facility
+        fields = [
+            "name", "kind", "operator", "region", "address", "bed_capacity", "licence_number",
+            "credit_code", "opened_on", "status", "contact_person", "contact_phone",
+        ]
+        widgets = {"opened_on": DATE_INPUT}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = regions_visible_to(user).filter(
+            level__in=[RegionLevel.COUNTY, RegionLevel.TOWNSHIP]
+        )
+        self.fields["region"].label_from_instance = lambda region: f"{region.full_name}（{region.code}）"
+        self.fields["credit_code"].widget.attrs.update({"maxlength": 18, "style": "text-transform: uppercase"})
+
+    def clean_credit_code(self):
+        return self.cleaned_data["credit_code"].strip().upper()
+
+
+class FacilityContactForm(StyledFormMixin, forms.ModelForm):
+    class Meta:
+        model = Facility
+        fields = ["contact_person", "contact_phone"]
+
+
+def _blank(label):
+    return [("", label)]
+
+
+class FacilityFilterForm(StyledFormMixin, forms.Form):
+    q = forms.CharField(label=_("名称"), required=False, max_length=50)
+    region = forms.ChoiceField(label=_("行政区划"), required=False)
+    kind = forms.ChoiceField(label=_("机构类型"), required=False, choices=_blank(_("全部类型")) + FacilityKind.choices)
+    operator = forms.ChoiceField(label=_("运营方式"), required=False, choices=_blank(_("全部")) + Operator.choices)
+    status = forms.ChoiceField(label=_("状态"), required=False, choices=_blank(_("全部状态")) + FacilityStatus.choices)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        regions = regions_visible_to(user).filter(level__in=[RegionLevel.CITY, RegionLevel.COUNTY]).values_list(
+            "code", "full_name"
+        )
+        self.fields["region"].choices = _blank(_("全部区划")) + [(code, name) for code, name in regions]

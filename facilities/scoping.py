@@ -1,0 +1,82 @@
+"""The one place that decides what a user may see and change.
+
+Every view, API handler, export and task asks here. Deny by default: an anonymous or inactive
+user, or a role this module does not know, sees nothing.
+"""
+from django.db.models import Q, QuerySet
+
+from accounts.models import Role
+
+from .models import Facility, FacilityAssignment, Region
+from .rules import region_in_scope, region_scope_prefix
+
+
+def _active(user) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_active)
+
+
+def user_region_prefix(user) -> str | None:
+    """The region-code prefix a regional user covers; '' for administrators; None for the rest."""
+    if not _active(user):
+        return None
+    if user.role == Role.ADMIN:
+        return ""
+    if user.role in (Role.INSPECTOR, Role.CLERK) and user.region_code:
+        return region_scope_prefix(user.region_code)
+    return None
+
+
+def facility_scope_q(user, *, prefix: str = "") -> Q | None:
+    """A filter on facilities (relative to `prefix`, e.g. 'facility__') for this user, or None for nothing."""
+    region_prefix = user_region_prefix(user)
+    if region_prefix is not None:
+        return Q(**{f"{prefix}region__code__startswith": region_prefix}) if region_prefix else Q()
+    if _active(user) and user.role == Role.MANAGER:
+        return Q(**{f"{prefix}id__in": FacilityAssignment.objects.filter(user=user).values("facility_id")})
+    return None
+
+
+def facilities_visible_to(user) -> QuerySet[Facility]:
+    q = facility_scope_q(user)
+    if q is None:
+        return Facility.objects.none()
+    return Facility.objects.filter(q)
+
+
+def regions_visible_to(user) -> QuerySet[Region]:
+    """Regions a user may pick in filters and forms: their own region and everything below it."""
+    region_prefix = user_region_prefix(user)
+    if region_prefix is None:
+        codes = facilities_visible_to(user).values("region_id")
+        return Region.objects.filter(code__in=codes)
+    return Region.objects.filter(code__startswith=region_prefix) if region_prefix else Region.objects.all()
+
+
+def can_create_facility(user, region_code: str) -> bool:
+    """Inspectors of the region and administrators register facilities."""
+    if not _active(user):
+        return False
+    if user.role == Role.ADMIN:
+        return True
+    return user.role == Role.INSPECTOR and bool(user.region_code) and region_in_scope(region_code, user.region_code)
+
+
+def can_register_facilities(user) -> bool:
+    """Whether the user may register facilities anywhere (shows the "register" button)."""
+    return _active(user) and (user.role == Role.ADMIN or (user.role == Role.INSPECTOR and bool(user.region_code)))
+
+
+def can_edit_facility(user, facility: Facility) -> bool:
+    """Full edit: the same people who may create a facility in its region."""
+    return can_create_facility(user, facility.region_id)
+
+
+def can_edit_facility_contact(user, facility: Facility) -> bool:
+    """A manager keeps their own facility's contact details up to date."""
+    if can_edit_facility(user, facility):
+        return True
+    return (
+        _active(user)
+        and user.role == Role.MANAGER
+        and facility.assignments.filter(user=user).exists()
+    )

@@ -1,0 +1,72 @@
+"""Every write to the facility registry."""
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from .models import Facility, FacilityStatus, Region
+from .scoping import can_create_facility, can_edit_facility, can_edit_facility_contact
+
+FULL_EDIT_FIELDS = (
+    "name", "kind", "region", "address", "bed_capacity", "operator", "licence_number",
+    "credit_code", "opened_on", "status", "contact_person", "contact_phone",
+)
+CONTACT_FIELDS = ("contact_person", "contact_phone")
+
+
+def _save(facility: Facility, *, by, reason: str, update_fields=None) -> None:
+    facility.full_clean()
+    facility._history_user = by
+    facility._change_reason = reason
+    facility.save(update_fields=update_fields)
+
+
+@transaction.atomic
+def facility_create(
+    *, by, name: str, kind: str, region: Region, address: str, bed_capacity: int, operator: str,
+    licence_number: str = "", credit_code: str = "", opened_on: date | None = None,
+    status: str = FacilityStatus.OPERATING, contact_person: str = "", contact_phone: str = "",
+) -> Facility:
+    if not can_create_facility(by, region.code):
+        raise PermissionDenied(_("您无权在该区划登记机构"))
+    facility = Facility(
+        name=name, kind=kind, region=region, address=address, bed_capacity=bed_capacity, operator=operator,
+        licence_number=licence_number, credit_code=credit_code, opened_on=opened_on, status=status,
+        contact_person=contact_person, contact_phone=contact_phone,
+    )
+    _save(facility, by=by, reason=_("登记机构"))
+    return facility
+
+
+@transaction.atomic
+def facility_update(*, by, facility: Facility, **changes) -> Facility:
+    """Change registry fields; inspectors of the region and administrators only."""
+    unknown = set(changes) - set(FULL_EDIT_FIELDS)
+    if unknown:
+        raise ValidationError(f"unknown fields: {sorted(unknown)}")
+    facility = Facility.objects.select_for_update().get(pk=facility.pk)
+    if not can_edit_facility(by, facility):
+        raise PermissionDenied(_("您无权修改该机构"))
+    new_region = changes.get("region")
+    if new_region is not None and not can_create_facility(by, new_region.code):
+        raise PermissionDenied(_("您无权将机构迁至该区划"))
+    changed = [name for name, value in changes.items() if getattr(facility, name) != value]
+    if not changed:
+        return facility
+    for name in changed:
+        setattr(facility, name, changes[name])
+    _save(facility, by=by, reason=_("修改登记信息"), update_fields=[*changed, "updated_at"])
+    return facility
+
+
+@transaction.atomic
+def facility_update_contact(*, by, facility: Facility, contact_person: str, contact_phone: str) -> Facility:
+    """The manager of a facility keeps its contact details current."""
+    facility = Facility.objects.select_for_update().get(pk=facility.pk)
+    if not can_edit_facility_contact(by, facility):
+        raise PermissionDenied(_("您无权修改该机构的联系方式"))
+    facility.contact_person = contact_person
+    facility.contact_phone = contact_phone
+    _save(facility, by=by, reason=_("更新联系方式"), update_fields=[*CONTACT_FIELDS, "updated_at"])
+    return facility

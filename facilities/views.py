@@ -1,0 +1,114 @@
+"""Web pages of the facility registry and the role-aware home page."""
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Sum
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django_tables2 import RequestConfig
+
+from accounts.models import Role
+
+from . import services
+from .exports import facilities_csv
+from .forms import FacilityContactForm, FacilityFilterForm, FacilityForm
+from .models import FacilityKind, FacilityStatus
+from .scoping import can_edit_facility, can_edit_facility_contact, can_register_facilities, facilities_visible_to
+from .selectors import FacilityFilters, facility_get_for_user, facility_history, facility_list
+from .tables import FacilityTable
+
+
+@login_required
+def home(request):
+    user = request.user
+    if user.role == Role.ADMIN:
+        return render(request, "facilities/home_admin.html", {})
+    visible = facilities_visible_to(user)
+    summary = visible.aggregate(total=Count("id"), beds=Sum("bed_capacity"))
+    by_status = dict(visible.values_list("status").annotate(n=Count("id")).order_by())
+    by_kind = [
+        {"kind": kind, "label": FacilityKind(kind).label, "n": n}
+        for kind, n in visible.values_list("kind").annotate(n=Count("id")).order_by("kind")
+    ]
+    context = {
+        "summary": summary,
+        "operating": by_status.get(FacilityStatus.OPERATING, 0),
+        "suspended": by_status.get(FacilityStatus.SUSPENDED, 0),
+        "closed": by_status.get(FacilityStatus.CLOSED, 0),
+        "by_kind": by_kind,
+        "facilities": list(visible.select_related("region").order_by("name")[:10]) if user.role == Role.MANAGER else [],
+    }
+    return render(request, "facilities/home.html", context)
+
+
+def _filters(form) -> FacilityFilters:
+    if not form.is_valid():
+        return FacilityFilters()
+    return FacilityFilters(**{name: form.cleaned_data.get(name) or "" for name in ("region", "kind", "operator", "status", "q")})
+
+
+@login_required
+def facility_list_view(request):
+    form = FacilityFilterForm(request.GET or None, user=request.user)
+    facilities = facility_list(user=request.user, filters=_filters(form))
+    table = FacilityTable(facilities)
+    RequestConfig(request, paginate={"per_page": 25}).configure(table)
+    if request.GET.get("export") == "csv":
+        return facilities_csv(table.data.data, filename="facilities.csv")
+    template = "facilities/_facility_table.html" if request.htmx else "facilities/facility_list.html"
+    return render(
+        request,
+        template,
+        {"table": table, "form": form, "can_create": can_register_facilities(request.user)},
+    )
+
+
+@login_required
+def facility_detail(request, facility_id):
+    facility = facility_get_for_user(user=request.user, facility_id=facility_id)
+    return render(
+        request,
+        "facilities/facility_detail.html",
+        {
+            "facility": facility,
+            "history": facility_history(facility=facility),
+            "can_edit": can_edit_facility(request.user, facility),
+            "can_edit_contact": can_edit_facility_contact(request.user, facility),
+        },
+    )
+
+
+@login_required
+def facility_create(request):
+    if not can_register_facilities(request.user):
+        raise PermissionDenied
+    form = FacilityForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            facility = services.facility_create(by=request.user, **form.cleaned_data)
+        except PermissionDenied as exc:
+            form.add_error("region", str(exc))
+        else:
+            messages.success(request, _("机构已登记"))
+            return redirect("facility_detail", facility_id=facility.pk)
+    return render(request, "facilities/facility_form.html", {"form": form, "title": _("登记机构")})
+
+
+@login_required
+def facility_edit(request, facility_id):
+    facility = facility_get_for_user(user=request.user, facility_id=facility_id)
+    if can_edit_facility(request.user, facility):
+        form = FacilityForm(request.POST or None, instance=facility, user=request.user)
+        save = services.facility_update
+    elif can_edit_facility_contact(request.user, facility):
+        form = FacilityContactForm(request.POST or None, instance=facility)
+        save = services.facility_update_contact
+    else:
+        raise PermissionDenied
+    if request.method == "POST" and form.is_valid():
+        save(by=request.user, facility=facility, **form.cleaned_data)
+        messages.success(request, _("已保存修改"))
+        return redirect("facility_detail", facility_id=facility.pk)
+    return render(
+        request, "facilities/facility_form.html", {"form": form, "facility": facility, "title": _("修改机构信息")}
+    )

@@ -1,0 +1,181 @@
+"""Pure domain rules about residents: self-care category, citizen ID number, age.
+
+Policies encoded here:
+
+* 《特困人员认定办法》(民政部): 生活自理能力 is assessed on six indicators
+  (自主吃饭、自主穿衣、自主上下床、自主如厕、室内自主行走、自主洗澡).
+  All six achievable -> 具备生活自理能力; 1–3 not achievable -> 部分丧失生活自理能力;
+  4 or more not achievable -> 完全丧失生活自理能力.
+* GB 11643-1999 公民身份号码: 6-digit region code, 8-digit birth date (YYYYMMDD),
+  3-digit sequence code whose last digit is odd for men and even for women,
+  and a check character computed with ISO 7064 MOD 11-2.
+
+Everything here is values in, values out: no ORM, no I/O, no clock.
+Error messages are bilingual "中文 / English" because they reach clerks' forms.
+"""
+
+import enum
+from dataclasses import dataclass, field
+from datetime import date
+
+
+class SelfCare(str, enum.Enum):
+    """The three 生活自理能力 categories of 《特困人员认定办法》."""
+
+    FULL = "full"
+    PARTIAL = "partial"
+    SELF_CARE = "self_care"
+
+    def __str__(self) -> str:
+        """Print the stored value (as Django's TextChoices do), not "SelfCare.FULL"."""
+        return self.value
+
+    @property
+    def label_zh(self) -> str:
+        return _SELF_CARE_LABELS_ZH[self]
+
+
+_SELF_CARE_LABELS_ZH = {
+    SelfCare.FULL: "完全丧失生活自理能力",
+    SelfCare.PARTIAL: "部分丧失生活自理能力",
+    SelfCare.SELF_CARE: "具备生活自理能力",
+}
+
+INDICATORS = (
+    ("eating", "自主吃饭"),
+    ("dressing", "自主穿衣"),
+    ("transfer", "自主上下床"),
+    ("toileting", "自主如厕"),
+    ("walking", "室内自主行走"),
+    ("bathing", "自主洗澡"),
+)
+
+
+def self_care_category(unable: int) -> SelfCare:
+    """Category from the number of the six indicators the person cannot do.
+
+    bool is rejected although it is an int: a True/False here is a caller bug,
+    not a count.
+    """
+    if isinstance(unable, bool) or not isinstance(unable, int):
+        raise ValueError(
+            f"不能达到的指标数必须是整数 / unable count must be an int, got {type(unable).__name__}"
+        )
+    if not 0 <= unable <= len(INDICATORS):
+        raise ValueError(
+            f"不能达到的指标数应在0到{len(INDICATORS)}之间 / "
+            f"unable count must be between 0 and {len(INDICATORS)}, got {unable}"
+        )
+    if unable == 0:
+        return SelfCare.SELF_CARE
+    if unable <= 3:
+        return SelfCare.PARTIAL
+    return SelfCare.FULL
+
+
+_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_CHECK_CHARACTERS = "10X98765432"
+
+
+def _is_ascii_digits(text: str) -> bool:
+    """str.isdigit() alone would accept full-width and superscript digits."""
+    return text.isascii() and text.isdigit()
+
+
+def id_check_character(body17: str) -> str:
+    """ISO 7064 MOD 11-2 check character for the first 17 digits of an ID number."""
+    if not isinstance(body17, str) or len(body17) != 17 or not _is_ascii_digits(body17):
+        raise ValueError("身份证号码本体应为17位数字 / ID number body must be 17 digits")
+    total = sum(int(digit) * weight for digit, weight in zip(body17, _WEIGHTS))
+    return _CHECK_CHARACTERS[total % 11]
+
+
+@dataclass(frozen=True)
+class IdNumber:
+    """A parsed, valid 18-digit citizen ID number.
+
+    The full number is left out of repr() so it does not leak into logs and tracebacks.
+    """
+
+    value: str = field(repr=False)
+    birth_date: date
+    sex: str
+    region_code: str
+
+    @property
+    def masked(self) -> str:
+        return mask_id_number(self.value)
+
+
+def parse_id_number(value: str) -> IdNumber:
+    """Validate and decode an 18-digit GB 11643-1999 citizen ID number.
+
+    Whether the birth date lies in the future is not checked: only the caller knows today.
+    Messages never echo the number itself (personal information).
+    """
+    if not isinstance(value, str):
+        raise ValueError("身份证号码必须是字符串 / ID number must be a string")
+    number = value.strip().upper()
+    if len(number) != 18:
+        raise ValueError(
+            f"身份证号码应为18位，实际为{len(number)}位 / "
+            f"ID number must be 18 characters, got {len(number)}"
+        )
+    body, check = number[:17], number[17]
+    if not _is_ascii_digits(body):
+        raise ValueError(
+            "身份证号码前17位必须是数字 / the first 17 characters of an ID number must be digits"
+        )
+    if not (_is_ascii_digits(check) or check == "X"):
+        raise ValueError(
+            "身份证号码最后一位必须是数字或X / the last character of an ID number must be a digit or X"
+        )
+    year, month, day = int(body[6:10]), int(body[10:12]), int(body[12:14])
+    if year < 1900:
+        raise ValueError(
+            "身份证号码中的出生年份早于1900年 / birth year in ID number is before 1900"
+        )
+    try:
+        birth_date = date(year, month, day)
+    except ValueError:
+        raise ValueError(
+            "身份证号码中的出生日期不存在 / birth date in ID number is not a real date"
+        ) from None
+    if id_check_character(body) != check:
+        raise ValueError(
+            "身份证号码校验位错误，请核对每一位 / ID number check character does not match, "
+            "check each digit"
+        )
+    return IdNumber(
+        value=number,
+        birth_date=birth_date,
+        sex="M" if int(body[16]) % 2 == 1 else "F",
+        region_code=body[:6],
+    )
+
+
+def mask_id_number(value: str) -> str:
+    """Hide the middle of an ID number for display; no validation.
+
+    18 characters keep 4 + 4 visible; other lengths keep 2 + 2. Strings of 4 or fewer
+    characters are starred entirely, since keeping 2 + 2 would reveal all of them.
+    The length is always preserved.
+    """
+    keep = 4 if len(value) == 18 else 2
+    if len(value) <= 2 * keep:
+        return "*" * len(value)
+    return value[:keep] + "*" * (len(value) - 2 * keep) + value[-keep:]
+
+
+def age_on(birth_date: date, on: date) -> int:
+    """Completed years on a given day.
+
+    Comparing (month, day) pairs makes a 29 February birthday count as reached
+    on 1 March in non-leap years.
+    """
+    if on < birth_date:
+        raise ValueError(
+            f"日期{on.isoformat()}早于出生日期 / date {on.isoformat()} is before the birth date"
+        )
+    not_yet = (on.month, on.day) < (birth_date.month, birth_date.day)
+    return on.year - birth_date.year - not_yet

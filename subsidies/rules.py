@@ -1,0 +1,99 @@
+"""Pure domain rules about when 特困人员 support is paid, and how much.
+
+Policies encoded here:
+
+* 《特困人员认定办法》(民政部): support is granted from the month after the
+  county 民政 department confirms eligibility, and stops from the month after
+  it is terminated — so the month of termination is still paid.
+* Money is yuan as Decimal, rounded half-up (half away from zero) to the fen,
+  0.01 yuan, as payment ledgers do. A float is refused: 0.1 + 0.2 is not 0.3.
+* A part month is paid by calendar day: monthly × days / days in the month.
+
+Everything here is values in, values out: no ORM, no I/O, no clock.
+Error messages are bilingual "中文 / English" because they reach clerks' forms.
+"""
+
+import calendar
+from datetime import date
+from decimal import ROUND_HALF_UP, Context, Decimal
+
+_FEN = Decimal("0.01")
+
+
+def month_start(d: date) -> date:
+    """The 1st of the month `d` falls in; months are keyed by their first day."""
+    return d.replace(day=1)
+
+
+def next_month(month: date) -> date:
+    """The 1st of the month after the one `month` falls in."""
+    if month.month == 12:
+        return date(month.year + 1, 1, 1)
+    return date(month.year, month.month + 1, 1)
+
+
+def days_in_month(month: date) -> int:
+    """Calendar days in the month `month` falls in (leap years included)."""
+    return calendar.monthrange(month.year, month.month)[1]
+
+
+def first_benefit_month(confirmed_on: date) -> date:
+    """Support starts the month after confirmation, whatever the day of confirmation."""
+    return next_month(confirmed_on)
+
+
+def last_benefit_month(terminated_on: date) -> date:
+    """Support stops from the month after termination, so the termination month is the last paid."""
+    return month_start(terminated_on)
+
+
+def is_benefit_month(month: date, *, confirmed_on: date, terminated_on: date | None) -> bool:
+    """Whether support is paid for the month `month` falls in; no end while not terminated."""
+    start = month_start(month)
+    if start < first_benefit_month(confirmed_on):
+        return False
+    return terminated_on is None or start <= last_benefit_month(terminated_on)
+
+
+def _require_money(amount: object) -> None:
+    if not isinstance(amount, Decimal):
+        raise TypeError(f"金额须为Decimal / money must be a Decimal, got {type(amount).__name__} {amount!r}")
+    if not amount.is_finite():
+        raise ValueError(f"金额须为有限数 / money must be finite, got {amount!r}")
+
+
+def _require_int(name: str, value: object) -> None:
+    """bool is an int subclass, but True/False is never a day count."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{name}须为整数 / {name} must be an int, got {type(value).__name__} {value!r}")
+
+
+def round_fen(amount: Decimal) -> Decimal:
+    """Round to the fen, half-up: 2.345 -> 2.35, -2.345 -> -2.35.
+
+    The context is sized to the amount, so no amount is too large to round.
+    """
+    _require_money(amount)
+    context = Context(prec=max(amount.adjusted(), 0) + 4, rounding=ROUND_HALF_UP)
+    return amount.quantize(_FEN, context=context)
+
+
+def prorate(monthly: Decimal, *, days: int, days_in_month: int) -> Decimal:
+    """The share of a monthly amount for `days` of a month, rounded once, to the fen.
+
+    monthly × days is computed exactly. A quotient not exactly on a half fen is
+    at least 1/31 of a unit in the last place of `monthly` (or of 0.001, if
+    that is finer) away from one; three guard digits beyond that place keep the
+    division's own rounding from crossing it, so the result is as if exact.
+    """
+    _require_money(monthly)
+    _require_int("days", days)
+    _require_int("days_in_month", days_in_month)
+    if not 28 <= days_in_month <= 31:
+        raise ValueError(f"当月天数须在28至31之间 / days_in_month must be 28 to 31, got {days_in_month}")
+    if not 0 <= days <= days_in_month:
+        raise ValueError(f"天数须在0至{days_in_month}之间 / days must be 0 to {days_in_month}, got {days}")
+    fractional_digits = max(-monthly.as_tuple().exponent, 3)
+    context = Context(prec=monthly.adjusted() + 2 + fractional_digits + 3)
+    share = context.divide(context.multiply(monthly, days), days_in_month)
+    return round_fen(share)

@@ -1,0 +1,71 @@
+"""Logging in and out, the role-aware navigation, and API tokens."""
+import pytest
+from django.urls import reverse
+
+from accounts.models import ApiToken
+from accounts.tokens import api_token_authenticate
+
+pytestmark = pytest.mark.django_db
+
+
+def test_login_page_is_chinese_first(client):
+    page = client.get(reverse("login")).content.decode()
+    assert 'lang="zh-Hans"' in page and "登录" in page and "用户名" in page
+
+
+def test_user_logs_in_and_out(cast, client, password):
+    response = client.post(reverse("login"), {"username": "inspector", "password": password})
+    assert response.status_code == 302 and response["Location"] == reverse("home")
+    assert client.get(reverse("home")).status_code == 200
+    client.post(reverse("logout"))
+    assert client.get(reverse("home")).status_code == 302
+
+
+def test_wrong_password_says_so_without_revealing_which_part(cast, client):
+    page = client.post(reverse("login"), {"username": "inspector", "password": "wrong"}).content.decode()
+    assert "用户名或密码不正确" in page
+
+
+@pytest.mark.parametrize("who, present, absent", [
+    ("manager_a", ["我的机构"], ["用户与分配"]),
+    ("inspector", ["机构"], ["用户与分配", "我的机构"]),
+    ("admin", ["用户与分配"], ["我的机构"]),
+])
+def test_navigation_follows_the_role(cast, facilities, login, who, present, absent):
+    nav = login(cast[who]).get(reverse("home")).content.decode().split("</nav>")[0]
+    for text in present:
+        assert text in nav
+    for text in absent:
+        assert text not in nav
+
+
+def test_user_creates_a_token_sees_it_once_and_revokes_it(cast, login):
+    client = login(cast["clerk"])
+    page = client.post(reverse("token_list"), {"name": "财政对接"})
+    raw = page.context["new_token"]
+    assert api_token_authenticate(raw) == cast["clerk"]
+    token = ApiToken.objects.get(name="财政对接")
+    assert raw.split(".")[1] not in token.secret_hash
+    assert raw not in client.get(reverse("token_list")).content.decode()
+    client.post(reverse("token_revoke", args=[token.pk]))
+    assert api_token_authenticate(raw) is None
+
+
+def test_token_needs_a_name(cast, login):
+    page = login(cast["clerk"]).post(reverse("token_list"), {"name": "  "}).content.decode()
+    assert "请填写令牌名称" in page
+    assert not ApiToken.objects.exists()
+
+
+def test_one_user_cannot_revoke_anothers_token(cast, login):
+    client = login(cast["clerk"])
+    client.post(reverse("token_list"), {"name": "mine"})
+    token = ApiToken.objects.get()
+    login(cast["inspector"]).post(reverse("token_revoke", args=[token.pk]))
+    token.refresh_from_db()
+    assert token.revoked_at is None
+
+
+@pytest.mark.parametrize("raw", ["", "nodot", ".", "abc.", ".abc", "x" * 500])
+def test_malformed_tokens_are_rejected(raw):
+    assert api_token_authenticate(raw) is None

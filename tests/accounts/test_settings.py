@@ -1,0 +1,36 @@
+"""Configuration comes from the environment and bad values stop the start with a clear message."""
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _check(**env):
+    environment = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "SECRET_KEY", "DATABASE_URL")}
+    environment.update(env, DJANGO_SETTINGS_MODULE="config.settings.base")
+    return subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"], cwd=ROOT, env=environment,
+        capture_output=True, text=True, timeout=60,
+    )
+
+
+@pytest.mark.parametrize("env, message", [
+    ({}, "SECRET_KEY must be set"),
+    ({"SECRET_KEY": "short"}, "at least 50 characters"),
+    ({"DEBUG": "maybe"}, "invalid value for DEBUG"),
+    ({"DEBUG": "true", "DATABASE_URL": "nonsense://x"}, "invalid value for DATABASE_URL"),
+    ({"DEBUG": "true", "SESSION_IDLE_MINUTES": "half an hour"}, "invalid value for SESSION_IDLE_MINUTES"),
+])
+def test_bad_configuration_fails_at_start_with_a_clear_message(env, message):
+    result = _check(**env)
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+def test_good_production_configuration_starts():
+    result = _check(SECRET_KEY="k" * 60, ALLOWED_HOSTS="care.example.org", DATABASE_URL="sqlite:///:memory:")
+    assert result.returncode == 0, result.stderr

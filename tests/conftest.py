@@ -1,0 +1,136 @@
+"""The fixed cast every test can use.
+
+Regions: Gansu 620000 › Qingyang 621000 › Xifeng 621002 (townships 621002100, 621002101) and
+Qingcheng 621021; Yunnan 530000 › Kunming 530100 › Wuhua 530102.
+Facilities: A and B in Xifeng, C in Qingcheng, Y in Yunnan.
+People: manager of A, manager of B, inspector of Xifeng, inspector of Qingyang city, inspector
+of Yunnan, clerk of Xifeng, administrator.
+"""
+import pytest
+from django.test import Client
+
+from accounts.models import Role
+from tests.factories import PASSWORD, FacilityFactory, RegionFactory, UserFactory
+
+
+@pytest.fixture
+def regions(db):
+    names = {
+        "620000": ("甘肃省", "甘肃省"),
+        "621000": ("庆阳市", "甘肃省庆阳市"),
+        "621002": ("西峰区", "甘肃省庆阳市西峰区"),
+        "621002100": ("肖金镇", "甘肃省庆阳市西峰区肖金镇"),
+        "621002101": ("董志镇", "甘肃省庆阳市西峰区董志镇"),
+        "621021": ("庆城县", "甘肃省庆阳市庆城县"),
+        "530000": ("云南省", "云南省"),
+        "530100": ("昆明市", "云南省昆明市"),
+        "530102": ("五华区", "云南省昆明市五华区"),
+    }
+    parents = {"621000": "620000", "621002": "621000", "621002100": "621002", "621002101": "621002",
+               "621021": "621000", "530100": "530000", "530102": "530100"}
+    made = {}
+    for code, (name, full_name) in names.items():
+        made[code] = RegionFactory(code=code, name=name, full_name=full_name, parent=made.get(parents.get(code)))
+    return made
+
+
+@pytest.fixture
+def facility_a(regions):
+    return FacilityFactory(name="西峰区中心敬老院", region=regions["621002100"], bed_capacity=120)
+
+
+@pytest.fixture
+def facility_b(regions):
+    return FacilityFactory(name="西峰区董志特困供养服务中心", region=regions["621002101"], bed_capacity=80)
+
+
+@pytest.fixture
+def facility_c(regions):
+    return FacilityFactory(name="庆城县特困人员供养服务中心", region=regions["621021"], bed_capacity=150)
+
+
+@pytest.fixture
+def facility_y(regions):
+    return FacilityFactory(name="五华区福利院", region=regions["530102"], bed_capacity=200)
+
+
+@pytest.fixture
+def facilities(facility_a, facility_b, facility_c, facility_y):
+    return {"a": facility_a, "b": facility_b, "c": facility_c, "y": facility_y}
+
+
+@pytest.fixture
+def cast(facilities):
+    return {
+        "manager_a": UserFactory(username="manager_a", facilities=[facilities["a"]]),
+        "manager_b": UserFactory(username="manager_b", facilities=[facilities["b"]]),
+        "inspector": UserFactory(username="inspector", role=Role.INSPECTOR, region_code="621002"),
+        "inspector_city": UserFactory(username="inspector_city", role=Role.INSPECTOR, region_code="621000"),
+        "inspector_other": UserFactory(username="inspector_other", role=Role.INSPECTOR, region_code="530000"),
+        "clerk": UserFactory(username="clerk", role=Role.CLERK, region_code="621002"),
+        "admin": UserFactory(username="admin", role=Role.ADMIN, is_staff=True, is_superuser=True),
+    }
+
+
+@pytest.fixture
+def login(client):
+    """Return a client signed in as the given user."""
+
+    def _login(user) -> Client:
+        client.force_login(user)
+        return client
+
+    return _login
+
+
+@pytest.fixture
+def password():
+    return PASSWORD
+
+
+@pytest.fixture(scope="session")
+def _celery_worker_process(django_db_setup, django_db_blocker):
+    """A real `celery worker` process on the configured broker, using the test database."""
+    import os
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    from django.conf import settings
+    from django.db import connection
+
+    from config.celery import app
+
+    unavailable = pytest.fail if os.environ.get("REQUIRE_CELERY_WORKER") else pytest.skip
+    if not os.environ.get("CELERY_BROKER_URL") or not os.environ.get("CELERY_RESULT_BACKEND"):
+        unavailable("needs CELERY_BROKER_URL and CELERY_RESULT_BACKEND (CI sets them)")
+    db = connection.settings_dict
+    if db["ENGINE"] != "django.db.backends.postgresql":
+        unavailable("a worker process cannot share an in-memory SQLite test database")
+    url = f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "config.settings.test"}
+    root = Path(settings.BASE_DIR)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "--loglevel=INFO",
+         "--hostname", f"test-{os.getpid()}@%h"],
+        cwd=root, env=env,
+    )
+    deadline = time.monotonic() + 60
+    while not app.control.ping(timeout=1):
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            pytest.fail("the Celery worker did not start")
+    yield process
+    process.terminate()
+    process.wait(timeout=30)
+
+
+@pytest.fixture
+def celery_worker(_celery_worker_process, settings):
+    """Send tasks to the real worker instead of running them in-process."""
+    from config.celery import app
+
+    app.conf.task_always_eager = False
+    yield _celery_worker_process
+    app.conf.task_always_eager = True
