@@ -113,3 +113,103 @@ class FacilityAssignment(models.Model):
 
     def __str__(self):
         return f"{self.user} → {self.facility}"
+
+
+class Rounding(models.TextChoices):
+    TOTAL = "total", _("总数向上取整")
+    PER_LEVEL = "per_level", _("按等级分别向上取整")
+
+
+class Proration(models.TextChoices):
+    MONTH = "month", _("按月（每月1日状态定全月）")
+    DAY = "day", _("按天折算")
+
+
+class RegionPolicy(models.Model):
+    """Rule parameters of a region from a date on. The most specific region, then the latest date, wins.
+
+    Regions without a row inherit from their parent; with no row anywhere the field defaults
+    (the national rule set) apply.
+    """
+
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="policies", verbose_name=_("行政区划"))
+    effective_from = models.DateField(_("生效日期"))
+    staff_ratio_full = models.PositiveSmallIntegerField(_("失能：每名护理人员照护人数"), default=3)
+    staff_ratio_partial = models.PositiveSmallIntegerField(_("半失能：每名护理人员照护人数"), default=6)
+    staff_ratio_self_care = models.PositiveSmallIntegerField(_("自理：每名护理人员照护人数"), default=10)
+    staff_ratio_orphan = models.PositiveSmallIntegerField(_("孤儿：每名护理人员照护人数"), default=1)
+    staff_rounding = models.CharField(_("取整方式"), max_length=10, choices=Rounding.choices, default=Rounding.TOTAL)
+    counting_roles = models.JSONField(_("计入配比的岗位"), default=list, blank=True)
+    reassessment_months = models.PositiveSmallIntegerField(_("生活自理能力复评周期（月）"), default=12)
+    change_reassessment_working_days = models.PositiveSmallIntegerField(_("状况变化后复评时限（工作日）"), default=10)
+    visit_interval_days = models.PositiveSmallIntegerField(_("分散供养探访周期（天）"), default=30)
+    alert_escalation_days = models.PositiveSmallIntegerField(_("预警升级天数"), default=7)
+    proration = models.CharField(_("补贴计算方式"), max_length=10, choices=Proration.choices, default=Proration.MONTH)
+    note = models.CharField(_("依据文件"), max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("区划规则参数")
+        verbose_name_plural = _("区划规则参数")
+        constraints = [models.UniqueConstraint(fields=["region", "effective_from"], name="policy_unique_per_day")]
+
+    def __str__(self):
+        return f"{self.region_id} · {self.effective_from:%Y-%m-%d}"
+
+
+class AlertKind(models.TextChoices):
+    STAFFING_BELOW = "staffing_below", _("护理人员配比不达标")
+    STAFFING_NO_DATA = "staffing_no_data", _("缺少护理人员数据")
+    ASSESSMENT_MISSING = "assessment_missing", _("未做生活自理能力评估")
+    ASSESSMENT_OVERDUE = "assessment_overdue", _("生活自理能力评估逾期")
+    RATING_EXPIRING = "rating_expiring", _("等级评定即将到期")
+    RATING_EXPIRED = "rating_expired", _("等级评定已过期")
+    OVER_CAPACITY = "over_capacity", _("入住人数超过床位")
+    VISIT_OVERDUE = "visit_overdue", _("分散供养探访逾期")
+    DUPLICATE_ENROLMENT = "duplicate_enrolment", _("重复供养")
+
+
+class Severity(models.TextChoices):
+    WARNING = "warning", _("提醒")
+    CRITICAL = "critical", _("严重")
+
+
+class Alert(models.Model):
+    """Something a person must look at. At most one open alert per kind, place and subject.
+
+    `key` encodes (kind, facility or region, subject) so the partial unique constraint works the
+    same on SQLite and PostgreSQL; scans open and resolve alerts idempotently by key.
+    """
+
+    key = models.CharField(max_length=120, editable=False)
+    kind = models.CharField(_("类型"), max_length=30, choices=AlertKind.choices)
+    severity = models.CharField(_("级别"), max_length=10, choices=Severity.choices, default=Severity.WARNING)
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="alerts", verbose_name=_("行政区划"))
+    facility = models.ForeignKey(
+        Facility, null=True, blank=True, on_delete=models.CASCADE, related_name="alerts", verbose_name=_("机构")
+    )
+    subject = models.CharField(_("对象"), max_length=40, blank=True, help_text="e.g. person:12")
+    subject_label = models.CharField(_("对象名称"), max_length=100, blank=True)
+    message = models.CharField(_("说明"), max_length=300)
+    details = models.JSONField(_("详情"), default=dict, blank=True)
+    opened_at = models.DateTimeField(_("发生时间"), auto_now_add=True)
+    resolved_at = models.DateTimeField(_("解除时间"), null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("确认人"),
+    )
+    acknowledged_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
+    acknowledgement_note = models.CharField(_("确认说明"), max_length=300, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("预警")
+        verbose_name_plural = _("预警")
+        ordering = ["-opened_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["key"], condition=models.Q(resolved_at__isnull=True), name="alert_one_open_per_key"),
+        ]
+        indexes = [models.Index(fields=["kind", "resolved_at"]), models.Index(fields=["facility", "resolved_at"])]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} · {self.subject_label or self.facility or self.region_id}"

@@ -64,6 +64,24 @@ def region_in_scope(code: str, scope: str) -> bool:
     return code.startswith(region_scope_prefix(scope))
 
 
+def region_ancestors(code: str) -> list[str]:
+    """The region itself, then each enclosing region up to the province, most specific first.
+
+    "621002100" -> ["621002100", "621002", "621000", "620000"]; used to find the most specific
+    rule set that applies.
+    """
+    prefix = region_scope_prefix(code)
+    chain = [code]
+    if len(prefix) == 9:
+        chain.append(code[:6])
+        prefix = region_scope_prefix(code[:6])
+    if len(prefix) == 6:
+        chain.append(code[:4] + "00")
+    if len(prefix) >= 4:
+        chain.append(code[:2] + "0000")
+    return list(dict.fromkeys(chain))
+
+
 # --- GB/T 37276-2018 star rating ---------------------------------------------
 
 SECTION_MAXIMA = {"environment": 120, "equipment": 130, "management": 150, "service": 600}

@@ -7,7 +7,7 @@ from django.db.models import Q, QuerySet
 
 from accounts.models import Role
 
-from .models import Facility, FacilityAssignment, Region
+from .models import Alert, Facility, FacilityAssignment, Region
 from .rules import region_in_scope, region_scope_prefix
 
 
@@ -79,4 +79,41 @@ def can_edit_facility_contact(user, facility: Facility) -> bool:
         _active(user)
         and user.role == Role.MANAGER
         and facility.assignments.filter(user=user).exists()
+    )
+
+
+def region_scope_q(user, *, field: str) -> Q | None:
+    """A filter on a region-code field for regional users and administrators; None for the rest."""
+    region_prefix = user_region_prefix(user)
+    if region_prefix is None:
+        return None
+    return Q(**{f"{field}__startswith": region_prefix}) if region_prefix else Q()
+
+
+def can_act_for_facility(user, facility: Facility) -> bool:
+    """Record admissions, discharges and assessments: the facility's own managers (and administrators)."""
+    if not _active(user):
+        return False
+    if user.role == Role.ADMIN:
+        return True
+    return user.role == Role.MANAGER and FacilityAssignment.objects.filter(user=user, facility=facility).exists()
+
+
+def can_act_in_region(user, region_code: str) -> bool:
+    """Confirm support status and manage dispersed support: inspectors of the region (and administrators)."""
+    return can_create_facility(user, region_code)
+
+
+def alerts_visible_to(user) -> QuerySet[Alert]:
+    """Regional users see their region's alerts; managers those of their facilities."""
+    q = region_scope_q(user, field="region__code")
+    if q is None:
+        q = facility_scope_q(user, prefix="facility__")
+    return Alert.objects.none() if q is None else Alert.objects.filter(q)
+
+
+def can_acknowledge_alert(user, alert) -> bool:
+    """Inspectors of the alert's region acknowledge it, with a note."""
+    return _active(user) and user.role == Role.INSPECTOR and bool(user.region_code) and region_in_scope(
+        alert.region_id, user.region_code
     )

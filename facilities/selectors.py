@@ -4,8 +4,8 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 from django.http import Http404
 
-from .models import Facility
-from .rules import region_scope_prefix
+from .models import Facility, RegionPolicy
+from .rules import region_ancestors, region_scope_prefix
 from .scoping import facilities_visible_to
 
 
@@ -87,3 +87,19 @@ def facility_history(*, facility: Facility) -> list[HistoryEntry]:
         )
         previous = record
     return list(reversed(entries))
+
+
+def region_policy(*, region_code: str, on) -> RegionPolicy:
+    """The rule parameters in force for a region on a day (an unsaved default when none is set)."""
+    return region_policies(region_codes=[region_code], on=on)[region_code]
+
+
+def region_policies(*, region_codes, on) -> dict[str, RegionPolicy]:
+    """Policies for many regions in one query: the most specific region wins, then the latest date."""
+    chains = {code: region_ancestors(code) for code in set(region_codes)}
+    candidates = {code for chain in chains.values() for code in chain}
+    rows: dict[str, RegionPolicy] = {}
+    for policy in RegionPolicy.objects.filter(region_id__in=candidates, effective_from__lte=on).order_by("effective_from"):
+        rows[policy.region_id] = policy
+    default = RegionPolicy()
+    return {code: next((rows[c] for c in chain if c in rows), default) for code, chain in chains.items()}

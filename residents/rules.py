@@ -14,6 +14,7 @@ Everything here is values in, values out: no ORM, no I/O, no clock.
 Error messages are bilingual "中文 / English" because they reach clerks' forms.
 """
 
+import calendar
 import enum
 from dataclasses import dataclass, field
 from datetime import date
@@ -179,3 +180,57 @@ def age_on(birth_date: date, on: date) -> int:
         )
     not_yet = (on.month, on.day) < (birth_date.month, birth_date.day)
     return on.year - birth_date.year - not_yet
+
+
+# 《特困人员认定办法》第七条: 无劳动能力 — aged 60 or more, under 16, or one of these disabilities.
+_QUALIFYING_DISABILITY_GRADES = {
+    "intellectual": {1, 2, 3},
+    "mental": {1, 2, 3},
+    "physical": {1, 2},
+    "vision": {1},
+}
+ADULT_AGE = 18
+
+
+def no_labour_capacity_reason(*, age: int, disability_category: str = "", disability_grade: int | None = None) -> str | None:
+    """Why a person counts as having no labour capacity under 《特困人员认定办法》, or None.
+
+    Provinces may add further cases; those are recorded by the bureau, not decided here.
+    """
+    if age >= 60:
+        return "年满60周岁"
+    if age < 16:
+        return "未满16周岁"
+    if disability_grade in _QUALIFYING_DISABILITY_GRADES.get(disability_category, set()):
+        return "残疾等级符合认定条件"
+    return None
+
+
+NO_LABOUR_CAPACITY_RULE = (
+    "《特困人员认定办法》规定的无劳动能力情形：60周岁以上；未满16周岁；一、二、三级智力或精神残疾；"
+    "一、二级肢体残疾；一级视力残疾"
+)
+
+
+def add_working_days(start: date, days: int, *, is_workday) -> date:
+    """The day `days` working days after `start`, with the calendar passed in.
+
+    `is_workday(d)` decides each day, so official holidays and make-up working days (调休) come
+    from the caller's calendar.
+    """
+    if isinstance(days, bool) or not isinstance(days, int) or days < 0:
+        raise ValueError(f"工作日数须为非负整数 / working days must be a non-negative int, got {days!r}")
+    current = start
+    remaining = days
+    while remaining:
+        current = date.fromordinal(current.toordinal() + 1)
+        if is_workday(current):
+            remaining -= 1
+    return current
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later, clipped to the month's end (31 Jan + 1 month = 28/29 Feb)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "simple_history",
     "accounts",
     "facilities",
+    "residents",
 ]
 
 MIDDLEWARE = [
@@ -196,6 +197,10 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
+    "scan-residents": {
+        "task": "residents.tasks.scan_residents",
+        "schedule": crontab(hour=1, minute=30),
+    },
     "purge-expired-sessions": {
         "task": "accounts.tasks.purge_expired_sessions",
         "schedule": crontab(hour=3, minute=30),

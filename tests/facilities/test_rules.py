@@ -22,6 +22,7 @@ from facilities.rules import (
     points_to_next_level,
     rating_expires_on,
     rating_is_valid,
+    region_ancestors,
     region_in_scope,
     region_level,
     region_scope_prefix,
@@ -750,3 +751,14 @@ def test_flipping_any_single_character_of_a_valid_code_is_caught(body, position,
 def test_check_character_needs_17_allowed_characters(body):
     with pytest.raises(ValueError, match="统一社会信用代码.* / a credit code body"):
         credit_code_check_character(body)
+
+
+@pytest.mark.parametrize("code, expected", [
+    ("621002100", ["621002100", "621002", "621000", "620000"]),
+    ("621002", ["621002", "621000", "620000"]),
+    ("621000", ["621000", "620000"]),
+    ("620000", ["620000"]),
+    ("429004", ["429004", "429000", "420000"]),
+])
+def test_region_ancestors_run_from_most_specific_to_province(code, expected):
+    assert region_ancestors(code) == expected

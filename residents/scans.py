@@ -1,0 +1,106 @@
+"""Scans that open and resolve alerts about people; each runs a fixed number of queries.
+
+- a resident in care without an assessment, or past the re-assessment date;
+- a person under dispersed support not visited within the region's interval;
+- a person both in a facility and under dispersed support (data that predates the entry checks);
+- a facility with more residents than beds.
+"""
+from datetime import date, timedelta
+
+from django.db.models import Count, Exists, F, Max, OuterRef, Q
+
+from facilities.alerts import AlertSpec, alerts_sync
+from facilities.models import AlertKind, Facility, Severity
+from facilities.selectors import region_policies
+
+from .models import SelfCareAssessment, Stay, SupportForm, SupportStatus
+
+
+def scan_assessments(*, today: date, facility_id: int | None = None) -> tuple[int, int]:
+    stays = Stay.objects.filter(ended_on__isnull=True)
+    if facility_id is not None:
+        stays = stays.filter(facility_id=facility_id)
+    rows = stays.annotate(
+        assessed=Exists(SelfCareAssessment.objects.filter(person_id=OuterRef("person_id")))
+    ).values("person_id", "person__name", "person__assessment_due_on", "facility_id", "facility__region_id", "assessed")
+    wanted = []
+    for row in rows:
+        due = row["person__assessment_due_on"]
+        common = dict(
+            region_id=row["facility__region_id"], facility_id=row["facility_id"], subject=f"person:{row['person_id']}",
+            subject_label=row["person__name"],
+        )
+        if not row["assessed"]:
+            wanted.append(AlertSpec(kind=AlertKind.ASSESSMENT_MISSING, message=f"{row['person__name']} 尚未做生活自理能力评估", **common))
+        elif due is not None and due < today:
+            wanted.append(AlertSpec(
+                kind=AlertKind.ASSESSMENT_OVERDUE,
+                message=f"{row['person__name']} 的生活自理能力评估应于 {due:%Y-%m-%d} 前复评，已逾期 {(today - due).days} 天",
+                details={"due_on": due.isoformat()}, **common,
+            ))
+    scope = Q(facility_id=facility_id) if facility_id is not None else Q()
+    return alerts_sync(kinds=[AlertKind.ASSESSMENT_MISSING, AlertKind.ASSESSMENT_OVERDUE], scope=scope, wanted=wanted)
+
+
+def scan_visits(*, today: date, person_id: int | None = None) -> tuple[int, int]:
+    statuses = SupportStatus.objects.filter(terminated_on__isnull=True, support_form=SupportForm.DISPERSED)
+    if person_id is not None:
+        statuses = statuses.filter(person_id=person_id)
+    rows = list(
+        statuses.exclude(person__residence_region__isnull=True)
+        .annotate(last_visit=Max("person__visits__visited_on"))
+        .values("person_id", "person__name", "person__residence_region_id", "confirmed_on", "last_visit")
+    )
+    policies = region_policies(region_codes=[r["person__residence_region_id"] for r in rows], on=today)
+    wanted = []
+    for row in rows:
+        interval = policies[row["person__residence_region_id"]].visit_interval_days
+        since = row["last_visit"] or row["confirmed_on"]
+        due = since + timedelta(days=interval)
+        if due < today:
+            last = f"上次探访 {row['last_visit']:%Y-%m-%d}" if row["last_visit"] else "尚无探访记录"
+            wanted.append(AlertSpec(
+                kind=AlertKind.VISIT_OVERDUE, region_id=row["person__residence_region_id"],
+                subject=f"person:{row['person_id']}", subject_label=row["person__name"],
+                message=f"{row['person__name']} 探访逾期 {(today - due).days} 天（{last}，周期 {interval} 天）",
+                details={"due_on": due.isoformat()},
+            ))
+    scope = Q(subject=f"person:{person_id}") if person_id is not None else Q()
+    return alerts_sync(kinds=[AlertKind.VISIT_OVERDUE], scope=scope, wanted=wanted)
+
+
+def scan_duplicate_enrolment(*, person_id: int | None = None) -> tuple[int, int]:
+    dispersed = SupportStatus.objects.filter(
+        person_id=OuterRef("person_id"), terminated_on__isnull=True, support_form=SupportForm.DISPERSED
+    )
+    stays = Stay.objects.filter(ended_on__isnull=True).filter(Exists(dispersed))
+    if person_id is not None:
+        stays = stays.filter(person_id=person_id)
+    wanted = [
+        AlertSpec(
+            kind=AlertKind.DUPLICATE_ENROLMENT, severity=Severity.CRITICAL, region_id=row["facility__region_id"],
+            facility_id=row["facility_id"], subject=f"person:{row['person_id']}", subject_label=row["person__name"],
+            message=f"{row['person__name']} 既在{row['facility__name']}入住，又登记为分散供养",
+        )
+        for row in stays.values("person_id", "person__name", "facility_id", "facility__name", "facility__region_id")
+    ]
+    scope = Q(subject=f"person:{person_id}") if person_id is not None else Q()
+    return alerts_sync(kinds=[AlertKind.DUPLICATE_ENROLMENT], scope=scope, wanted=wanted)
+
+
+def scan_capacity(*, facility_id: int | None = None) -> tuple[int, int]:
+    facilities = Facility.objects.annotate(
+        residents=Count("stays", filter=Q(stays__ended_on__isnull=True))
+    ).filter(residents__gt=F("bed_capacity"))
+    if facility_id is not None:
+        facilities = facilities.filter(pk=facility_id)
+    wanted = [
+        AlertSpec(
+            kind=AlertKind.OVER_CAPACITY, severity=Severity.CRITICAL, region_id=row["region_id"], facility_id=row["id"],
+            message=f"{row['name']} 入住 {row['residents']} 人，超过床位 {row['bed_capacity']} 张",
+            details={"residents": row["residents"], "beds": row["bed_capacity"]},
+        )
+        for row in facilities.values("id", "name", "region_id", "residents", "bed_capacity")
+    ]
+    scope = Q(facility_id=facility_id) if facility_id is not None else Q()
+    return alerts_sync(kinds=[AlertKind.OVER_CAPACITY], scope=scope, wanted=wanted)

@@ -1,0 +1,119 @@
+"""Reads of people, stays and assessments, always through the scoping module."""
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.http import Http404
+
+from facilities.scoping import facility_scope_q, region_scope_q
+
+from .models import Person, SelfCareAssessment, Stay, SupportStatus
+
+
+def people_visible_to(user) -> QuerySet[Person]:
+    """Managers see people who live or lived in their facilities; regional users also see people
+    whose household registration or residence lies in their region."""
+    stays_q = facility_scope_q(user, prefix="facility__")
+    if stays_q is None:
+        return Person.objects.none()
+    q = Q(id__in=Stay.objects.filter(stays_q).values("person_id"))
+    for field in ("hukou_region__code", "residence_region__code"):
+        regional = region_scope_q(user, field=field)
+        if regional is not None:
+            q |= regional
+    return Person.objects.filter(q)
+
+
+def person_get_for_user(*, user, person_id: int) -> Person:
+    person = people_visible_to(user).select_related("hukou_region", "residence_region").filter(pk=person_id).first()
+    if person is None:
+        raise Http404("person")
+    return person
+
+
+@dataclass(frozen=True)
+class PersonFilters:
+    q: str = ""
+    facility_id: int | None = None
+    category: str = ""
+    support_form: str = ""
+    assessment_overdue: bool = False
+    in_care: bool = False
+
+
+def _latest_assessment():
+    return SelfCareAssessment.objects.filter(person=OuterRef("pk")).order_by("-assessed_on", "-id")
+
+
+def person_list(*, user, filters: PersonFilters = PersonFilters(), today: date) -> QuerySet[Person]:
+    """People in scope with their current stay, latest category and open support forms annotated."""
+    active = Stay.objects.filter(person=OuterRef("pk"), ended_on__isnull=True)
+    open_status = SupportStatus.objects.filter(person=OuterRef("pk"), terminated_on__isnull=True)
+    qs = people_visible_to(user).annotate(
+        current_facility_id=Subquery(active.values("facility_id")[:1]),
+        current_facility_name=Subquery(active.values("facility__name")[:1]),
+        latest_category=Subquery(_latest_assessment().values("category")[:1]),
+        latest_assessed_on=Subquery(_latest_assessment().values("assessed_on")[:1]),
+        support_form=Subquery(open_status.exclude(support_form="").values("support_form")[:1]),
+        support_kind=Subquery(open_status.values("kind")[:1]),
+    )
+    if filters.q:
+        text = filters.q.strip()
+        qs = qs.filter(Q(name__icontains=text) | Q(id_number__startswith=text.upper()))
+    if filters.facility_id:
+        qs = qs.filter(Exists(active.filter(facility_id=filters.facility_id)))
+    if filters.in_care:
+        qs = qs.filter(Exists(active))
+    if filters.category:
+        qs = qs.filter(latest_category=filters.category)
+    if filters.support_form:
+        qs = qs.filter(Exists(open_status.filter(support_form=filters.support_form)))
+    if filters.assessment_overdue:
+        qs = qs.filter(Exists(active)).filter(Q(assessment_due_on__isnull=True) | Q(assessment_due_on__lt=today))
+    return qs.order_by("name", "id")
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    on: date
+    kind: str
+    title: str
+    detail: str
+
+
+def person_detail(*, person: Person) -> dict:
+    """Everything the resident page shows, in a fixed number of queries."""
+    statuses = list(person.statuses.all())
+    stays = list(person.stays.select_related("facility"))
+    assessments = list(person.assessments.all())
+    visits = list(person.visits.all())
+    agreements = list(person.care_agreements.all())
+    timeline = [
+        *(TimelineEntry(s.confirmed_on, "status", f"认定为{s.get_kind_display()}", s.get_support_form_display() or "") for s in statuses),
+        *(TimelineEntry(s.terminated_on, "status", f"终止{s.get_kind_display()}", s.termination_reason) for s in statuses if s.terminated_on),
+        *(TimelineEntry(s.admitted_on, "stay", f"入住{s.facility.name}", s.note) for s in stays),
+        *(TimelineEntry(s.ended_on, "stay", f"离开{s.facility.name}", s.get_end_reason_display()) for s in stays if s.ended_on),
+        *(TimelineEntry(a.assessed_on, "assessment", f"生活自理能力评估：{a.get_category_display()}", f"{a.get_reason_display()} · {a.assessors}") for a in assessments),
+        *(TimelineEntry(v.visited_on, "visit", f"{v.get_mode_display()}", v.findings[:80]) for v in visits),
+    ]
+    timeline.sort(key=lambda entry: entry.on, reverse=True)
+    return {
+        "statuses": statuses,
+        "stays": stays,
+        "active_stay": next((s for s in stays if s.ended_on is None), None),
+        "assessments": assessments,
+        "latest_assessment": assessments[0] if assessments else None,
+        "visits": visits,
+        "agreements": agreements,
+        "timeline": timeline,
+    }
+
+
+def facility_occupancy(*, facility_ids) -> dict[int, int]:
+    """Active stays per facility, one query."""
+    rows = (
+        Stay.objects.filter(facility_id__in=list(facility_ids), ended_on__isnull=True)
+        .values("facility_id")
+        .annotate(n=Count("id"))
+    )
+    return {row["facility_id"]: row["n"] for row in rows}

@@ -1,0 +1,359 @@
+"""Every write about people: registration, support status, stays, assessments, dispersed support.
+
+Refusals raise ValidationError with a message that says what is wrong and what to do, in the
+user's language (Chinese first). Scans for alerts are enqueued after the transaction commits.
+"""
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from facilities.models import Facility, FacilityKind, Region
+from facilities.scoping import can_act_for_facility, can_act_in_region
+from facilities.selectors import region_policy
+
+from . import tasks
+from .models import (
+    CareAgreement, Person, SelfCareAssessment, Stay, StayEndReason, SupportForm, SupportKind, SupportStatus, Visit,
+)
+from .rules import (
+    ADULT_AGE, NO_LABOUR_CAPACITY_RULE, add_months, age_on, no_labour_capacity_reason, parse_id_number,
+    self_care_category,
+)
+from .workdays import working_days_after
+
+PERSON_FIELDS = (
+    "name", "hukou_region", "hukou_type", "residence_region", "address", "phone", "emergency_contact_name",
+    "emergency_contact_phone", "disability_category", "disability_grade", "photo",
+)
+
+
+def _save(instance, *, by, reason: str, update_fields=None) -> None:
+    instance.full_clean()
+    instance._history_user = by
+    instance._change_reason = reason
+    instance.save(update_fields=update_fields)
+
+
+def _not_future(day: date, field: str) -> None:
+    if day > timezone.localdate():
+        raise ValidationError({field: _("日期不能晚于今天")})
+
+
+def _may_register_people(user) -> bool:
+    return bool(user.is_authenticated and user.is_active and user.role in ("manager", "inspector", "admin"))
+
+
+def _scan_after_commit(*, facility_id: int | None = None, person_id: int | None = None) -> None:
+    transaction.on_commit(lambda: tasks.scan_after_change.delay(facility_id=facility_id, person_id=person_id))
+
+
+# --- people ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def person_register(
+    *, by, name: str, id_number: str, hukou_region: Region, hukou_type: str, residence_region: Region | None = None,
+    address: str = "", phone: str = "", emergency_contact_name: str = "", emergency_contact_phone: str = "",
+    disability_category: str = "", disability_grade: int | None = None, photo=None,
+) -> Person:
+    """Register a person; birth date and sex come from the ID number and are never typed."""
+    if not _may_register_people(by):
+        raise PermissionDenied(_("您无权登记人员"))
+    try:
+        parsed = parse_id_number(id_number)
+    except ValueError as exc:
+        raise ValidationError({"id_number": str(exc)}) from exc
+    if parsed.birth_date > timezone.localdate():
+        raise ValidationError({"id_number": _("身份证号码中的出生日期晚于今天")})
+    if Person.objects.filter(id_number=parsed.value).exists():
+        raise ValidationError({"id_number": _("该身份证号码已登记，请勿重复登记")})
+    person = Person(
+        name=name.strip(), id_number=parsed.value, birth_date=parsed.birth_date, sex=parsed.sex,
+        hukou_region=hukou_region, hukou_type=hukou_type, residence_region=residence_region, address=address,
+        phone=phone, emergency_contact_name=emergency_contact_name, emergency_contact_phone=emergency_contact_phone,
+        disability_category=disability_category or "", disability_grade=disability_grade, photo=photo or "",
+    )
+    if person.disability_grade and not person.disability_category:
+        raise ValidationError({"disability_category": _("填写残疾等级时须选择残疾类别")})
+    _save(person, by=by, reason=_("登记人员"))
+    return person
+
+
+@transaction.atomic
+def person_update(*, by, person: Person, **changes) -> Person:
+    unknown = set(changes) - set(PERSON_FIELDS)
+    if unknown:
+        raise ValidationError(f"unknown fields: {sorted(unknown)}")
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    active = person.stays.filter(ended_on__isnull=True).select_related("facility").first()
+    allowed = (active is not None and can_act_for_facility(by, active.facility)) or can_act_in_region(
+        by, (person.residence_region_id or person.hukou_region_id)
+    )
+    if not allowed:
+        raise PermissionDenied(_("您无权修改该人员信息"))
+    changed = [name for name, value in changes.items() if getattr(person, name) != value]
+    for name in changed:
+        setattr(person, name, changes[name])
+    if changed:
+        _save(person, by=by, reason=_("修改人员信息"), update_fields=[*changed, "updated_at"])
+    return person
+
+
+# --- support status ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def support_status_confirm(
+    *, by, person: Person, kind: str, confirmed_on: date, support_form: str = "", certificate_number: str = "",
+) -> SupportStatus:
+    """Record a confirmed support status; 特困 is checked against the no-labour-capacity conditions."""
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    if not can_act_in_region(by, person.residence_region_id or person.hukou_region_id):
+        raise PermissionDenied(_("认定须由该人员所在区划的民政督查办理"))
+    _not_future(confirmed_on, "confirmed_on")
+    if person.statuses.filter(kind=kind, terminated_on__isnull=True).exists():
+        raise ValidationError({"kind": _("该人员已有未终止的同类认定，请先终止原认定")})
+    age = age_on(person.birth_date, confirmed_on)
+    if kind == SupportKind.HARDSHIP:
+        if no_labour_capacity_reason(
+            age=age, disability_category=person.disability_category, disability_grade=person.disability_grade
+        ) is None:
+            raise ValidationError(
+                {"kind": _("不符合特困人员无劳动能力条件（%(rule)s）。该人员 %(age)s 周岁，残疾情况：%(disability)s。")
+                 % {"rule": NO_LABOUR_CAPACITY_RULE, "age": age,
+                    "disability": f"{person.get_disability_category_display()}{person.disability_grade or ''}级"
+                    if person.disability_category else "无"}}
+            )
+        if support_form not in SupportForm.values:
+            raise ValidationError({"support_form": _("特困人员须选择供养方式（集中或分散）")})
+    elif kind in (SupportKind.ORPHAN, SupportKind.UNSUPPORTED_CHILD):
+        if age >= ADULT_AGE:
+            raise ValidationError({"kind": _("孤儿和事实无人抚养儿童须未满18周岁")})
+    else:
+        support_form = ""
+    if support_form == SupportForm.DISPERSED:
+        if person.residence_region is None or person.residence_region.level != "township":
+            raise ValidationError({"support_form": _("分散供养人员须先填写现居住乡镇（街道）")})
+        if person.stays.filter(ended_on__isnull=True).exists():
+            raise ValidationError({"support_form": _("该人员正在机构入住，不能同时分散供养")})
+    status = SupportStatus(
+        person=person, kind=kind, support_form=support_form, confirmed_on=confirmed_on,
+        certificate_number=certificate_number.strip(),
+    )
+    _save(status, by=by, reason=_("认定"))
+    _scan_after_commit(person_id=person.pk)
+    return status
+
+
+@transaction.atomic
+def support_status_terminate(*, by, status: SupportStatus, terminated_on: date, reason: str) -> SupportStatus:
+    status = SupportStatus.objects.select_for_update().select_related("person").get(pk=status.pk)
+    person = status.person
+    if not can_act_in_region(by, person.residence_region_id or person.hukou_region_id):
+        raise PermissionDenied(_("终止须由该人员所在区划的民政督查办理"))
+    if status.terminated_on:
+        raise ValidationError({"terminated_on": _("该认定已终止")})
+    _not_future(terminated_on, "terminated_on")
+    if terminated_on < status.confirmed_on:
+        raise ValidationError({"terminated_on": _("终止日期不能早于认定日期")})
+    if not reason.strip():
+        raise ValidationError({"termination_reason": _("请填写终止原因")})
+    status.terminated_on = terminated_on
+    status.termination_reason = reason.strip()
+    _save(status, by=by, reason=_("终止认定"), update_fields=["terminated_on", "termination_reason"])
+    _scan_after_commit(person_id=person.pk)
+    return status
+
+
+# --- stays -------------------------------------------------------------------------------
+
+
+def _check_bed_and_age(*, facility: Facility, person: Person, on: date) -> None:
+    """Lock the facility row so two admissions to its last bed cannot both pass."""
+    facility = Facility.objects.select_for_update().get(pk=facility.pk)
+    occupied = Stay.objects.filter(facility=facility, ended_on__isnull=True).count()
+    if occupied >= facility.bed_capacity:
+        raise ValidationError(
+            {"facility": _("%(name)s 床位已满（%(beds)s 张床位，已入住 %(occupied)s 人），不能再入住")
+             % {"name": facility.name, "beds": facility.bed_capacity, "occupied": occupied}}
+        )
+    if age_on(person.birth_date, on) < ADULT_AGE and facility.kind != FacilityKind.CHILD_WELFARE:
+        raise ValidationError({"facility": _("未成年人须安置在儿童福利机构")})
+    if facility.status != "operating":
+        raise ValidationError({"facility": _("该机构不在运营中，不能入住")})
+
+
+def _check_not_enrolled_elsewhere(person: Person) -> None:
+    if Stay.objects.filter(person=person, ended_on__isnull=True).exists():
+        raise ValidationError({"person": _("该人员已在机构入住，请先办理离开或转院")})
+    if person.statuses.filter(terminated_on__isnull=True, support_form=SupportForm.DISPERSED).exists():
+        raise ValidationError({"person": _("该人员为分散供养，不能同时入住机构；请先将供养方式变更为集中供养")})
+
+
+@transaction.atomic
+def stay_admit(*, by, facility: Facility, person: Person, admitted_on: date, note: str = "") -> Stay:
+    if not can_act_for_facility(by, facility):
+        raise PermissionDenied(_("您无权为该机构办理入住"))
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    _not_future(admitted_on, "admitted_on")
+    if admitted_on < person.birth_date:
+        raise ValidationError({"admitted_on": _("入住日期不能早于出生日期")})
+    _check_not_enrolled_elsewhere(person)
+    _check_bed_and_age(facility=facility, person=person, on=admitted_on)
+    last = person.stays.filter(ended_on__gt=admitted_on).exists()
+    if last:
+        raise ValidationError({"admitted_on": _("入住日期早于该人员上一次离开的日期")})
+    stay = Stay(person=person, facility=facility, admitted_on=admitted_on, note=note)
+    _save(stay, by=by, reason=_("入住"))
+    _scan_after_commit(facility_id=facility.pk, person_id=person.pk)
+    return stay
+
+
+@transaction.atomic
+def stay_discharge(*, by, stay: Stay, ended_on: date, reason: str, note: str = "") -> Stay:
+    stay = Stay.objects.select_for_update().select_related("facility", "person").get(pk=stay.pk)
+    if not can_act_for_facility(by, stay.facility):
+        raise PermissionDenied(_("您无权为该机构办理离开"))
+    if stay.ended_on:
+        raise ValidationError({"ended_on": _("该入住记录已结束")})
+    if reason not in StayEndReason.values:
+        raise ValidationError({"end_reason": _("请选择离开原因")})
+    _not_future(ended_on, "ended_on")
+    if ended_on < stay.admitted_on:
+        raise ValidationError({"ended_on": _("离开日期不能早于入住日期")})
+    stay.ended_on, stay.end_reason = ended_on, reason
+    if note:
+        stay.note = note[:200]
+    _save(stay, by=by, reason=_("离开"), update_fields=["ended_on", "end_reason", "note"])
+    if reason == StayEndReason.DIED:
+        for status in stay.person.statuses.filter(terminated_on__isnull=True):
+            status.terminated_on = max(ended_on, status.confirmed_on)
+            status.termination_reason = _("死亡")
+            _save(status, by=by, reason=_("死亡终止"), update_fields=["terminated_on", "termination_reason"])
+    _scan_after_commit(facility_id=stay.facility_id, person_id=stay.person_id)
+    return stay
+
+
+@transaction.atomic
+def stay_transfer(*, by, stay: Stay, to_facility: Facility, transferred_on: date) -> Stay:
+    """End the stay as a transfer and admit the person to the other facility on the same day."""
+    stay = Stay.objects.select_for_update().select_related("facility", "person").get(pk=stay.pk)
+    if not can_act_for_facility(by, stay.facility):
+        raise PermissionDenied(_("您无权为该机构办理转院"))
+    if to_facility.pk == stay.facility_id:
+        raise ValidationError({"to_facility": _("转入机构与当前机构相同")})
+    if stay.ended_on:
+        raise ValidationError({"transferred_on": _("该入住记录已结束")})
+    _not_future(transferred_on, "transferred_on")
+    if transferred_on < stay.admitted_on:
+        raise ValidationError({"transferred_on": _("转院日期不能早于入住日期")})
+    _check_bed_and_age(facility=to_facility, person=stay.person, on=transferred_on)
+    stay.ended_on, stay.end_reason = transferred_on, StayEndReason.TRANSFERRED
+    stay.note = (stay.note or f"转至{to_facility.name}")[:200]
+    _save(stay, by=by, reason=_("转出"), update_fields=["ended_on", "end_reason", "note"])
+    new_stay = Stay(person=stay.person, facility=to_facility, admitted_on=transferred_on, note=f"由{stay.facility.name}转入"[:200])
+    _save(new_stay, by=by, reason=_("转入"))
+    _scan_after_commit(facility_id=stay.facility_id, person_id=stay.person_id)
+    _scan_after_commit(facility_id=to_facility.pk)
+    return new_stay
+
+
+# --- assessments -------------------------------------------------------------------------
+
+
+def _may_assess(by, person: Person) -> Facility | None:
+    """The facility where the person lives if its manager assesses; inspectors assess dispersed people."""
+    active = person.stays.filter(ended_on__isnull=True).select_related("facility").first()
+    if active is not None and can_act_for_facility(by, active.facility):
+        return active.facility
+    if active is None and can_act_in_region(by, person.residence_region_id or person.hukou_region_id):
+        return None
+    raise PermissionDenied(_("您无权为该人员录入评估"))
+
+
+@transaction.atomic
+def assessment_record(
+    *, by, person: Person, assessed_on: date, unable: dict[str, bool], assessors: str, reason: str,
+    override_category: str = "", override_reason: str = "",
+) -> SelfCareAssessment:
+    """Record the six indicators; the category follows from them unless the assessor overrides it with a reason."""
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    facility = _may_assess(by, person)
+    _not_future(assessed_on, "assessed_on")
+    if assessed_on < person.birth_date:
+        raise ValidationError({"assessed_on": _("评估日期不能早于出生日期")})
+    missing = set(SelfCareAssessment.INDICATOR_FIELDS) - set(unable)
+    if missing:
+        raise ValidationError(f"missing indicators: {sorted(missing)}")
+    computed = self_care_category(sum(bool(unable[name]) for name in SelfCareAssessment.INDICATOR_FIELDS))
+    if override_category and not override_reason.strip():
+        raise ValidationError({"override_reason": _("调整评估类别须填写理由")})
+    if override_category == computed.value:
+        override_category, override_reason = "", ""
+    assessment = SelfCareAssessment(
+        person=person, facility=facility, assessed_on=assessed_on, computed_category=computed.value,
+        override_category=override_category, override_reason=override_reason.strip(),
+        category=override_category or computed.value, assessors=assessors.strip(), reason=reason, recorded_by=by,
+        **{name: bool(unable[name]) for name in SelfCareAssessment.INDICATOR_FIELDS},
+    )
+    _save(assessment, by=by, reason=_("生活自理能力评估"))
+    latest = person.assessments.order_by("-assessed_on", "-id").first()
+    policy = region_policy(region_code=(facility.region_id if facility else person.hukou_region_id), on=latest.assessed_on)
+    person.assessment_due_on = add_months(latest.assessed_on, policy.reassessment_months)
+    _save(person, by=by, reason=_("评估后更新复评日期"), update_fields=["assessment_due_on", "updated_at"])
+    _scan_after_commit(facility_id=facility.pk if facility else None, person_id=person.pk)
+    return assessment
+
+
+@transaction.atomic
+def assessment_change_report(*, by, person: Person, reported_on: date) -> date:
+    """A reported change of condition: re-assessment falls due within N working days (default 10)."""
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    facility = _may_assess(by, person)
+    _not_future(reported_on, "reported_on")
+    policy = region_policy(region_code=(facility.region_id if facility else person.hukou_region_id), on=reported_on)
+    due = working_days_after(reported_on, policy.change_reassessment_working_days)
+    if person.assessment_due_on is None or due < person.assessment_due_on:
+        person.assessment_due_on = due
+        _save(person, by=by, reason=_("状况变化，提前复评"), update_fields=["assessment_due_on", "updated_at"])
+    return person.assessment_due_on
+
+
+# --- dispersed support -------------------------------------------------------------------
+
+
+def _dispersed_person(by, person: Person) -> Person:
+    if not can_act_in_region(by, person.residence_region_id or person.hukou_region_id):
+        raise PermissionDenied(_("分散供养事务由该人员所在区划的民政督查办理"))
+    return person
+
+
+@transaction.atomic
+def care_agreement_record(
+    *, by, person: Person, caregiver_name: str, township_party: str, signed_on: date, valid_until: date,
+    caregiver_relation: str = "", caregiver_phone: str = "",
+) -> CareAgreement:
+    _dispersed_person(by, person)
+    _not_future(signed_on, "signed_on")
+    if valid_until < signed_on:
+        raise ValidationError({"valid_until": _("有效期不能早于签订日期")})
+    agreement = CareAgreement(
+        person=person, caregiver_name=caregiver_name.strip(), caregiver_relation=caregiver_relation,
+        caregiver_phone=caregiver_phone, township_party=township_party.strip(), signed_on=signed_on,
+        valid_until=valid_until,
+    )
+    _save(agreement, by=by, reason=_("签订照料服务协议"))
+    return agreement
+
+
+@transaction.atomic
+def visit_record(*, by, person: Person, visited_on: date, visitor: str, mode: str, findings: str) -> Visit:
+    _dispersed_person(by, person)
+    _not_future(visited_on, "visited_on")
+    visit = Visit(person=person, visited_on=visited_on, visitor=visitor.strip(), mode=mode, findings=findings.strip(), recorded_by=by)
+    _save(visit, by=by, reason=_("探访"))
+    _scan_after_commit(person_id=person.pk)
+    return visit
