@@ -21,6 +21,8 @@ setup: $(STAMP)
 demo: $(STAMP)
 	DEBUG=true $(MANAGE) migrate --noinput
 	DEBUG=true $(MANAGE) seed_demo
+	DEBUG=true $(MANAGE) seed_demo_residents
+	DEBUG=true $(MANAGE) seed_demo_staff
 
 # The web server, plus a Celery worker with an embedded beat that runs the periodic schedule.
 run: demo

@@ -14,7 +14,11 @@ from ninja.security import HttpBearer, SessionAuth
 
 from accounts.api import router as accounts_router
 from accounts.tokens import api_token_authenticate
+from facilities.alert_api import router as alerts_router
 from facilities.api import router as facilities_router
+from residents.api import router as residents_router
+from residents.api import stays_router
+from staffing.api import compliance_router, staff_router
 
 
 class TokenAuth(HttpBearer):
@@ -109,3 +113,8 @@ def on_http_error(request, exc):
 
 api.add_router("/", accounts_router)
 api.add_router("/facilities", facilities_router)
+api.add_router("/people", residents_router)
+api.add_router("/stays", stays_router)
+api.add_router("/staff", staff_router)
+api.add_router("/compliance", compliance_router)
+api.add_router("/alerts", alerts_router)

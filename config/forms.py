@@ -1,5 +1,6 @@
 """Shared form behaviour: Bootstrap classes on every widget, errors marked for assistive tech."""
 from django import forms
+from django.core.exceptions import ValidationError
 
 
 class StyledFormMixin:
@@ -22,3 +23,19 @@ class StyledFormMixin:
                 attrs = self.fields[name].widget.attrs
                 attrs["class"] = f"{attrs.get('class', '')} is-invalid".strip()
                 attrs["aria-invalid"] = "true"
+
+
+def run_service(form, call):
+    """Call a service for a valid form and return its result, or None when it refused.
+
+    A refusal's ValidationError messages are put beside the right fields of the form.
+    """
+    try:
+        return call()
+    except ValidationError as exc:
+        if hasattr(exc, "error_dict"):
+            for field, errors in exc.error_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            form.add_error(None, exc)
+        return None

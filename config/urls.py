@@ -4,9 +4,10 @@ from django.contrib.auth.models import Group
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from facilities.views import home
+from facilities.alert_views import alert_acknowledge_view, alert_list
 
 from .api import api
+from .home import home
 
 admin.site.site_header = admin.site.site_title = settings.SITE_TITLE
 admin.site.unregister(Group)
@@ -15,6 +16,10 @@ urlpatterns = [
     path("", home, name="home"),
     path("accounts/", include("accounts.urls")),
     path("facilities/", include("facilities.urls")),
+    path("people/", include("residents.urls")),
+    path("staffing/", include("staffing.urls")),
+    path("alerts/", alert_list, name="alert_list"),
+    path("alerts/<int:alert_id>/acknowledge/", alert_acknowledge_view, name="alert_acknowledge"),
     path("api/", api.urls),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),

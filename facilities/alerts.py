@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Case, F, Q, When
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from .models import Alert, Severity
 from .scoping import can_acknowledge_alert
@@ -77,3 +77,12 @@ def alert_acknowledge(*, by, alert: Alert, note: str) -> Alert:
     alert._history_user = by
     alert.save(update_fields=["acknowledged_by", "acknowledged_at", "acknowledgement_note"])
     return alert
+
+
+def alerts_in_display_order(alerts):
+    """Open alerts first, critical before warning, newest first."""
+    return alerts.order_by(
+        F("resolved_at").desc(nulls_first=True),
+        Case(When(severity=Severity.CRITICAL, then=0), default=1),
+        "-opened_at",
+    )

@@ -25,7 +25,8 @@ class FacilityForm(StyledFormMixin, forms.ModelForm):
             level__in=[RegionLevel.COUNTY, RegionLevel.TOWNSHIP]
         )
         self.fields["region"].label_from_instance = lambda region: f"{region.full_name}（{region.code}）"
-        self.fields["credit_code"].widget.attrs.update({"maxlength": 18, "style": "text-transform: uppercase"})
+        credit_code = self.fields["credit_code"].widget.attrs
+        credit_code.update({"maxlength": 18, "class": f"{credit_code.get('class', '')} text-uppercase"})
 
     def clean_credit_code(self):
         return self.cleaned_data["credit_code"].strip().upper()

@@ -139,7 +139,9 @@ class RegionPolicy(models.Model):
     staff_ratio_self_care = models.PositiveSmallIntegerField(_("自理：每名护理人员照护人数"), default=10)
     staff_ratio_orphan = models.PositiveSmallIntegerField(_("孤儿：每名护理人员照护人数"), default=1)
     staff_rounding = models.CharField(_("取整方式"), max_length=10, choices=Rounding.choices, default=Rounding.TOTAL)
-    counting_roles = models.JSONField(_("计入配比的岗位"), default=list, blank=True)
+    counting_roles = models.JSONField(
+        _("计入配比的岗位"), default=list, blank=True, help_text=_("留空为默认：养老护理员、护士")
+    )
     reassessment_months = models.PositiveSmallIntegerField(_("生活自理能力复评周期（月）"), default=12)
     change_reassessment_working_days = models.PositiveSmallIntegerField(_("状况变化后复评时限（工作日）"), default=10)
     visit_interval_days = models.PositiveSmallIntegerField(_("分散供养探访周期（天）"), default=30)
@@ -167,6 +169,7 @@ class AlertKind(models.TextChoices):
     OVER_CAPACITY = "over_capacity", _("入住人数超过床位")
     VISIT_OVERDUE = "visit_overdue", _("分散供养探访逾期")
     DUPLICATE_ENROLMENT = "duplicate_enrolment", _("重复供养")
+    STAFF_DOUBLE_COUNTED = "staff_double_counted", _("工作人员重复计算")
 
 
 class Severity(models.TextChoices):
@@ -200,6 +203,8 @@ class Alert(models.Model):
     )
     acknowledged_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
     acknowledgement_note = models.CharField(_("确认说明"), max_length=300, blank=True)
+    notified_at = models.DateTimeField(_("通知机构时间"), null=True, blank=True)
+    escalated_at = models.DateTimeField(_("上报督查时间"), null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:

@@ -1,7 +1,8 @@
 """Reads of facilities, always through the scoping module."""
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from .models import Facility, RegionPolicy
@@ -19,9 +20,15 @@ class FacilityFilters:
 
 
 def facility_list(*, user, filters: FacilityFilters = FacilityFilters()) -> QuerySet[Facility]:
-    qs = facilities_visible_to(user).select_related("region")
+    qs = facilities_visible_to(user).select_related("region").annotate(
+        residents=Count("stays", filter=Q(stays__ended_on__isnull=True))
+    )
     if filters.region:
-        qs = qs.filter(region__code__startswith=region_scope_prefix(filters.region))
+        try:
+            prefix = region_scope_prefix(filters.region)
+        except ValueError as exc:
+            raise ValidationError({"region": str(exc)}) from exc
+        qs = qs.filter(region__code__startswith=prefix)
     if filters.kind:
         qs = qs.filter(kind=filters.kind)
     if filters.operator:
@@ -39,54 +46,6 @@ def facility_get_for_user(*, user, facility_id: int) -> Facility:
     if facility is None:
         raise Http404("facility")
     return facility
-
-
-@dataclass(frozen=True)
-class FieldChange:
-    field: str
-    old: str
-    new: str
-
-
-@dataclass(frozen=True)
-class HistoryEntry:
-    when: object
-    who: str
-    kind: str
-    reason: str
-    changes: list[FieldChange]
-
-
-def _display(field, value) -> str:
-    if value is None or value == "":
-        return "—"
-    choices = dict(field.flatchoices) if field.choices else None
-    return str(choices.get(value, value)) if choices else str(value)
-
-
-def facility_history(*, facility: Facility) -> list[HistoryEntry]:
-    """Who changed what and when, newest first; one query whatever the number of changes."""
-    records = list(facility.history.select_related("history_user").order_by("history_date", "history_id"))
-    entries = []
-    previous = None
-    for record in records:
-        changes = []
-        if previous is not None:
-            for change in record.diff_against(previous, foreign_keys_are_objs=False).changes:
-                field = Facility._meta.get_field(change.field)
-                changes.append(FieldChange(str(field.verbose_name), _display(field, change.old), _display(field, change.new)))
-        user = record.history_user
-        entries.append(
-            HistoryEntry(
-                when=record.history_date,
-                who=(user.full_name or user.username) if user else "系统",
-                kind=record.get_history_type_display(),
-                reason=record.history_change_reason or "",
-                changes=changes,
-            )
-        )
-        previous = record
-    return list(reversed(entries))
 
 
 def region_policy(*, region_code: str, on) -> RegionPolicy:

@@ -3,7 +3,7 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from .models import Facility, FacilityStatus, Region
 from .scoping import can_create_facility, can_edit_facility, can_edit_facility_contact

@@ -9,10 +9,29 @@ class FacilityTable(tables.Table):
     name = tables.LinkColumn("facility_detail", args=[tables.A("pk")], verbose_name=_("名称"))
     region = tables.Column(accessor="region__full_name", order_by=("region_id", "name"), verbose_name=_("行政区划"))
     status = tables.TemplateColumn(template_name="facilities/_status_badge.html", verbose_name=_("状态"))
+    residents = tables.Column(verbose_name=_("在住"))
 
     class Meta:
         model = Facility
-        fields = ("name", "kind", "operator", "region", "bed_capacity", "status", "contact_person", "contact_phone")
+        fields = ("name", "kind", "operator", "region", "residents", "bed_capacity", "status", "contact_person", "contact_phone")
         attrs = {"class": "table table-sm table-hover align-middle"}
         order_by = ("region", "name")
         empty_text = _("没有符合条件的机构")
+
+
+class AlertTable(tables.Table):
+    severity = tables.TemplateColumn(template_name="facilities/_alert_severity.html", verbose_name=_("级别"))
+    kind = tables.Column(verbose_name=_("类型"))
+    message = tables.Column(verbose_name=_("说明"), orderable=False)
+    facility = tables.Column(accessor="facility__name", verbose_name=_("机构"), default="—")
+    region = tables.Column(accessor="region__full_name", verbose_name=_("行政区划"))
+    opened_at = tables.DateTimeColumn(format="Y-m-d H:i", verbose_name=_("发生时间"))
+    state = tables.TemplateColumn(template_name="facilities/_alert_state.html", verbose_name=_("处理"), orderable=False)
+
+    class Meta:
+        attrs = {"class": "table table-sm table-hover align-middle"}
+        empty_text = _("没有预警")
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user

@@ -2,43 +2,18 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Sum
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
 
-from accounts.models import Role
 
 from . import services
 from .exports import facilities_csv
 from .forms import FacilityContactForm, FacilityFilterForm, FacilityForm
-from .models import FacilityKind, FacilityStatus
-from .scoping import can_edit_facility, can_edit_facility_contact, can_register_facilities, facilities_visible_to
-from .selectors import FacilityFilters, facility_get_for_user, facility_history, facility_list
+from .scoping import alerts_visible_to, can_edit_facility, can_edit_facility_contact, can_register_facilities
+from .history import change_history
+from .selectors import FacilityFilters, facility_get_for_user, facility_list
 from .tables import FacilityTable
-
-
-@login_required
-def home(request):
-    user = request.user
-    if user.role == Role.ADMIN:
-        return render(request, "facilities/home_admin.html", {})
-    visible = facilities_visible_to(user)
-    summary = visible.aggregate(total=Count("id"), beds=Sum("bed_capacity"))
-    by_status = dict(visible.values_list("status").annotate(n=Count("id")).order_by())
-    by_kind = [
-        {"kind": kind, "label": FacilityKind(kind).label, "n": n}
-        for kind, n in visible.values_list("kind").annotate(n=Count("id")).order_by("kind")
-    ]
-    context = {
-        "summary": summary,
-        "operating": by_status.get(FacilityStatus.OPERATING, 0),
-        "suspended": by_status.get(FacilityStatus.SUSPENDED, 0),
-        "closed": by_status.get(FacilityStatus.CLOSED, 0),
-        "by_kind": by_kind,
-        "facilities": list(visible.select_related("region").order_by("name")[:10]) if user.role == Role.MANAGER else [],
-    }
-    return render(request, "facilities/home.html", context)
 
 
 def _filters(form) -> FacilityFilters:
@@ -66,12 +41,18 @@ def facility_list_view(request):
 @login_required
 def facility_detail(request, facility_id):
     facility = facility_get_for_user(user=request.user, facility_id=facility_id)
+    residents = facility.stays.filter(ended_on__isnull=True).count()
     return render(
         request,
         "facilities/facility_detail.html",
         {
             "facility": facility,
-            "history": facility_history(facility=facility),
+            "residents": residents,
+            "occupancy_percent": round(100 * residents / facility.bed_capacity) if facility.bed_capacity else 0,
+            "open_alerts": list(
+                alerts_visible_to(request.user).filter(facility=facility, resolved_at__isnull=True).order_by("-opened_at")[:20]
+            ),
+            "history": change_history(facility),
             "can_edit": can_edit_facility(request.user, facility),
             "can_edit_contact": can_edit_facility_contact(request.user, facility),
         },

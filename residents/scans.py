@@ -16,10 +16,10 @@ from facilities.selectors import region_policies
 from .models import SelfCareAssessment, Stay, SupportForm, SupportStatus
 
 
-def scan_assessments(*, today: date, facility_id: int | None = None) -> tuple[int, int]:
+def scan_assessments(*, today: date, facility_ids=None) -> tuple[int, int]:
     stays = Stay.objects.filter(ended_on__isnull=True)
-    if facility_id is not None:
-        stays = stays.filter(facility_id=facility_id)
+    if facility_ids is not None:
+        stays = stays.filter(facility_id__in=list(facility_ids))
     rows = stays.annotate(
         assessed=Exists(SelfCareAssessment.objects.filter(person_id=OuterRef("person_id")))
     ).values("person_id", "person__name", "person__assessment_due_on", "facility_id", "facility__region_id", "assessed")
@@ -38,14 +38,18 @@ def scan_assessments(*, today: date, facility_id: int | None = None) -> tuple[in
                 message=f"{row['person__name']} 的生活自理能力评估应于 {due:%Y-%m-%d} 前复评，已逾期 {(today - due).days} 天",
                 details={"due_on": due.isoformat()}, **common,
             ))
-    scope = Q(facility_id=facility_id) if facility_id is not None else Q()
+    scope = Q(facility_id__in=list(facility_ids)) if facility_ids is not None else Q()
     return alerts_sync(kinds=[AlertKind.ASSESSMENT_MISSING, AlertKind.ASSESSMENT_OVERDUE], scope=scope, wanted=wanted)
 
 
-def scan_visits(*, today: date, person_id: int | None = None) -> tuple[int, int]:
+def _person_scope(person_ids) -> Q:
+    return Q(subject__in=[f"person:{pk}" for pk in person_ids]) if person_ids is not None else Q()
+
+
+def scan_visits(*, today: date, person_ids=None) -> tuple[int, int]:
     statuses = SupportStatus.objects.filter(terminated_on__isnull=True, support_form=SupportForm.DISPERSED)
-    if person_id is not None:
-        statuses = statuses.filter(person_id=person_id)
+    if person_ids is not None:
+        statuses = statuses.filter(person_id__in=list(person_ids))
     rows = list(
         statuses.exclude(person__residence_region__isnull=True)
         .annotate(last_visit=Max("person__visits__visited_on"))
@@ -55,7 +59,8 @@ def scan_visits(*, today: date, person_id: int | None = None) -> tuple[int, int]
     wanted = []
     for row in rows:
         interval = policies[row["person__residence_region_id"]].visit_interval_days
-        since = row["last_visit"] or row["confirmed_on"]
+        # A visit before this confirmation (e.g. the 入户调查) does not start the interval early.
+        since = max(row["last_visit"] or row["confirmed_on"], row["confirmed_on"])
         due = since + timedelta(days=interval)
         if due < today:
             last = f"上次探访 {row['last_visit']:%Y-%m-%d}" if row["last_visit"] else "尚无探访记录"
@@ -65,17 +70,16 @@ def scan_visits(*, today: date, person_id: int | None = None) -> tuple[int, int]
                 message=f"{row['person__name']} 探访逾期 {(today - due).days} 天（{last}，周期 {interval} 天）",
                 details={"due_on": due.isoformat()},
             ))
-    scope = Q(subject=f"person:{person_id}") if person_id is not None else Q()
-    return alerts_sync(kinds=[AlertKind.VISIT_OVERDUE], scope=scope, wanted=wanted)
+    return alerts_sync(kinds=[AlertKind.VISIT_OVERDUE], scope=_person_scope(person_ids), wanted=wanted)
 
 
-def scan_duplicate_enrolment(*, person_id: int | None = None) -> tuple[int, int]:
+def scan_duplicate_enrolment(*, person_ids=None) -> tuple[int, int]:
     dispersed = SupportStatus.objects.filter(
         person_id=OuterRef("person_id"), terminated_on__isnull=True, support_form=SupportForm.DISPERSED
     )
     stays = Stay.objects.filter(ended_on__isnull=True).filter(Exists(dispersed))
-    if person_id is not None:
-        stays = stays.filter(person_id=person_id)
+    if person_ids is not None:
+        stays = stays.filter(person_id__in=list(person_ids))
     wanted = [
         AlertSpec(
             kind=AlertKind.DUPLICATE_ENROLMENT, severity=Severity.CRITICAL, region_id=row["facility__region_id"],
@@ -84,16 +88,15 @@ def scan_duplicate_enrolment(*, person_id: int | None = None) -> tuple[int, int]
         )
         for row in stays.values("person_id", "person__name", "facility_id", "facility__name", "facility__region_id")
     ]
-    scope = Q(subject=f"person:{person_id}") if person_id is not None else Q()
-    return alerts_sync(kinds=[AlertKind.DUPLICATE_ENROLMENT], scope=scope, wanted=wanted)
+    return alerts_sync(kinds=[AlertKind.DUPLICATE_ENROLMENT], scope=_person_scope(person_ids), wanted=wanted)
 
 
-def scan_capacity(*, facility_id: int | None = None) -> tuple[int, int]:
+def scan_capacity(*, facility_ids=None) -> tuple[int, int]:
     facilities = Facility.objects.annotate(
         residents=Count("stays", filter=Q(stays__ended_on__isnull=True))
     ).filter(residents__gt=F("bed_capacity"))
-    if facility_id is not None:
-        facilities = facilities.filter(pk=facility_id)
+    if facility_ids is not None:
+        facilities = facilities.filter(pk__in=list(facility_ids))
     wanted = [
         AlertSpec(
             kind=AlertKind.OVER_CAPACITY, severity=Severity.CRITICAL, region_id=row["region_id"], facility_id=row["id"],
@@ -102,5 +105,5 @@ def scan_capacity(*, facility_id: int | None = None) -> tuple[int, int]:
         )
         for row in facilities.values("id", "name", "region_id", "residents", "bed_capacity")
     ]
-    scope = Q(facility_id=facility_id) if facility_id is not None else Q()
+    scope = Q(facility_id__in=list(facility_ids)) if facility_ids is not None else Q()
     return alerts_sync(kinds=[AlertKind.OVER_CAPACITY], scope=scope, wanted=wanted)

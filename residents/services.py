@@ -3,12 +3,14 @@
 Refusals raise ValidationError with a message that says what is wrong and what to do, in the
 user's language (Chinese first). Scans for alerts are enqueued after the transaction commits.
 """
+import threading
+from contextlib import contextmanager
 from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from facilities.models import Facility, FacilityKind, Region
 from facilities.scoping import can_act_for_facility, can_act_in_region
@@ -46,8 +48,38 @@ def _may_register_people(user) -> bool:
     return bool(user.is_authenticated and user.is_active and user.role in ("manager", "inspector", "admin"))
 
 
+_batch = threading.local()
+
+
+@contextmanager
+def scans_deferred():
+    """Collect the scans of many changes (an import, the demo) and run them once after commit."""
+    if getattr(_batch, "pending", None) is not None:
+        yield
+        return
+    _batch.pending = {"facilities": set(), "people": set()}
+    try:
+        yield
+        pending = _batch.pending
+        transaction.on_commit(lambda: _enqueue(pending["facilities"], pending["people"]))
+    finally:
+        _batch.pending = None
+
+
+def _enqueue(facility_ids, person_ids) -> None:
+    if facility_ids or person_ids:
+        tasks.scan_after_change.delay(facility_ids=sorted(facility_ids), person_ids=sorted(person_ids))
+
+
 def _scan_after_commit(*, facility_id: int | None = None, person_id: int | None = None) -> None:
-    transaction.on_commit(lambda: tasks.scan_after_change.delay(facility_id=facility_id, person_id=person_id))
+    facilities = {facility_id} - {None}
+    people = {person_id} - {None}
+    pending = getattr(_batch, "pending", None)
+    if pending is not None:
+        pending["facilities"] |= facilities
+        pending["people"] |= people
+    else:
+        transaction.on_commit(lambda: _enqueue(facilities, people))
 
 
 # --- people ------------------------------------------------------------------------------
@@ -62,6 +94,10 @@ def person_register(
     """Register a person; birth date and sex come from the ID number and are never typed."""
     if not _may_register_people(by):
         raise PermissionDenied(_("您无权登记人员"))
+    if by.role == "inspector" and not any(
+        region is not None and can_act_in_region(by, region.code) for region in (hukou_region, residence_region)
+    ):
+        raise ValidationError({"hukou_region": _("该人员的户籍地和现居住地都不在您的辖区")})
     try:
         parsed = parse_id_number(id_number)
     except ValueError as exc:
@@ -86,7 +122,7 @@ def person_register(
 def person_update(*, by, person: Person, **changes) -> Person:
     unknown = set(changes) - set(PERSON_FIELDS)
     if unknown:
-        raise ValidationError(f"unknown fields: {sorted(unknown)}")
+        raise ValidationError(_("不能修改的字段：%(fields)s"), params={"fields": "、".join(sorted(unknown))})
     person = Person.objects.select_for_update().get(pk=person.pk)
     active = person.stays.filter(ended_on__isnull=True).select_related("facility").first()
     allowed = (active is not None and can_act_for_facility(by, active.facility)) or can_act_in_region(
@@ -114,6 +150,8 @@ def support_status_confirm(
     if not can_act_in_region(by, person.residence_region_id or person.hukou_region_id):
         raise PermissionDenied(_("认定须由该人员所在区划的民政督查办理"))
     _not_future(confirmed_on, "confirmed_on")
+    if confirmed_on < person.birth_date:
+        raise ValidationError({"confirmed_on": _("认定日期不能早于出生日期")})
     if person.statuses.filter(kind=kind, terminated_on__isnull=True).exists():
         raise ValidationError({"kind": _("该人员已有未终止的同类认定，请先终止原认定")})
     age = age_on(person.birth_date, confirmed_on)
@@ -121,12 +159,12 @@ def support_status_confirm(
         if no_labour_capacity_reason(
             age=age, disability_category=person.disability_category, disability_grade=person.disability_grade
         ) is None:
-            raise ValidationError(
-                {"kind": _("不符合特困人员无劳动能力条件（%(rule)s）。该人员 %(age)s 周岁，残疾情况：%(disability)s。")
-                 % {"rule": NO_LABOUR_CAPACITY_RULE, "age": age,
-                    "disability": f"{person.get_disability_category_display()}{person.disability_grade or ''}级"
-                    if person.disability_category else "无"}}
-            )
+            grade = f"{person.disability_grade}级" if person.disability_grade else ""
+            raise ValidationError({"kind": ValidationError(
+                _("不符合特困人员无劳动能力条件（%(rule)s）。该人员 %(age)s 周岁，残疾情况：%(disability)s。"),
+                params={"rule": NO_LABOUR_CAPACITY_RULE, "age": age,
+                        "disability": f"{person.get_disability_category_display()}{grade}" if person.disability_category else "无"},
+            )})
         if support_form not in SupportForm.values:
             raise ValidationError({"support_form": _("特困人员须选择供养方式（集中或分散）")})
     elif kind in (SupportKind.ORPHAN, SupportKind.UNSUPPORTED_CHILD):
@@ -176,10 +214,10 @@ def _check_bed_and_age(*, facility: Facility, person: Person, on: date) -> None:
     facility = Facility.objects.select_for_update().get(pk=facility.pk)
     occupied = Stay.objects.filter(facility=facility, ended_on__isnull=True).count()
     if occupied >= facility.bed_capacity:
-        raise ValidationError(
-            {"facility": _("%(name)s 床位已满（%(beds)s 张床位，已入住 %(occupied)s 人），不能再入住")
-             % {"name": facility.name, "beds": facility.bed_capacity, "occupied": occupied}}
-        )
+        raise ValidationError({"facility": ValidationError(
+            _("%(name)s 床位已满（%(beds)s 张床位，已入住 %(occupied)s 人），不能再入住"),
+            params={"name": facility.name, "beds": facility.bed_capacity, "occupied": occupied},
+        )})
     if age_on(person.birth_date, on) < ADULT_AGE and facility.kind != FacilityKind.CHILD_WELFARE:
         raise ValidationError({"facility": _("未成年人须安置在儿童福利机构")})
     if facility.status != "operating":
@@ -201,6 +239,8 @@ def stay_admit(*, by, facility: Facility, person: Person, admitted_on: date, not
     _not_future(admitted_on, "admitted_on")
     if admitted_on < person.birth_date:
         raise ValidationError({"admitted_on": _("入住日期不能早于出生日期")})
+    if person.stays.filter(end_reason=StayEndReason.DIED).exists():
+        raise ValidationError({"person": _("该人员已登记死亡，不能入住")})
     _check_not_enrolled_elsewhere(person)
     _check_bed_and_age(facility=facility, person=person, on=admitted_on)
     last = person.stays.filter(ended_on__gt=admitted_on).exists()
@@ -252,7 +292,7 @@ def stay_transfer(*, by, stay: Stay, to_facility: Facility, transferred_on: date
         raise ValidationError({"transferred_on": _("转院日期不能早于入住日期")})
     _check_bed_and_age(facility=to_facility, person=stay.person, on=transferred_on)
     stay.ended_on, stay.end_reason = transferred_on, StayEndReason.TRANSFERRED
-    stay.note = (stay.note or f"转至{to_facility.name}")[:200]
+    stay.note = f"转至{to_facility.name}"[:200]
     _save(stay, by=by, reason=_("转出"), update_fields=["ended_on", "end_reason", "note"])
     new_stay = Stay(person=stay.person, facility=to_facility, admitted_on=transferred_on, note=f"由{stay.facility.name}转入"[:200])
     _save(new_stay, by=by, reason=_("转入"))
@@ -262,6 +302,11 @@ def stay_transfer(*, by, stay: Stay, to_facility: Facility, transferred_on: date
 
 
 # --- assessments -------------------------------------------------------------------------
+
+
+def _home_region(person: Person, facility: Facility | None) -> str:
+    """The region whose rules apply: the facility's, else where the person lives, else their registration."""
+    return facility.region_id if facility else (person.residence_region_id or person.hukou_region_id)
 
 
 def _may_assess(by, person: Person) -> Facility | None:
@@ -287,12 +332,12 @@ def assessment_record(
         raise ValidationError({"assessed_on": _("评估日期不能早于出生日期")})
     missing = set(SelfCareAssessment.INDICATOR_FIELDS) - set(unable)
     if missing:
-        raise ValidationError(f"missing indicators: {sorted(missing)}")
+        raise ValidationError(_("六项指标须全部填写（缺少：%(missing)s）"), params={"missing": "、".join(sorted(missing))})
     computed = self_care_category(sum(bool(unable[name]) for name in SelfCareAssessment.INDICATOR_FIELDS))
-    if override_category and not override_reason.strip():
-        raise ValidationError({"override_reason": _("调整评估类别须填写理由")})
     if override_category == computed.value:
         override_category, override_reason = "", ""
+    if override_category and not override_reason.strip():
+        raise ValidationError({"override_reason": _("调整评估类别须填写理由")})
     assessment = SelfCareAssessment(
         person=person, facility=facility, assessed_on=assessed_on, computed_category=computed.value,
         override_category=override_category, override_reason=override_reason.strip(),
@@ -301,7 +346,7 @@ def assessment_record(
     )
     _save(assessment, by=by, reason=_("生活自理能力评估"))
     latest = person.assessments.order_by("-assessed_on", "-id").first()
-    policy = region_policy(region_code=(facility.region_id if facility else person.hukou_region_id), on=latest.assessed_on)
+    policy = region_policy(region_code=_home_region(person, facility), on=latest.assessed_on)
     person.assessment_due_on = add_months(latest.assessed_on, policy.reassessment_months)
     _save(person, by=by, reason=_("评估后更新复评日期"), update_fields=["assessment_due_on", "updated_at"])
     _scan_after_commit(facility_id=facility.pk if facility else None, person_id=person.pk)
@@ -314,7 +359,7 @@ def assessment_change_report(*, by, person: Person, reported_on: date) -> date:
     person = Person.objects.select_for_update().get(pk=person.pk)
     facility = _may_assess(by, person)
     _not_future(reported_on, "reported_on")
-    policy = region_policy(region_code=(facility.region_id if facility else person.hukou_region_id), on=reported_on)
+    policy = region_policy(region_code=_home_region(person, facility), on=reported_on)
     due = working_days_after(reported_on, policy.change_reassessment_working_days)
     if person.assessment_due_on is None or due < person.assessment_due_on:
         person.assessment_due_on = due
@@ -328,6 +373,8 @@ def assessment_change_report(*, by, person: Person, reported_on: date) -> date:
 def _dispersed_person(by, person: Person) -> Person:
     if not can_act_in_region(by, person.residence_region_id or person.hukou_region_id):
         raise PermissionDenied(_("分散供养事务由该人员所在区划的民政督查办理"))
+    if not person.statuses.filter(terminated_on__isnull=True, support_form=SupportForm.DISPERSED).exists():
+        raise ValidationError(_("该人员不是分散供养人员"))
     return person
 
 

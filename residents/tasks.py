@@ -1,6 +1,8 @@
 """Scans for alerts about people: nightly for everyone, and right after a change for the place it touched."""
 from celery import shared_task
+from django.conf import settings
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from . import scans
 
@@ -17,11 +19,14 @@ def scan_residents() -> dict:
 
 
 @shared_task
-def scan_after_change(*, facility_id: int | None = None, person_id: int | None = None) -> None:
+def scan_after_change(*, facility_ids: list[int], person_ids: list[int]) -> None:
     today = timezone.localdate()
-    if facility_id is not None:
-        scans.scan_assessments(today=today, facility_id=facility_id)
-        scans.scan_capacity(facility_id=facility_id)
-    if person_id is not None:
-        scans.scan_visits(today=today, person_id=person_id)
-        scans.scan_duplicate_enrolment(person_id=person_id)
+    if facility_ids:
+        scans.scan_assessments(today=today, facility_ids=facility_ids)
+        scans.scan_capacity(facility_ids=facility_ids)
+        for name in settings.CARE_CHANGE_TASKS:
+            for facility_id in facility_ids:
+                import_string(name).delay(facility_id=facility_id)
+    if person_ids:
+        scans.scan_visits(today=today, person_ids=person_ids)
+        scans.scan_duplicate_enrolment(person_ids=person_ids)

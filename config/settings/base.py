@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "accounts",
     "facilities",
     "residents",
+    "staffing",
 ]
 
 MIDDLEWARE = [
@@ -139,6 +140,8 @@ STATIC_ROOT = VAR_DIR / "staticfiles"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "media/"
+# Uploaded sheets waiting between preview and confirmation: private, never served.
+IMPORT_DIR = VAR_DIR / "imports"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -197,6 +200,10 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
+    "staffing-compliance": {
+        "task": "staffing.tasks.compliance_nightly",
+        "schedule": crontab(hour=1, minute=0),
+    },
     "scan-residents": {
         "task": "residents.tasks.scan_residents",
         "schedule": crontab(hour=1, minute=30),
@@ -207,11 +214,16 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# Tasks to run for a facility after a change to its residents (admission, discharge, assessment);
+# named here so the residents app need not import the apps that build on it.
+CARE_CHANGE_TASKS = ["staffing.tasks.compliance_for_facility"]
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "loggers": {"celery.app.trace": {"level": "WARNING"}},
 }
 
 SITE_TITLE = _("养老机构与特困供养管理系统")

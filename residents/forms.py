@@ -1,0 +1,202 @@
+"""Forms for people, stays, assessments and dispersed support; choices come from the user's scope."""
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from config.forms import StyledFormMixin
+from facilities.models import Facility, Region, RegionLevel
+from facilities.scoping import facilities_visible_to
+
+from .models import (
+    AssessmentReason, SelfCareAssessment, DisabilityCategory, HukouType, SelfCareCategory, StayEndReason, SupportForm, SupportKind, VisitMode,
+)
+
+PHOTO_MAX_BYTES = 2 * 1024 * 1024
+DATE = forms.DateInput(attrs={"placeholder": "YYYY-MM-DD", "inputmode": "numeric", "autocomplete": "off"}, format="%Y-%m-%d")
+
+
+class RegionCodeField(forms.CharField):
+    """A region typed as its code (e.g. 621002), checked against the national table."""
+
+    def __init__(self, *, levels=None, **kwargs):
+        self.levels = levels
+        kwargs.setdefault("max_length", 9)
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return None
+        region = Region.objects.filter(code=value.strip()).first()
+        if region is None:
+            raise forms.ValidationError(_("行政区划代码不存在：%(code)s"), params={"code": value})
+        if self.levels and region.level not in self.levels:
+            raise forms.ValidationError(_("请填写%(levels)s级行政区划代码"), params={"levels": "、".join(
+                str(RegionLevel(level).label) for level in self.levels)})
+        return region
+
+
+class PersonFieldsForm(StyledFormMixin, forms.Form):
+    name = forms.CharField(label=_("姓名"), max_length=50)
+    id_number = forms.CharField(
+        label=_("身份证号码"), max_length=18, min_length=18,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        help_text=_("出生日期和性别由身份证号码自动得出"),
+    )
+    hukou_region = RegionCodeField(label=_("户籍地行政区划代码"), help_text=_("县级6位或乡镇9位，例如 621002"))
+    hukou_type = forms.ChoiceField(label=_("户籍类型"), choices=HukouType.choices)
+    residence_region = RegionCodeField(
+        label=_("现居住乡镇（街道）代码"), required=False, levels=[RegionLevel.TOWNSHIP],
+        help_text=_("分散供养人员须填写"),
+    )
+    address = forms.CharField(label=_("居住地址"), max_length=200, required=False)
+    phone = forms.CharField(label=_("联系电话"), max_length=30, required=False)
+    emergency_contact_name = forms.CharField(label=_("紧急联系人"), max_length=50, required=False)
+    emergency_contact_phone = forms.CharField(label=_("紧急联系人电话"), max_length=30, required=False)
+    disability_category = forms.ChoiceField(
+        label=_("残疾类别"), required=False, choices=[("", _("无"))] + DisabilityCategory.choices
+    )
+    disability_grade = forms.TypedChoiceField(
+        label=_("残疾等级"), required=False, coerce=int, empty_value=None,
+        choices=[("", "—"), (1, _("一级")), (2, _("二级")), (3, _("三级")), (4, _("四级"))],
+    )
+    photo = forms.FileField(
+        label=_("照片"), required=False, help_text=_("可选，JPEG 或 PNG，不超过 2 MB"),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png"}),
+    )
+
+    def clean_photo(self):
+        photo = self.cleaned_data.get("photo")
+        if not photo:
+            return None
+        if photo.size > PHOTO_MAX_BYTES:
+            raise forms.ValidationError(_("照片不能超过 2 MB"))
+        head = photo.read(8)
+        photo.seek(0)
+        if not (head.startswith(b"\xff\xd8\xff") or head.startswith(b"\x89PNG\r\n\x1a\n")):
+            raise forms.ValidationError(_("照片须为 JPEG 或 PNG 图片"))
+        return photo
+
+    def clean_id_number(self):
+        return self.cleaned_data["id_number"].strip().upper()
+
+
+class AdmissionForm(PersonFieldsForm):
+    """Register (or find by ID number) and admit in one step, as a manager does at the door."""
+
+    facility = forms.ModelChoiceField(label=_("入住机构"), queryset=Facility.objects.none())
+    admitted_on = forms.DateField(label=_("入住日期"), widget=DATE)
+    field_order = ["facility", "admitted_on", "id_number", "name"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["facility"].queryset = facilities_admitting_for(user)
+
+
+def facilities_admitting_for(user):
+    """The operating facilities whose admissions this user records."""
+    visible = facilities_visible_to(user).filter(status="operating")
+    if user.role == "admin":
+        return visible
+    return visible.filter(assignments__user=user)
+
+
+class AdmitExistingForm(StyledFormMixin, forms.Form):
+    facility = forms.ModelChoiceField(label=_("入住机构"), queryset=Facility.objects.none())
+    admitted_on = forms.DateField(label=_("入住日期"), widget=DATE)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["facility"].queryset = facilities_admitting_for(user)
+
+
+class TransferForm(StyledFormMixin, forms.Form):
+    to_facility = forms.ModelChoiceField(label=_("转入机构"), queryset=Facility.objects.none())
+    transferred_on = forms.DateField(label=_("转院日期"), widget=DATE)
+
+    def __init__(self, *args, user, current: Facility, **kwargs):
+        """Targets: facilities the user sees, and the operating facilities of the same county (a public register)."""
+        super().__init__(*args, **kwargs)
+        same_county = Q(region__code__startswith=current.region_id[:6])
+        visible = Q(pk__in=facilities_visible_to(user).values("pk"))
+        self.fields["to_facility"].queryset = (
+            Facility.objects.filter(same_county | visible, status="operating").exclude(pk=current.pk).order_by("name")
+        )
+
+
+class DischargeForm(StyledFormMixin, forms.Form):
+    ended_on = forms.DateField(label=_("离开日期"), widget=DATE)
+    reason = forms.ChoiceField(label=_("离开原因"), choices=StayEndReason.choices)
+    note = forms.CharField(label=_("备注"), max_length=200, required=False)
+
+
+class AssessmentForm(StyledFormMixin, forms.Form):
+    assessed_on = forms.DateField(label=_("评估日期"), widget=DATE)
+    reason = forms.ChoiceField(label=_("评估原因"), choices=AssessmentReason.choices)
+    assessors = forms.CharField(label=_("评估人"), max_length=100, help_text=_("多名评估人用顿号分隔"))
+    override_category = forms.ChoiceField(
+        label=_("调整类别（如评估人判断与指标结果不同）"), required=False,
+        choices=[("", _("不调整"))] + SelfCareCategory.choices,
+    )
+    override_reason = forms.CharField(label=_("调整理由"), max_length=300, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in SelfCareAssessment.INDICATOR_FIELDS:
+            label = SelfCareAssessment._meta.get_field(name).verbose_name
+            self.fields[name] = forms.BooleanField(label=label, required=False)
+
+    @property
+    def indicator_fields(self):
+        return [self[name] for name in SelfCareAssessment.INDICATOR_FIELDS]
+
+    @property
+    def detail_fields(self):
+        return [self[name] for name in ("assessed_on", "reason", "assessors", "override_category", "override_reason")]
+
+    def unable(self) -> dict[str, bool]:
+        return {name: bool(self.cleaned_data.get(name)) for name in SelfCareAssessment.INDICATOR_FIELDS}
+
+
+class SupportStatusForm(StyledFormMixin, forms.Form):
+    kind = forms.ChoiceField(label=_("类别"), choices=SupportKind.choices)
+    support_form = forms.ChoiceField(label=_("供养方式"), required=False, choices=[("", "—")] + SupportForm.choices)
+    confirmed_on = forms.DateField(label=_("认定日期"), widget=DATE)
+    certificate_number = forms.CharField(label=_("证件编号"), max_length=50, required=False)
+
+
+class TerminateStatusForm(StyledFormMixin, forms.Form):
+    terminated_on = forms.DateField(label=_("终止日期"), widget=DATE)
+    reason = forms.CharField(label=_("终止原因"), max_length=200)
+
+
+class VisitForm(StyledFormMixin, forms.Form):
+    visited_on = forms.DateField(label=_("探访日期"), widget=DATE)
+    visitor = forms.CharField(label=_("探访人"), max_length=100)
+    mode = forms.ChoiceField(label=_("探访方式"), choices=VisitMode.choices)
+    findings = forms.CharField(label=_("探访情况"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class CareAgreementForm(StyledFormMixin, forms.Form):
+    caregiver_name = forms.CharField(label=_("照料人"), max_length=50)
+    caregiver_relation = forms.CharField(label=_("与供养人员关系"), max_length=30, required=False)
+    caregiver_phone = forms.CharField(label=_("照料人电话"), max_length=30, required=False)
+    township_party = forms.CharField(label=_("乡镇（街道）签约方"), max_length=100)
+    signed_on = forms.DateField(label=_("签订日期"), widget=DATE)
+    valid_until = forms.DateField(label=_("有效期至"), widget=DATE)
+
+
+class ChangeReportForm(StyledFormMixin, forms.Form):
+    reported_on = forms.DateField(label=_("状况变化报告日期"), widget=DATE)
+
+
+class PersonFilterForm(StyledFormMixin, forms.Form):
+    q = forms.CharField(label=_("姓名或完整身份证号码"), required=False, max_length=50)
+    facility = forms.ModelChoiceField(label=_("机构"), required=False, queryset=Facility.objects.none(), empty_label=_("全部机构"))
+    category = forms.ChoiceField(label=_("生活自理能力"), required=False, choices=[("", _("全部"))] + SelfCareCategory.choices)
+    support_form = forms.ChoiceField(label=_("供养方式"), required=False, choices=[("", _("全部"))] + SupportForm.choices)
+    assessment_overdue = forms.BooleanField(label=_("仅显示评估逾期"), required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["facility"].queryset = facilities_visible_to(user).only("id", "name").order_by("name")

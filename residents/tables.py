@@ -1,0 +1,23 @@
+"""The sortable resident table."""
+import django_tables2 as tables
+from django.utils.translation import gettext_lazy as _
+
+from .models import Person
+
+
+class PersonTable(tables.Table):
+    name = tables.LinkColumn("person_detail", args=[tables.A("pk")], verbose_name=_("姓名"))
+    masked_id_number = tables.Column(verbose_name=_("身份证号码"), orderable=False)
+    sex = tables.Column(verbose_name=_("性别"))
+    birth_date = tables.DateColumn(format="Y-m-d", verbose_name=_("出生日期"))
+    current_facility_name = tables.Column(verbose_name=_("入住机构"), default="—")
+    support = tables.TemplateColumn(template_name="residents/_support_cell.html", verbose_name=_("救助供养"), orderable=False)
+    latest_category = tables.TemplateColumn(template_name="residents/_category_cell.html", verbose_name=_("生活自理能力"))
+    assessment_due_on = tables.TemplateColumn(template_name="residents/_due_cell.html", verbose_name=_("下次评估"))
+
+    class Meta:
+        model = Person
+        fields = ("name", "masked_id_number", "sex", "birth_date", "current_facility_name", "support",
+                  "latest_category", "assessment_due_on")
+        attrs = {"class": "table table-sm table-hover align-middle"}
+        empty_text = _("没有符合条件的人员")

@@ -1,0 +1,246 @@
+"""Web pages for people: list, detail with timeline and history, and the forms that change them."""
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+from django_tables2 import RequestConfig
+
+from config.forms import run_service
+from facilities.history import change_history
+from facilities.scoping import can_act_for_facility, can_act_in_region
+
+from . import services
+from .admissions import admission_register
+from .forms import (
+    AdmissionForm, AdmitExistingForm, AssessmentForm, CareAgreementForm, ChangeReportForm, DischargeForm,
+    PersonFieldsForm, PersonFilterForm, SupportStatusForm, TerminateStatusForm, TransferForm, VisitForm,
+)
+from .models import SelfCareAssessment, SupportForm
+from .rules import age_on, self_care_category
+from .selectors import (
+    PersonFilters, person_detail, person_get_for_user, person_list, status_get_for_user, stay_get_for_user,
+)
+from .tables import PersonTable
+
+
+def _filters(form) -> PersonFilters:
+    if not form.is_valid():
+        return PersonFilters()
+    data = form.cleaned_data
+    return PersonFilters(
+        q=data["q"], facility_id=data["facility"].pk if data["facility"] else None, category=data["category"],
+        support_form=data["support_form"], assessment_overdue=data["assessment_overdue"],
+    )
+
+
+@login_required
+def person_list_view(request):
+    form = PersonFilterForm(request.GET or None, user=request.user)
+    people = person_list(user=request.user, filters=_filters(form), today=timezone.localdate())
+    table = PersonTable(people)
+    RequestConfig(request, paginate={"per_page": 25}).configure(table)
+    template = "residents/_person_table.html" if request.htmx else "residents/person_list.html"
+    return render(request, template, {"table": table, "form": form, "today": timezone.localdate()})
+
+
+@login_required
+def person_detail_view(request, person_id):
+    person = person_get_for_user(user=request.user, person_id=person_id)
+    detail = person_detail(person=person)
+    today = timezone.localdate()
+    active = detail["active_stay"]
+    place = person.residence_region_id or person.hukou_region_id
+    return render(request, "residents/person_detail.html", {
+        "person": person,
+        **detail,
+        "age": age_on(person.birth_date, today),
+        "today": today,
+        "history": change_history(person, hidden=("id_number", "photo")),
+        "can_act_for_stay": active is not None and can_act_for_facility(request.user, active.facility),
+        "can_admit": active is None and request.user.role in ("manager", "admin"),
+        "can_act_in_region": can_act_in_region(request.user, place),
+        "is_dispersed": any(s.support_form == SupportForm.DISPERSED and not s.terminated_on for s in detail["statuses"]),
+    })
+
+
+def _form_page(request, form, *, title, person=None, back=None):
+    return render(request, "residents/form.html", {"form": form, "title": title, "person": person, "back": back})
+
+
+@login_required
+def admission_create(request):
+    if request.user.role not in ("manager", "admin"):
+        raise PermissionDenied
+    form = AdmissionForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        stay = run_service(form, lambda: admission_register(by=request.user, **form.cleaned_data))
+        if stay is not None:
+            messages.success(request, _("已办理入住"))
+            return redirect("person_detail", person_id=stay.person_id)
+    return render(request, "residents/form.html", {"form": form, "title": _("登记入住"), "what_if_admission": True})
+
+
+@login_required
+def person_create(request):
+    if request.user.role not in ("inspector", "admin"):
+        raise PermissionDenied
+    form = PersonFieldsForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        person = run_service(form, lambda: services.person_register(by=request.user, **form.cleaned_data))
+        if person is not None:
+            messages.success(request, _("人员已登记"))
+            return redirect("person_detail", person_id=person.pk)
+    return _form_page(request, form, title=_("登记人员"))
+
+
+@login_required
+def person_admit(request, person_id):
+    person = person_get_for_user(user=request.user, person_id=person_id)
+    form = AdmitExistingForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        if run_service(form, lambda: services.stay_admit(by=request.user, person=person, **form.cleaned_data)) is not None:
+            messages.success(request, _("已办理入住"))
+            return redirect("person_detail", person_id=person.pk)
+    return _form_page(request, form, title=_("办理入住"), person=person)
+
+
+@login_required
+def stay_transfer(request, stay_id):
+    stay = stay_get_for_user(user=request.user, stay_id=stay_id)
+    if not can_act_for_facility(request.user, stay.facility):
+        raise PermissionDenied
+    form = TransferForm(request.POST or None, user=request.user, current=stay.facility)
+    if request.method == "POST" and form.is_valid():
+        if run_service(form, lambda: services.stay_transfer(by=request.user, stay=stay, **form.cleaned_data)) is not None:
+            messages.success(request, _("已办理转院"))
+            return redirect("person_detail", person_id=stay.person_id)
+    return _form_page(request, form, title=_("办理转院"), person=stay.person)
+
+
+@login_required
+def stay_discharge(request, stay_id):
+    stay = stay_get_for_user(user=request.user, stay_id=stay_id)
+    if not can_act_for_facility(request.user, stay.facility):
+        raise PermissionDenied
+    form = DischargeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if run_service(form, lambda: services.stay_discharge(by=request.user, stay=stay, **form.cleaned_data)) is not None:
+            messages.success(request, _("已办理离开"))
+            return redirect("person_detail", person_id=stay.person_id)
+    return _form_page(request, form, title=_("办理离开"), person=stay.person)
+
+
+@login_required
+def assessment_create(request, person_id):
+    person = person_get_for_user(user=request.user, person_id=person_id)
+    form = AssessmentForm(request.POST or None, initial={"assessed_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        call = lambda: services.assessment_record(  # noqa: E731
+            by=request.user, person=person, assessed_on=data["assessed_on"], unable=form.unable(),
+            assessors=data["assessors"], reason=data["reason"], override_category=data["override_category"],
+            override_reason=data["override_reason"],
+        )
+        if run_service(form, call) is not None:
+            messages.success(request, _("评估已保存"))
+            return redirect("person_detail", person_id=person.pk)
+    unable = sum(bool(form[name].value()) for name in SelfCareAssessment.INDICATOR_FIELDS) if form.is_bound else 0
+    return render(request, "residents/assessment_form.html", {
+        "form": form, "person": person, "category": self_care_category(unable), "unable": unable,
+        **_what_if_context(person),
+    })
+
+
+def _what_if_context(person) -> dict:
+    """Where the person lives and their current category, so the form can warn about the staffing ratio."""
+    detail = person_detail(person=person)
+    stay = detail["active_stay"]
+    latest = detail["latest_assessment"]
+    return {"what_if_facility_id": stay.facility_id if stay else None, "old_category": latest.category if latest else "full"}
+
+
+@login_required
+@require_GET
+def assessment_preview(request, person_id):
+    """The category for the ticked indicators, recomputed as the assessor ticks (htmx)."""
+    person = person_get_for_user(user=request.user, person_id=person_id)
+    unable = sum(request.GET.get(name) in ("on", "true", "1") for name in SelfCareAssessment.INDICATOR_FIELDS)
+    return render(request, "residents/_category_preview.html", {
+        "category": self_care_category(unable), "unable": unable, **_what_if_context(person),
+    })
+
+
+@login_required
+def change_report(request, person_id):
+    person = person_get_for_user(user=request.user, person_id=person_id)
+    form = ChangeReportForm(request.POST or None, initial={"reported_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        due = run_service(form, lambda: services.assessment_change_report(by=request.user, person=person, **form.cleaned_data))
+        if due is not None:
+            messages.success(request, _("已登记状况变化，须在 %(due)s 前完成复评") % {"due": due.isoformat()})
+            return redirect("person_detail", person_id=person.pk)
+    return _form_page(request, form, title=_("报告状况变化"), person=person)
+
+
+@login_required
+def support_status_create(request, person_id):
+    person = person_get_for_user(user=request.user, person_id=person_id)
+    form = SupportStatusForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if run_service(form, lambda: services.support_status_confirm(by=request.user, person=person, **form.cleaned_data)) is not None:
+            messages.success(request, _("认定已登记"))
+            return redirect("person_detail", person_id=person.pk)
+    return _form_page(request, form, title=_("登记救助供养认定"), person=person)
+
+
+@login_required
+def support_status_terminate(request, status_id):
+    status = status_get_for_user(user=request.user, status_id=status_id)
+    form = TerminateStatusForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        call = lambda: services.support_status_terminate(  # noqa: E731
+            by=request.user, status=status, terminated_on=data["terminated_on"], reason=data["reason"]
+        )
+        if run_service(form, call) is not None:
+            messages.success(request, _("认定已终止"))
+            return redirect("person_detail", person_id=status.person_id)
+    return _form_page(request, form, title=_("终止认定"), person=status.person)
+
+
+@login_required
+def visit_create(request, person_id):
+    person = person_get_for_user(user=request.user, person_id=person_id)
+    form = VisitForm(request.POST or None, initial={"visited_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        if run_service(form, lambda: services.visit_record(by=request.user, person=person, **form.cleaned_data)) is not None:
+            messages.success(request, _("探访记录已保存"))
+            return redirect("person_detail", person_id=person.pk)
+    return _form_page(request, form, title=_("登记探访"), person=person)
+
+
+@login_required
+def care_agreement_create(request, person_id):
+    person = person_get_for_user(user=request.user, person_id=person_id)
+    form = CareAgreementForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if run_service(form, lambda: services.care_agreement_record(by=request.user, person=person, **form.cleaned_data)) is not None:
+            messages.success(request, _("照料服务协议已登记"))
+            return redirect("person_detail", person_id=person.pk)
+    return _form_page(request, form, title=_("登记照料服务协议"), person=person)
+
+
+@login_required
+def person_photo(request, person_id):
+    """The photo, served only to people who may see the person (never from a public media URL)."""
+    person = person_get_for_user(user=request.user, person_id=person_id)
+    if not person.photo:
+        raise Http404("photo")
+    content_type = "image/png" if person.photo.name.lower().endswith(".png") else "image/jpeg"
+    response = FileResponse(person.photo.open("rb"), content_type=content_type)
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,74 @@
+/* Site behaviour without inline scripts: charts drawn from json_script data, sortable tables.
+   Runs on load and for all content htmx adds, so lazily loaded panels get their charts too. */
+(function () {
+  "use strict";
+
+  var COLOURS = { red: "#dc3545", amber: "#ffc107", grey: "#6c757d", green: "#198754", blue: "#0d6efd", purple: "#6f42c1", teal: "#20c997" };
+
+  function data(canvas) {
+    var source = document.getElementById(canvas.dataset.source);
+    return source ? JSON.parse(source.textContent) : null;
+  }
+
+  var builders = {
+    census: function (d) {
+      return { type: "doughnut", data: { labels: ["失能", "半失能", "自理", "孤儿"], datasets: [{ data: [d.census.full, d.census.partial, d.census.self_care, d.census.orphans], backgroundColor: [COLOURS.purple, COLOURS.blue, COLOURS.teal, COLOURS.amber] }] }, options: { maintainAspectRatio: false, plugins: { legend: { position: "bottom" } } } };
+    },
+    "required-actual": function (d) {
+      return { type: "line", data: { labels: d.labels, datasets: [
+        { label: "应配备", data: d.required, borderColor: COLOURS.red, stepped: true, pointRadius: d.labels.length > 10 ? 0 : 3 },
+        { label: "实有（折算全职）", data: d.actual, borderColor: COLOURS.green, stepped: true, pointRadius: d.labels.length > 10 ? 0 : 3 }
+      ] }, options: { scales: { y: { beginAtZero: true } }, plugins: { legend: { position: "bottom" } } } };
+    },
+    counties: function (d) {
+      var c = d.counties;
+      return { type: "bar", data: { labels: c.labels, datasets: [
+        { label: "不达标", data: c.below, backgroundColor: COLOURS.red },
+        { label: "缺少数据", data: c.no_data, backgroundColor: COLOURS.grey },
+        { label: "达标", data: c.compliant, backgroundColor: COLOURS.green }
+      ] }, options: { scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true, ticks: { precision: 0 } } }, plugins: { legend: { position: "bottom" } } } };
+    },
+    trend: function (d) {
+      return { type: "line", data: { labels: d.trend.labels, datasets: [{ label: "达标率 %", data: d.trend.rate, borderColor: COLOURS.blue, pointRadius: d.trend.labels.length > 10 ? 0 : 3, spanGaps: true }] }, options: { scales: { y: { min: 0, max: 100 } }, plugins: { legend: { display: false } } } };
+    }
+  };
+
+  function drawCharts(root) {
+    if (typeof Chart === "undefined") { return; }
+    Chart.defaults.animation = false;
+    root.querySelectorAll("canvas[data-chart]").forEach(function (canvas) {
+      if (canvas.dataset.drawn) { return; }
+      var d = data(canvas);
+      var build = builders[canvas.dataset.chart];
+      if (d && build) { new Chart(canvas, build(d)); canvas.dataset.drawn = "1"; }
+    });
+  }
+
+  function sortable(root) {
+    root.querySelectorAll("table.sortable thead th").forEach(function (th, index) {
+      if (th.dataset.sortReady) { return; }
+      th.dataset.sortReady = "1";
+      th.setAttribute("role", "button");
+      th.tabIndex = 0;
+      var ascending = true;
+      function sort() {
+        var body = th.closest("table").tBodies[0];
+        var rows = Array.prototype.slice.call(body.rows);
+        rows.sort(function (a, b) {
+          var x = a.cells[index].innerText.trim(), y = b.cells[index].innerText.trim();
+          var nx = parseFloat(x), ny = parseFloat(y);
+          var result = (!isNaN(nx) && !isNaN(ny)) ? nx - ny : x.localeCompare(y, "zh-Hans-CN");
+          return ascending ? result : -result;
+        });
+        ascending = !ascending;
+        rows.forEach(function (row) { body.appendChild(row); });
+      }
+      th.addEventListener("click", sort);
+      th.addEventListener("keydown", function (event) { if (event.key === "Enter") { sort(); } });
+    });
+  }
+
+  function init(root) { drawCharts(root); sortable(root); }
+  document.addEventListener("DOMContentLoaded", function () { init(document); });
+  document.addEventListener("htmx:load", function (event) { init(event.detail.elt); });
+})();
