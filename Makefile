@@ -23,6 +23,7 @@ demo: $(STAMP)
 	DEBUG=true $(MANAGE) seed_demo
 	DEBUG=true $(MANAGE) seed_demo_residents
 	DEBUG=true $(MANAGE) seed_demo_staff
+	DEBUG=true $(MANAGE) seed_demo_inspections
 
 # The web server, plus a Celery worker with an embedded beat that runs the periodic schedule.
 run: demo

@@ -29,6 +29,7 @@ def list_facilities(request, filters: Query[FacilityFilterIn]):
             operator=filters.operator or "",
             status=filters.status or "",
             q=filters.q,
+            level=filters.level,
         ),
     )
 
@@ -42,6 +43,7 @@ def get_facility(request, facility_id: int):
 def create_facility(request, payload: FacilityIn):
     data = payload.dict(exclude={"region_code"})
     facility = services.facility_create(by=request.user, region=_region(payload.region_code), **data)
+    facility.star_level = 0  # a new facility has no rating yet
     return Status(201, facility)
 
 
@@ -50,12 +52,15 @@ def update_facility(request, facility_id: int, payload: FacilityPatch):
     facility = facility_get_for_user(user=request.user, facility_id=facility_id)
     changes = payload.dict(exclude_unset=True)
     if not can_edit_facility(request.user, facility) and set(changes) <= set(services.CONTACT_FIELDS):
-        return services.facility_update_contact(
+        updated = services.facility_update_contact(
             by=request.user,
             facility=facility,
             contact_person=changes.get("contact_person", facility.contact_person),
             contact_phone=changes.get("contact_phone", facility.contact_phone),
         )
-    if "region_code" in changes:
-        changes["region"] = _region(changes.pop("region_code"))
-    return services.facility_update(by=request.user, facility=facility, **changes)
+    else:
+        if "region_code" in changes:
+            changes["region"] = _region(changes.pop("region_code"))
+        updated = services.facility_update(by=request.user, facility=facility, **changes)
+    updated.star_level = facility.star_level  # a registry edit never changes the level
+    return updated

@@ -2,12 +2,15 @@
 import pandas as pd
 from django.http import HttpResponse
 
+from .rating_selectors import LEVEL_LABELS
+
 COLUMNS = {
     "name": "机构名称",
     "kind": "机构类型",
     "operator": "运营方式",
     "region_code": "行政区划代码",
     "region_name": "行政区划",
+    "star_level": "等级",
     "address": "地址",
     "bed_capacity": "床位数",
     "status": "状态",
@@ -31,6 +34,7 @@ def facilities_csv(facilities, *, filename: str) -> HttpResponse:
             "operator": f.get_operator_display(),
             "region_code": f.region_id,
             "region_name": f.region.full_name,
+            "star_level": str(LEVEL_LABELS[f.star_level]),
             "address": spreadsheet_text(f.address),
             "bed_capacity": f.bed_capacity,
             "status": f.get_status_display(),

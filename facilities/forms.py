@@ -48,6 +48,10 @@ class FacilityFilterForm(StyledFormMixin, forms.Form):
     kind = forms.ChoiceField(label=_("机构类型"), required=False, choices=_blank(_("全部类型")) + FacilityKind.choices)
     operator = forms.ChoiceField(label=_("运营方式"), required=False, choices=_blank(_("全部")) + Operator.choices)
     status = forms.ChoiceField(label=_("状态"), required=False, choices=_blank(_("全部状态")) + FacilityStatus.choices)
+    level = forms.TypedChoiceField(
+        label=_("等级"), required=False, coerce=int, empty_value=None,
+        choices=_blank(_("全部等级")) + [(0, _("未评级")), (1, _("一级")), (2, _("二级")), (3, _("三级")), (4, _("四级")), (5, _("五级"))],
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

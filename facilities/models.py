@@ -5,7 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .rules import region_level
+from .rules import StarThresholds, region_level
 from .validators import validate_credit_code
 
 
@@ -147,6 +147,14 @@ class RegionPolicy(models.Model):
     visit_interval_days = models.PositiveSmallIntegerField(_("分散供养探访周期（天）"), default=30)
     alert_escalation_days = models.PositiveSmallIntegerField(_("预警升级天数"), default=7)
     proration = models.CharField(_("补贴计算方式"), max_length=10, choices=Proration.choices, default=Proration.MONTH)
+    star_thresholds = models.JSONField(
+        _("评星门槛"), default=dict, blank=True,
+        help_text=_('留空用默认：{"totals": {"1": 360, …}, "section_percent": {"1": 40, …}}'),
+    )
+    rating_valid_years = models.PositiveSmallIntegerField(_("等级有效期（年）"), default=3)
+    rating_first_max_level = models.PositiveSmallIntegerField(_("首次评定最高等级"), default=3)
+    rating_upgrade_wait_years = models.PositiveSmallIntegerField(_("晋级须满年限"), default=1)
+    rating_reapply_wait_years = models.PositiveSmallIntegerField(_("未通过后再申请间隔（年）"), default=1)
     note = models.CharField(_("依据文件"), max_length=200, blank=True)
     history = HistoricalRecords()
 
@@ -157,6 +165,17 @@ class RegionPolicy(models.Model):
 
     def __str__(self):
         return f"{self.region_id} · {self.effective_from:%Y-%m-%d}"
+
+    def clean(self):
+        if not self.star_thresholds:
+            return
+        try:
+            StarThresholds(
+                totals={int(k): int(v) for k, v in self.star_thresholds["totals"].items()},
+                section_percent={int(k): int(v) for k, v in self.star_thresholds["section_percent"].items()},
+            )
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise ValidationError({"star_thresholds": _("评星门槛格式有误：%(error)s") % {"error": exc}}) from exc
 
 
 class AlertKind(models.TextChoices):
@@ -170,6 +189,7 @@ class AlertKind(models.TextChoices):
     VISIT_OVERDUE = "visit_overdue", _("分散供养探访逾期")
     DUPLICATE_ENROLMENT = "duplicate_enrolment", _("重复供养")
     STAFF_DOUBLE_COUNTED = "staff_double_counted", _("工作人员重复计算")
+    RECTIFICATION_OVERDUE = "rectification_overdue", _("整改逾期")
 
 
 class Severity(models.TextChoices):
@@ -218,3 +238,122 @@ class Alert(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} · {self.subject_label or self.facility or self.region_id}"
+
+
+class StarRating(models.Model):
+    """An evaluation under GB/T 37276-2018; `level` is always star_level of the four stored scores."""
+
+    facility = models.ForeignKey(Facility, on_delete=models.PROTECT, related_name="ratings", verbose_name=_("机构"))
+    rated_on = models.DateField(_("评定日期"))
+    environment = models.DecimalField(_("环境（满分120）"), max_digits=4, decimal_places=1)
+    equipment = models.DecimalField(_("设施设备（满分130）"), max_digits=4, decimal_places=1)
+    management = models.DecimalField(_("运营管理（满分150）"), max_digits=4, decimal_places=1)
+    service = models.DecimalField(_("服务（满分600）"), max_digits=4, decimal_places=1)
+    level = models.PositiveSmallIntegerField(_("等级"), editable=False)
+    expires_on = models.DateField(_("失效日期"), editable=False, help_text=_("评定在此日期前有效"))
+    certificate_number = models.CharField(_("证书编号"), max_length=50, blank=True)
+    evaluators = models.CharField(_("评定人员"), max_length=200)
+    report = models.FileField(_("评定报告"), upload_to="ratings/", blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("录入人")
+    )
+    recorded_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("等级评定")
+        verbose_name_plural = _("等级评定")
+        ordering = ["-rated_on", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(level__lte=5), name="rating_level_0_to_5"),
+            models.CheckConstraint(condition=models.Q(expires_on__gt=models.F("rated_on")), name="rating_expires_after"),
+        ]
+        indexes = [models.Index(fields=["facility", "-rated_on"])]
+
+    def __str__(self):
+        return f"{self.facility} · {self.rated_on:%Y-%m-%d} · {self.level}"
+
+    @property
+    def total(self):
+        return self.environment + self.equipment + self.management + self.service
+
+
+class InspectionKind(models.TextChoices):
+    ROUTINE = "routine", _("日常检查")
+    UNANNOUNCED = "unannounced", _("暗访")
+    COMPLAINT = "complaint", _("投诉核查")
+    RECHECK = "recheck", _("抽查复查")
+
+
+class Inspection(models.Model):
+    """督导检查: an on-site inspection of a facility, its findings and follow-up visits."""
+
+    facility = models.ForeignKey(Facility, on_delete=models.PROTECT, related_name="inspections", verbose_name=_("机构"))
+    inspected_on = models.DateField(_("检查日期"))
+    kind = models.CharField(_("检查类型"), max_length=12, choices=InspectionKind.choices)
+    inspectors = models.CharField(_("检查人员"), max_length=200)
+    summary = models.TextField(_("检查情况"), max_length=4000, blank=True)
+    closed_on = models.DateField(_("结案日期"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("录入人")
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("督导检查")
+        verbose_name_plural = _("督导检查")
+        ordering = ["-inspected_on", "-id"]
+        indexes = [models.Index(fields=["facility", "-inspected_on"])]
+
+    def __str__(self):
+        return f"{self.facility} · {self.inspected_on:%Y-%m-%d}"
+
+
+class FindingSeverity(models.TextChoices):
+    MINOR = "minor", _("一般")
+    MAJOR = "major", _("较重")
+    SERIOUS = "serious", _("严重（安全隐患）")
+
+
+class FindingStatus(models.TextChoices):
+    OPEN = "open", _("待整改")
+    RECTIFIED = "rectified", _("已整改待复核")
+    VERIFIED = "verified", _("已复核销号")
+
+
+class Finding(models.Model):
+    """A problem found in an inspection, with a rectification deadline (整改期限)."""
+
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="findings", verbose_name=_("检查"))
+    category = models.CharField(_("问题类别"), max_length=50)
+    severity = models.CharField(_("严重程度"), max_length=10, choices=FindingSeverity.choices)
+    description = models.TextField(_("问题描述"), max_length=2000)
+    deadline = models.DateField(_("整改期限"))
+    status = models.CharField(_("整改状态"), max_length=10, choices=FindingStatus.choices, default=FindingStatus.OPEN)
+    rectification = models.TextField(_("整改情况"), max_length=2000, blank=True)
+    evidence = models.FileField(_("整改材料"), upload_to="rectifications/", blank=True)
+    rectified_on = models.DateField(_("整改完成日期"), null=True, blank=True)
+    verified_on = models.DateField(_("复核日期"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("检查发现的问题")
+        verbose_name_plural = _("检查发现的问题")
+        ordering = ["deadline", "id"]
+        indexes = [models.Index(fields=["status", "deadline"])]
+
+    def __str__(self):
+        return f"{self.category} · {self.get_status_display()}"
+
+
+class FollowUp(models.Model):
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="follow_ups", verbose_name=_("检查"))
+    visited_on = models.DateField(_("回访日期"))
+    visitors = models.CharField(_("回访人员"), max_length=200)
+    notes = models.TextField(_("回访情况"), max_length=2000)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("回访")
+        verbose_name_plural = _("回访")
+        ordering = ["visited_on", "id"]

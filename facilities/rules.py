@@ -25,7 +25,7 @@ Error messages are bilingual "中文 / English" because they reach clerks' forms
 
 import calendar
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, Context, Decimal, Inexact, localcontext
@@ -243,6 +243,51 @@ def rating_is_valid(rated_on: date, on: date, years: int = 3) -> bool:
     """Whether a rating given on `rated_on` holds on the day `on`."""
     expires_on = rating_expires_on(rated_on, years)
     return rated_on <= on < expires_on
+
+
+@dataclass(frozen=True)
+class PastRating:
+    """An earlier evaluation of the same facility: its date and the level it reached (0 = failed)."""
+
+    rated_on: date
+    level: int
+
+
+_LEVEL_ZH = {1: "一级", 2: "二级", 3: "三级", 4: "四级", 5: "五级"}
+
+
+def rating_refusal(
+    *, level: int, on: date, history: Sequence[PastRating], first_max_level: int = 3,
+    upgrade_wait_years: int = 1, reapply_wait_years: int = 1, valid_years: int = 3,
+) -> str | None:
+    """Why the region's rules forbid recording an evaluation that reaches `level` on `on`, or None.
+
+    - no evaluation within `reapply_wait_years` after a failed one (level 0);
+    - a facility's first rating is at most `first_max_level`;
+    - an upgrade goes one level at a time, and only after `upgrade_wait_years` at the current level.
+    """
+    earlier = sorted((past for past in history if past.rated_on <= on), key=lambda past: past.rated_on)
+    failed = [past for past in earlier if past.level == 0]
+    if failed and on < rating_expires_on(failed[-1].rated_on, reapply_wait_years):
+        return (
+            f"上次评定（{failed[-1].rated_on.isoformat()}）未通过，{reapply_wait_years}年内不得再次申请"
+            f"（{rating_expires_on(failed[-1].rated_on, reapply_wait_years).isoformat()} 起可申请）"
+        )
+    if level == 0:
+        return None
+    current = [past for past in earlier if past.level > 0 and rating_is_valid(past.rated_on, on, valid_years)]
+    if not any(past.level > 0 for past in earlier):
+        if level > first_max_level:
+            return f"首次评定最高为{_LEVEL_ZH[first_max_level]}，本次评分达到{_LEVEL_ZH[level]}，不能直接评定"
+        return None
+    if current and level > current[-1].level:
+        holding = current[-1]
+        if level > holding.level + 1:
+            return f"晋级须逐级进行：现为{_LEVEL_ZH[holding.level]}，只能申请{_LEVEL_ZH[holding.level + 1]}"
+        eligible = rating_expires_on(holding.rated_on, upgrade_wait_years)
+        if on < eligible:
+            return f"取得{_LEVEL_ZH[holding.level]}满{upgrade_wait_years}年后方可申请晋级（{eligible.isoformat()} 起）"
+    return None
 
 
 # --- GB 32100-2015 统一社会信用代码 ---------------------------------------------

@@ -14,6 +14,7 @@ class FacilityFilterIn(Schema):
     operator: Operator | None = Field(None, description="运营方式 / operator")
     status: FacilityStatus | None = Field(None, description="状态 / status")
     q: str = Field("", description="名称包含 / name contains", max_length=50)
+    level: int | None = Field(None, ge=0, le=5, description="当前等级，0 为未评级 / current star level, 0 = unrated")
 
 
 class FacilityOut(Schema):
@@ -34,6 +35,7 @@ class FacilityOut(Schema):
     opened_on: date | None
     contact_person: str
     contact_phone: str
+    star_level: int = Field(description="今天的等级，0 为未评级 / star level today, 0 = unrated")
 
     @staticmethod
     def resolve_kind_display(obj):

@@ -2,10 +2,12 @@
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.utils import timezone
 
-from .models import Facility, RegionPolicy
+from .models import Facility, RegionPolicy, StarRating
 from .rules import region_ancestors, region_scope_prefix
 from .scoping import facilities_visible_to
 
@@ -17,12 +19,16 @@ class FacilityFilters:
     operator: str = ""
     status: str = ""
     q: str = ""
+    level: int | None = None
 
 
-def facility_list(*, user, filters: FacilityFilters = FacilityFilters()) -> QuerySet[Facility]:
+def facility_list(*, user, filters: FacilityFilters = FacilityFilters(), today=None) -> QuerySet[Facility]:
     qs = facilities_visible_to(user).select_related("region").annotate(
-        residents=Count("stays", filter=Q(stays__ended_on__isnull=True))
+        residents=Count("stays", filter=Q(stays__ended_on__isnull=True)),
+        star_level=current_level_subquery(on=today or timezone.localdate()),
     )
+    if filters.level is not None:
+        qs = qs.filter(star_level=filters.level)
     if filters.region:
         try:
             prefix = region_scope_prefix(filters.region)
@@ -42,7 +48,11 @@ def facility_list(*, user, filters: FacilityFilters = FacilityFilters()) -> Quer
 
 def facility_get_for_user(*, user, facility_id: int) -> Facility:
     """The facility if the user may see it; 404 otherwise, so its existence does not leak."""
-    facility = facilities_visible_to(user).select_related("region").filter(pk=facility_id).first()
+    facility = (
+        facilities_visible_to(user).select_related("region")
+        .annotate(star_level=current_level_subquery(on=timezone.localdate()))
+        .filter(pk=facility_id).first()
+    )
     if facility is None:
         raise Http404("facility")
     return facility
@@ -62,3 +72,18 @@ def region_policies(*, region_codes, on) -> dict[str, RegionPolicy]:
         rows[policy.region_id] = policy
     default = RegionPolicy()
     return {code: next((rows[c] for c in chain if c in rows), default) for code, chain in chains.items()}
+
+
+def current_level_subquery(*, on):
+    """The facility's level on a day: its latest passed rating that is still valid, 0 when none.
+
+    A failed evaluation (level 0, e.g. a refused upgrade) does not take away a level still held.
+    """
+    valid = StarRating.objects.filter(
+        facility=OuterRef("pk"), rated_on__lte=on, expires_on__gt=on, level__gt=0
+    ).order_by("-rated_on", "-id")
+    return Coalesce(Subquery(valid.values("level")[:1]), Value(0))
+
+
+def facility_ratings(*, facility) -> list[StarRating]:
+    return list(facility.ratings.select_related("recorded_by"))

@@ -10,11 +10,15 @@ class FacilityTable(tables.Table):
     region = tables.Column(accessor="region__full_name", order_by=("region_id", "name"), verbose_name=_("行政区划"))
     status = tables.TemplateColumn(template_name="facilities/_status_badge.html", verbose_name=_("状态"))
     residents = tables.Column(verbose_name=_("在住"))
+    star_level = tables.TemplateColumn(
+        template_name="facilities/_level_cell.html", verbose_name=_("等级"), order_by=("star_level", "name")
+    )
 
     class Meta:
         model = Facility
         fields = ("name", "kind", "operator", "region", "residents", "bed_capacity", "status", "contact_person", "contact_phone")
-        attrs = {"class": "table table-sm table-hover align-middle"}
+        sequence = ("name", "kind", "operator", "region", "star_level", "...")
+        attrs = {"class": "table table-sm table-hover align-middle", "thead": {"class": "text-nowrap"}}
         order_by = ("region", "name")
         empty_text = _("没有符合条件的机构")
 

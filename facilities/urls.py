@@ -1,10 +1,15 @@
-from django.urls import path
+from django.urls import include, path
 
-from . import views
+from . import rating_views, views
 
 urlpatterns = [
     path("", views.facility_list_view, name="facility_list"),
     path("new/", views.facility_create, name="facility_create"),
     path("<int:facility_id>/", views.facility_detail, name="facility_detail"),
     path("<int:facility_id>/edit/", views.facility_edit, name="facility_edit"),
+    path("<int:facility_id>/ratings/", rating_views.rating_panel, name="rating_panel"),
+    path("<int:facility_id>/ratings/new/", rating_views.rating_create, name="rating_create"),
+    path("<int:facility_id>/ratings/preview/", rating_views.rating_preview, name="rating_preview"),
+    path("ratings/<int:rating_id>/report/", rating_views.rating_report, name="rating_report"),
+    path("inspections/", include("facilities.inspection_urls")),
 ]

@@ -19,7 +19,10 @@ from .tables import FacilityTable
 def _filters(form) -> FacilityFilters:
     if not form.is_valid():
         return FacilityFilters()
-    return FacilityFilters(**{name: form.cleaned_data.get(name) or "" for name in ("region", "kind", "operator", "status", "q")})
+    return FacilityFilters(
+        **{name: form.cleaned_data.get(name) or "" for name in ("region", "kind", "operator", "status", "q")},
+        level=form.cleaned_data.get("level"),
+    )
 
 
 @login_required

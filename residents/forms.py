@@ -2,6 +2,7 @@
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from config.forms import StyledFormMixin
 from facilities.models import Facility, Region, RegionLevel
@@ -58,7 +59,10 @@ class PersonFieldsForm(StyledFormMixin, forms.Form):
     )
     disability_grade = forms.TypedChoiceField(
         label=_("残疾等级"), required=False, coerce=int, empty_value=None,
-        choices=[("", "—"), (1, _("一级")), (2, _("二级")), (3, _("三级")), (4, _("四级"))],
+        choices=[
+            ("", "—"), (1, pgettext_lazy("disability grade", "一级")), (2, pgettext_lazy("disability grade", "二级")),
+            (3, pgettext_lazy("disability grade", "三级")), (4, pgettext_lazy("disability grade", "四级")),
+        ],
     )
     photo = forms.FileField(
         label=_("照片"), required=False, help_text=_("可选，JPEG 或 PNG，不超过 2 MB"),

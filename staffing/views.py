@@ -164,7 +164,7 @@ def dashboard(request):
         "below": sum(s.status == ComplianceStatus.BELOW for s in counted),
         "no_data": sum(s.status == ComplianceStatus.NO_DATA for s in counted),
         "compliant": sum(s.status == ComplianceStatus.COMPLIANT for s in counted),
-        "total_gap": fte_text(sum((s.gap for s in counted), Decimal("0"))),
+        "total_gap": fte_text(sum((s.gap for s in counted if s.status == ComplianceStatus.BELOW), Decimal("0"))),
         "chart": {
             "counties": {
                 "labels": [c["name"] for c in counties],

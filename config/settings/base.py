@@ -68,6 +68,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "config.middleware.ChineseFirstMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -203,6 +204,10 @@ CELERY_BEAT_SCHEDULE = {
     "staffing-compliance": {
         "task": "staffing.tasks.compliance_nightly",
         "schedule": crontab(hour=1, minute=0),
+    },
+    "scan-facilities": {
+        "task": "facilities.tasks.scan_facilities",
+        "schedule": crontab(hour=1, minute=15),
     },
     "scan-residents": {
         "task": "residents.tasks.scan_residents",

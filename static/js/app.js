@@ -28,6 +28,13 @@
         { label: "达标", data: c.compliant, backgroundColor: COLOURS.green }
       ] }, options: { scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true, ticks: { precision: 0 } } }, plugins: { legend: { position: "bottom" } } } };
     },
+    levels: function (d) {
+      var names = ["未评级", "一星级", "二星级", "三星级", "四星级", "五星级"];
+      var shades = [COLOURS.grey, "#cfe2ff", "#9ec5fe", "#6ea8fe", "#3d8bfd", "#0a58ca"];
+      return { type: "bar", data: { labels: d.labels, datasets: d.levels.map(function (counts, level) {
+        return { label: names[level], data: counts, backgroundColor: shades[level] };
+      }) }, options: { maintainAspectRatio: false, scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true, ticks: { precision: 0 } } }, plugins: { legend: { position: "bottom" } } } };
+    },
     trend: function (d) {
       return { type: "line", data: { labels: d.trend.labels, datasets: [{ label: "达标率 %", data: d.trend.rate, borderColor: COLOURS.blue, pointRadius: d.trend.labels.length > 10 ? 0 : 3, spanGaps: true }] }, options: { scales: { y: { min: 0, max: 100 } }, plugins: { legend: { display: false } } } };
     }
@@ -69,6 +76,9 @@
   }
 
   function init(root) { drawCharts(root); sortable(root); }
+  document.addEventListener("click", function (event) {
+    if (event.target.closest && event.target.closest("[data-action=print]")) { window.print(); }
+  });
   document.addEventListener("DOMContentLoaded", function () { init(document); });
   document.addEventListener("htmx:load", function (event) { init(event.detail.elt); });
 })();

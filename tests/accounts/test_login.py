@@ -69,3 +69,10 @@ def test_one_user_cannot_revoke_anothers_token(cast, login):
 @pytest.mark.parametrize("raw", ["", "nodot", ".", "abc.", ".abc", "x" * 500])
 def test_malformed_tokens_are_rejected(raw):
     assert api_token_authenticate(raw) is None
+
+
+def test_an_english_browser_still_gets_chinese_until_the_user_switches(client):
+    page = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert "用户名" in page
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert "Username" in client.get(reverse("login")).content.decode()

@@ -1,8 +1,11 @@
 """Headless Chromium (Debian's package) driven by Playwright against the live test server."""
 import os
+import threading
 from pathlib import Path
 
 import pytest
+from django.core.servers.basehttp import ThreadedWSGIServer
+from django.test.testcases import LiveServerThread
 
 CHROMIUM = "/usr/bin/chromium"
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
@@ -14,6 +17,24 @@ ARGS = [
 # Playwright's sync API runs an event loop in this thread; the Django test database is still
 # used synchronously from here, which is safe in tests.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+class _OneRequestAtATime(ThreadedWSGIServer):
+    """The in-memory SQLite test database is one connection shared by every server thread, so pages
+    that load several panels at once (the facility page) would interleave transactions on it. Sockets
+    are still read in parallel; only Django itself handles one request at a time."""
+
+    _lock = threading.Lock()
+
+    def set_app(self, application):
+        def serialized(environ, start_response):
+            with self._lock:
+                return application(environ, start_response)
+
+        super().set_app(serialized)
+
+
+LiveServerThread.server_class = _OneRequestAtATime
 
 
 def pytest_collection_modifyitems(items):

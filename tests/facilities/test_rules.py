@@ -20,7 +20,9 @@ from facilities.rules import (
     credit_code_check_character,
     is_valid_credit_code,
     points_to_next_level,
+    PastRating,
     rating_expires_on,
+    rating_refusal,
     rating_is_valid,
     region_ancestors,
     region_in_scope,
@@ -762,3 +764,51 @@ def test_check_character_needs_17_allowed_characters(body):
 ])
 def test_region_ancestors_run_from_most_specific_to_province(code, expected):
     assert region_ancestors(code) == expected
+
+
+# --- rating application rules -----------------------------------------------------------
+
+D = date(2026, 6, 1)
+
+
+@pytest.mark.parametrize("level, history, expected", [
+    # first rating: at most level 3 by default
+    (3, [], None),
+    (4, [], "首次评定最高为三级"),
+    (0, [], None),
+    # upgrades one step at a time and after a year at the current level
+    (4, [PastRating(date(2025, 5, 31), 3)], None),
+    (4, [PastRating(date(2025, 6, 1), 3)], None),
+    (4, [PastRating(date(2025, 6, 2), 3)], "满1年后方可申请晋级（2026-06-02 起）"),
+    (5, [PastRating(date(2024, 1, 1), 3)], "只能申请四级"),
+    # keeping or lowering the level is always possible
+    (3, [PastRating(date(2026, 1, 1), 3)], None),
+    (2, [PastRating(date(2026, 1, 1), 3)], None),
+    # after an expired rating the facility holds nothing: no upgrade rule, not a first rating either
+    (5, [PastRating(date(2020, 1, 1), 4)], None),
+    # no re-application within a year of a failed evaluation
+    (2, [PastRating(date(2025, 6, 2), 0)], "未通过，1年内不得再次申请（2026-06-02 起可申请）"),
+    (2, [PastRating(date(2025, 6, 1), 0)], None),
+    # later evaluations in the history are ignored
+    (4, [PastRating(date(2027, 1, 1), 0)], "首次评定最高为三级"),
+])
+def test_rating_refusal_names_the_rule(level, history, expected):
+    refusal = rating_refusal(level=level, on=D, history=history)
+    if expected is None:
+        assert refusal is None
+    else:
+        assert refusal is not None and expected in refusal
+
+
+def test_rating_rules_follow_the_region_parameters():
+    assert rating_refusal(level=5, on=D, history=[], first_max_level=5) is None
+    history = [PastRating(date(2025, 1, 1), 0)]
+    assert rating_refusal(level=1, on=D, history=history, reapply_wait_years=2) is not None
+    assert rating_refusal(level=4, on=D, history=[PastRating(date(2024, 7, 1), 3)], upgrade_wait_years=2) is not None
+
+
+@given(level=st.integers(0, 5), days=st.integers(0, 3000), past_level=st.integers(0, 5))
+def test_rating_refusal_is_a_message_or_none(level, days, past_level):
+    history = [PastRating(date(2020, 1, 1) + timedelta(days=days), past_level)]
+    refusal = rating_refusal(level=level, on=date(2030, 1, 1), history=history)
+    assert refusal is None or (isinstance(refusal, str) and refusal)

@@ -145,3 +145,20 @@ def test_inspectors_get_an_escalation_after_seven_days(cast, understaffed, time_
 def test_rounding_the_required_number_uses_no_floats(understaffed):
     snapshot = understaffed.compliance.get(day=TODAY)
     assert isinstance(snapshot.actual, Decimal) and snapshot.actual == Decimal("5")
+
+
+def test_staff_list_query_count_is_fixed(cast, facilities, login):
+    client = login(cast["manager_a"])
+    url = reverse("staff_list", args=[facilities["a"].pk])
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    EmploymentFactory(facility=facilities["a"])
+    few = count()
+    for _ in range(25):
+        employment = EmploymentFactory(facility=facilities["a"])
+        employment.leaves.create(kind="sick", starts_on=date(2026, 11, 1), ends_on=date(2026, 11, 2))
+    assert count() == few

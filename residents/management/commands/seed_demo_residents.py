@@ -115,7 +115,8 @@ class Command(BaseCommand):
             services.support_status_confirm(by=actor, person=person, kind=kind, confirmed_on=admitted)
             services.stay_admit(by=actor, facility=facility, person=person, admitted_on=admitted)
             services.assessment_record(
-                by=actor, person=person, assessed_on=admitted, unable=_indicators(rng, rng.choice((0, 0, 2, 5))),
+                by=actor, person=person, assessed_on=max(admitted, today - timedelta(days=rng.randrange(20, 330))),
+                unable=_indicators(rng, rng.choice((0, 0, 2, 5))),
                 assessors=_name(rng), reason="initial",
             )
         return count
@@ -146,7 +147,8 @@ class Command(BaseCommand):
                 mode=rng.choice(["home", "home", "phone"]), findings="身体状况稳定，生活用品齐全，照料人履约良好。",
             )
             services.assessment_record(
-                by=actor, person=person, assessed_on=confirmed, unable=_indicators(rng, rng.choice((0, 1, 2, 4))),
+                by=actor, person=person, assessed_on=max(confirmed, today - timedelta(days=rng.randrange(20, 330))),
+                unable=_indicators(rng, rng.choice((0, 1, 2, 4))),
                 assessors=f"{township.name}民政助理员", reason="initial",
             )
         return 24

@@ -1,0 +1,43 @@
+"""The alerts page keeps a fixed number of queries and shows open, critical alerts first."""
+import pytest
+from django.db import connection
+from django.db.models import Q
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from facilities.alerts import AlertSpec, alerts_sync
+from facilities.models import Alert, AlertKind, Severity
+
+pytestmark = pytest.mark.django_db
+
+
+def _alerts(facility, n, *, kind=AlertKind.ASSESSMENT_MISSING, severity=Severity.WARNING, start=0):
+    alerts_sync(kinds=[kind], scope=Q(pk__in=[]), wanted=[
+        AlertSpec(kind=kind, region_id=facility.region_id, facility_id=facility.pk, subject=f"person:{i}",
+                  subject_label=f"人员{i}", message=f"说明{i}", severity=severity)
+        for i in range(start, start + n)
+    ])
+
+
+def _count(client):
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(reverse("alert_list")).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_alert_list_query_count_is_fixed(cast, facilities, login):
+    client = login(cast["inspector"])
+    _alerts(facilities["a"], 2)
+    few = _count(client)
+    _alerts(facilities["a"], 40, start=100)
+    Alert.objects.filter(subject="person:100").update(acknowledged_by=cast["inspector"])
+    assert _count(client) == few
+
+
+def test_critical_alerts_come_first_and_region_filter_takes_a_city_code(cast, facilities, login):
+    _alerts(facilities["a"], 1)
+    _alerts(facilities["b"], 1, kind=AlertKind.DUPLICATE_ENROLMENT, severity=Severity.CRITICAL, start=50)
+    page = login(cast["inspector_city"]).get(reverse("alert_list"), {"region": "621000"}).content.decode()
+    assert page.index("说明50") < page.index("说明0")
+    bad = login(cast["inspector_city"]).get(reverse("alert_list"), {"region": "001234"})
+    assert bad.status_code == 200
