@@ -85,6 +85,14 @@ class PersonFieldsForm(StyledFormMixin, forms.Form):
         return self.cleaned_data["id_number"].strip().upper()
 
 
+class PersonEditForm(PersonFieldsForm):
+    """The same fields without the ID number, which identifies the person and is never edited."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["id_number"]
+
+
 class AdmissionForm(PersonFieldsForm):
     """Register (or find by ID number) and admit in one step, as a manager does at the door."""
 

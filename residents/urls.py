@@ -9,6 +9,7 @@ urlpatterns = [
     path("import/", import_views.people_import, name="people_import"),
     path("<int:person_id>/", views.person_detail_view, name="person_detail"),
     path("<int:person_id>/photo/", views.person_photo, name="person_photo"),
+    path("<int:person_id>/edit/", views.person_edit, name="person_edit"),
     path("<int:person_id>/admit/", views.person_admit, name="person_admit"),
     path("<int:person_id>/assess/", views.assessment_create, name="assessment_create"),
     path("<int:person_id>/assess/preview/", views.assessment_preview, name="assessment_preview"),

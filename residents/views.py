@@ -17,7 +17,7 @@ from . import services
 from .admissions import admission_register
 from .forms import (
     AdmissionForm, AdmitExistingForm, AssessmentForm, CareAgreementForm, ChangeReportForm, DischargeForm,
-    PersonFieldsForm, PersonFilterForm, SupportStatusForm, TerminateStatusForm, TransferForm, VisitForm,
+    PersonEditForm, PersonFieldsForm, PersonFilterForm, SupportStatusForm, TerminateStatusForm, TransferForm, VisitForm,
 )
 from .models import SelfCareAssessment, SupportForm
 from .rules import age_on, self_care_category
@@ -95,6 +95,26 @@ def person_create(request):
             messages.success(request, _("人员已登记"))
             return redirect("person_detail", person_id=person.pk)
     return _form_page(request, form, title=_("登记人员"))
+
+
+@login_required
+def person_edit(request, person_id):
+    person = person_get_for_user(user=request.user, person_id=person_id)
+    initial = {
+        "name": person.name, "hukou_region": person.hukou_region_id, "hukou_type": person.hukou_type,
+        "residence_region": person.residence_region_id or "", "address": person.address, "phone": person.phone,
+        "emergency_contact_name": person.emergency_contact_name,
+        "emergency_contact_phone": person.emergency_contact_phone,
+        "disability_category": person.disability_category, "disability_grade": person.disability_grade,
+    }
+    form = PersonEditForm(request.POST or None, request.FILES or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        changes = {name: value for name, value in form.cleaned_data.items() if name != "photo" or value}
+        changes["disability_category"] = changes.get("disability_category") or ""
+        if run_service(form, lambda: services.person_update(by=request.user, person=person, **changes)) is not None:
+            messages.success(request, _("已保存修改"))
+            return redirect("person_detail", person_id=person.pk)
+    return _form_page(request, form, title=_("修改人员信息"), person=person)
 
 
 @login_required
@@ -186,15 +206,23 @@ def change_report(request, person_id):
     return _form_page(request, form, title=_("报告状况变化"), person=person)
 
 
+def _record_for_person(request, person_id, *, form_class, service, title, done, initial=None):
+    """A form about one person whose valid data goes to one service; the page the simple actions share."""
+    person = person_get_for_user(user=request.user, person_id=person_id)
+    form = form_class(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        if run_service(form, lambda: service(by=request.user, person=person, **form.cleaned_data)) is not None:
+            messages.success(request, done)
+            return redirect("person_detail", person_id=person.pk)
+    return _form_page(request, form, title=title, person=person)
+
+
 @login_required
 def support_status_create(request, person_id):
-    person = person_get_for_user(user=request.user, person_id=person_id)
-    form = SupportStatusForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        if run_service(form, lambda: services.support_status_confirm(by=request.user, person=person, **form.cleaned_data)) is not None:
-            messages.success(request, _("认定已登记"))
-            return redirect("person_detail", person_id=person.pk)
-    return _form_page(request, form, title=_("登记救助供养认定"), person=person)
+    return _record_for_person(
+        request, person_id, form_class=SupportStatusForm, service=services.support_status_confirm,
+        title=_("登记救助供养认定"), done=_("认定已登记"),
+    )
 
 
 @login_required
@@ -214,24 +242,18 @@ def support_status_terminate(request, status_id):
 
 @login_required
 def visit_create(request, person_id):
-    person = person_get_for_user(user=request.user, person_id=person_id)
-    form = VisitForm(request.POST or None, initial={"visited_on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        if run_service(form, lambda: services.visit_record(by=request.user, person=person, **form.cleaned_data)) is not None:
-            messages.success(request, _("探访记录已保存"))
-            return redirect("person_detail", person_id=person.pk)
-    return _form_page(request, form, title=_("登记探访"), person=person)
+    return _record_for_person(
+        request, person_id, form_class=VisitForm, service=services.visit_record, title=_("登记探访"),
+        done=_("探访记录已保存"), initial={"visited_on": timezone.localdate()},
+    )
 
 
 @login_required
 def care_agreement_create(request, person_id):
-    person = person_get_for_user(user=request.user, person_id=person_id)
-    form = CareAgreementForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        if run_service(form, lambda: services.care_agreement_record(by=request.user, person=person, **form.cleaned_data)) is not None:
-            messages.success(request, _("照料服务协议已登记"))
-            return redirect("person_detail", person_id=person.pk)
-    return _form_page(request, form, title=_("登记照料服务协议"), person=person)
+    return _record_for_person(
+        request, person_id, form_class=CareAgreementForm, service=services.care_agreement_record,
+        title=_("登记照料服务协议"), done=_("照料服务协议已登记"),
+    )
 
 
 @login_required

@@ -247,3 +247,35 @@ def test_a_photo_that_is_not_an_image_is_refused(cast, facilities, login):
     response = _admit(login(cast["manager_a"]), facilities["a"], photo=SimpleUploadedFile("x.png", b"<script>", content_type="image/png"))
     assert "照片须为 JPEG 或 PNG 图片" in response.content.decode()
     assert not Person.objects.exists()
+
+
+def test_manager_edits_a_residents_details_and_the_change_is_in_the_history(cast, facilities, login):
+    client = login(cast["manager_a"])
+    _admit(client, facilities["a"])
+    person = Person.objects.get()
+    url = reverse("person_edit", args=[person.pk])
+    assert "id_number" not in client.get(url).context["form"].fields
+    response = client.post(url, {"name": "张秀英", "hukou_region": "621002", "hukou_type": "rural",
+                                 "phone": "13900000000", "disability_category": "physical", "disability_grade": "2"})
+    assert response.status_code == 302
+    person.refresh_from_db()
+    assert (person.phone, person.disability_grade) == ("13900000000", 2)
+    page = client.get(reverse("person_detail", args=[person.pk])).content.decode()
+    assert "13900000000" in page and "修改人员信息" in page
+    assert login(cast["manager_b"]).get(url).status_code == 404
+
+
+def test_inspector_records_a_visit_and_an_agreement_for_a_dispersed_person(cast, regions, login):
+    client = login(cast["inspector"])
+    client.post(reverse("person_create"), {"name": "吕桂兰", "id_number": _id(born="19400101", seq="222"),
+                                           "hukou_region": "621002", "hukou_type": "rural", "residence_region": "621002100"})
+    person = Person.objects.get()
+    client.post(reverse("support_status_create", args=[person.pk]),
+                {"kind": "hardship", "support_form": "dispersed", "confirmed_on": "2026-01-05"})
+    visit = client.post(reverse("visit_create", args=[person.pk]), {
+        "visited_on": "2026-11-20", "visitor": "肖金镇民政助理员", "mode": "home", "findings": "身体状况稳定"})
+    agreement = client.post(reverse("care_agreement_create", args=[person.pk]), {
+        "caregiver_name": "吕明", "township_party": "肖金镇人民政府", "signed_on": "2026-01-05", "valid_until": "2025-01-01"})
+    assert visit.status_code == 302 and person.visits.count() == 1
+    assert agreement.status_code == 200 and "有效期不能早于签订日期" in agreement.content.decode()
+    assert login(cast["manager_a"]).post(reverse("visit_create", args=[person.pk]), {}).status_code == 404
