@@ -1,4 +1,6 @@
 """Logging in and out, the role-aware navigation, and API tokens."""
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
 
@@ -76,3 +78,36 @@ def test_an_english_browser_still_gets_chinese_until_the_user_switches(client):
     assert "用户名" in page
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     assert "Username" in client.get(reverse("login")).content.decode()
+
+
+def test_five_failed_logins_lock_the_account_for_fifteen_minutes(cast, client, password, time_machine):
+    from django.utils import timezone
+
+    for _ in range(5):
+        client.post(reverse("login"), {"username": "inspector", "password": "wrong"})
+    locked = client.post(reverse("login"), {"username": "inspector", "password": password})
+    assert locked.status_code == 429 and "账户已暂时锁定" in locked.content.decode()
+    time_machine.move_to(timezone.now() + timedelta(minutes=16))
+    assert client.post(reverse("login"), {"username": "inspector", "password": password}).status_code == 302
+
+
+@pytest.mark.parametrize("candidate, ok", [
+    ("Minzheng@2026", True), ("minzheng2026", False), ("MINZHENG2026!", True), ("abcdefghijk", False),
+])
+def test_passwords_need_three_of_four_character_classes(candidate, ok):
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    try:
+        validate_password(candidate)
+    except ValidationError as exc:
+        assert not ok, exc.messages
+    else:
+        assert ok
+
+
+def test_pages_carry_a_content_security_policy_without_inline_scripts(client):
+    response = client.get(reverse("login"))
+    policy = response["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "unsafe-inline" not in policy
+    assert "<script>" not in response.content.decode()

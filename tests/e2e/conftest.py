@@ -59,12 +59,16 @@ def browser():
 
 @pytest.fixture
 def page(browser, live_server):
+    """A fresh page; the test fails if the site's Content Security Policy blocked anything."""
     context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="zh-CN")
     page = context.new_page()
     page.set_default_timeout(15000)
     page.base = live_server.url
+    violations = []
+    page.on("console", lambda message: violations.append(message.text) if "Content Security Policy" in message.text else None)
     yield page
     context.close()
+    assert not violations, violations
 
 
 @pytest.fixture
@@ -87,3 +91,12 @@ def screenshot(page):
         page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
     return _shot
+
+
+def wait_until_no_horizontal_scroll(page, *, timeout_ms: int = 5000):
+    """Layout check that works under the site's CSP (page.evaluate is not subject to it)."""
+    for _ in range(timeout_ms // 100):
+        if page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"):
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError("the page scrolls horizontally")

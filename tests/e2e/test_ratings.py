@@ -5,9 +5,11 @@ from decimal import Decimal
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from facilities.models import StarRating
 from facilities.rating_services import rating_record
+from tests.e2e.conftest import wait_until_no_horizontal_scroll
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -33,9 +35,7 @@ def test_inspector_records_an_evaluation_and_the_level_follows(cast, facilities,
     preview = page.get_by_test_id("level-preview")
     assert "填写四项得分后" in preview.inner_text()
     _fill_scores(page, SCORES)
-    page.wait_for_function(
-        "document.querySelector('[data-testid=level-preview]').innerText.includes('三级')"
-    )
+    expect(page.get_by_test_id("level-preview")).to_contain_text("三级")
     assert "总分 785 分" in page.get_by_test_id("level-preview").inner_text()
     page.get_by_label("评定人员").fill("张明、李华")
     page.get_by_label("证书编号").fill("GS-QY-2026-017")
@@ -53,7 +53,7 @@ def test_inspector_records_an_evaluation_and_the_level_follows(cast, facilities,
     assert "785" in history and "GS-QY-2026-017" in history
     screenshot("rating-facility-detail")
     page.set_viewport_size({"width": 1024, "height": 768})
-    page.wait_for_function("document.documentElement.scrollWidth <= window.innerWidth")  # charts have resized
+    wait_until_no_horizontal_scroll(page)  # charts have resized
     screenshot("rating-facility-detail-1024")
     page.set_viewport_size({"width": 1280, "height": 800})
 
@@ -63,11 +63,11 @@ def test_inspector_records_an_evaluation_and_the_level_follows(cast, facilities,
     assert "未评级" in page.locator("tr", has_text=facilities["b"].name).inner_text()
     page.get_by_label("等级").select_option("3")
     page.wait_for_url("**level=3**")
-    page.wait_for_function("document.querySelector('[data-testid=facility-count]').innerText.includes('共 1 个机构')")
+    expect(page.get_by_test_id("facility-count")).to_contain_text("共 1 个机构")
     assert page.get_by_text(facilities["b"].name).count() == 0
     screenshot("rating-facility-list-filtered")
     page.set_viewport_size({"width": 1024, "height": 768})
-    page.wait_for_function("document.documentElement.scrollWidth <= window.innerWidth")
+    wait_until_no_horizontal_scroll(page)
     screenshot("rating-facility-list-filtered-1024")
 
 
@@ -76,7 +76,7 @@ def test_a_refused_evaluation_shows_the_rule_and_saves_nothing(cast, facilities,
     page.goto(page.base + f"/facilities/{facilities['b'].pk}/ratings/new/")
     page.get_by_label("评定人员").fill("张明")
     _fill_scores(page, {"环境（满分120）": "115", "设施设备（满分130）": "125", "运营管理（满分150）": "145", "服务（满分600）": "580"})
-    page.wait_for_function("document.querySelector('[data-testid=level-preview]').innerText.includes('五级')")
+    expect(page.get_by_test_id("level-preview")).to_contain_text("五级")
     assert "首次评定最高为三级" in page.get_by_test_id("level-preview-refusal").inner_text()
     page.get_by_role("button", name="保存评定").click()
     assert "首次评定最高为三级，本次评分达到五级，不能直接评定" in page.get_by_test_id("form-errors").inner_text()

@@ -1,5 +1,6 @@
 """A manager admits a person and records a self-care assessment in a real browser."""
 import pytest
+from playwright.sync_api import expect
 
 from residents.rules import id_check_character
 
@@ -24,9 +25,7 @@ def test_manager_admits_assesses_and_sees_fully_disabled(cast, facilities, sign_
     page.get_by_role("link", name="录入评估").click()
     for label in ["不能自主吃饭", "不能自主穿衣", "不能自主上下床", "不能自主如厕"]:
         page.get_by_label(label).check()
-    page.wait_for_function(
-        "document.querySelector('[data-testid=computed-category]').innerText.includes('完全丧失')"
-    )
+    expect(page.get_by_test_id("computed-category")).to_contain_text("完全丧失")
     page.locator("#id_assessors").fill("李医生、王护士长")
     screenshot("manager-assessment-form")
     page.get_by_role("button", name="保存评估").click()

@@ -1,5 +1,6 @@
 """Each role logs in through a real browser and sees what it should."""
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -27,7 +28,7 @@ def test_inspector_filters_the_register_and_registers_a_facility(cast, facilitie
     assert "共 3 个机构" in page.get_by_test_id("facility-count").inner_text()
     page.get_by_label("行政区划").select_option("621021")
     page.wait_for_url("**region=621021**")
-    page.wait_for_function("document.querySelector('[data-testid=facility-count]').innerText.includes('共 1 个机构')")
+    expect(page.get_by_test_id("facility-count")).to_contain_text("共 1 个机构")
     assert page.get_by_text(facilities["c"].name).count() == 1
     screenshot("inspector-facility-list")
     page.get_by_role("link", name="登记机构").click()
