@@ -16,9 +16,13 @@ $(STAMP): requirements.lock
 	$(BIN)/python -m pip install --quiet -r requirements.lock
 	touch $(STAMP)
 
-setup: $(STAMP)
+setup: $(STAMP) .env
 
-demo: $(STAMP)
+# Local development settings; production sets real environment variables instead.
+.env:
+	printf 'DEBUG=true\n' > .env
+
+demo: $(STAMP) .env
 	DEBUG=true $(MANAGE) migrate --noinput
 	DEBUG=true $(MANAGE) seed_demo
 	DEBUG=true $(MANAGE) seed_demo_residents

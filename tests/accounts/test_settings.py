@@ -19,8 +19,8 @@ def _check(**env):
 
 
 @pytest.mark.parametrize("env, message", [
-    ({}, "SECRET_KEY must be set"),
-    ({"SECRET_KEY": "short"}, "at least 50 characters"),
+    ({"DEBUG": "false"}, "SECRET_KEY must be set"),
+    ({"DEBUG": "false", "SECRET_KEY": "short"}, "at least 50 characters"),
     ({"DEBUG": "maybe"}, "invalid value for DEBUG"),
     ({"DEBUG": "true", "DATABASE_URL": "nonsense://x"}, "invalid value for DATABASE_URL"),
     ({"DEBUG": "true", "SESSION_IDLE_MINUTES": "half an hour"}, "invalid value for SESSION_IDLE_MINUTES"),
@@ -32,5 +32,5 @@ def test_bad_configuration_fails_at_start_with_a_clear_message(env, message):
 
 
 def test_good_production_configuration_starts():
-    result = _check(SECRET_KEY="k" * 60, ALLOWED_HOSTS="care.example.org", DATABASE_URL="sqlite:///:memory:")
+    result = _check(DEBUG="false", SECRET_KEY="k" * 60, ALLOWED_HOSTS="care.example.org", DATABASE_URL="sqlite:///:memory:")
     assert result.returncode == 0, result.stderr
