@@ -2,6 +2,10 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
+DATE_INPUT = forms.DateInput(
+    attrs={"placeholder": "YYYY-MM-DD", "inputmode": "numeric", "autocomplete": "off"}, format="%Y-%m-%d"
+)
+
 
 class StyledFormMixin:
     def __init__(self, *args, **kwargs):

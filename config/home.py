@@ -12,7 +12,7 @@ from django.utils import timezone
 from accounts.models import Role
 from facilities.models import AlertKind, FacilityStatus
 from facilities.scoping import alerts_visible_to, facilities_visible_to
-from residents.selectors import person_list, PersonFilters
+from residents.selectors import PersonFilters, person_list
 from staffing.compliance import compliance_preview, fte_text
 from staffing.models import ComplianceStatus
 from staffing.selectors import snapshots_in_scope

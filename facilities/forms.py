@@ -2,12 +2,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from config.forms import StyledFormMixin
+from config.forms import DATE_INPUT, StyledFormMixin
 
 from .models import Facility, FacilityKind, FacilityStatus, Operator, RegionLevel
 from .scoping import regions_visible_to
-
-DATE_INPUT = forms.DateInput(attrs={"placeholder": "YYYY-MM-DD", "inputmode": "numeric"}, format="%Y-%m-%d")
 
 
 class FacilityForm(StyledFormMixin, forms.ModelForm):

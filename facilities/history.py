@@ -59,3 +59,11 @@ def change_history(instance, *, hidden: tuple[str, ...] = ()) -> list[HistoryEnt
         )
         previous = record
     return list(reversed(entries))
+
+
+def save_with_history(instance, *, by, reason, update_fields=None) -> None:
+    """Validate and save, recording who made the change and why in the model's history."""
+    instance.full_clean()
+    instance._history_user = by
+    instance._change_reason = reason
+    instance.save(update_fields=update_fields)

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import tasks
+from .history import save_with_history
 from .models import Facility, Finding, FindingStatus, FollowUp, Inspection
 from .scoping import can_act_for_facility, can_edit_facility
 
@@ -37,13 +38,6 @@ def may_inspect(user, facility: Facility) -> bool:
 def may_rectify(user, facility: Facility) -> bool:
     """Record rectification: the facility's own managers (and administrators)."""
     return can_act_for_facility(user, facility)
-
-
-def _save(instance, *, by, reason, update_fields=None) -> None:
-    instance.full_clean()
-    instance._history_user = by
-    instance._change_reason = reason
-    instance.save(update_fields=update_fields)
 
 
 def _require_inspector(by, facility: Facility) -> None:
@@ -96,7 +90,7 @@ def inspection_record(
         facility=facility, inspected_on=inspected_on, kind=kind, inspectors=inspectors.strip(),
         summary=summary.strip(), recorded_by=by,
     )
-    _save(inspection, by=by, reason=_("登记督导检查"))
+    save_with_history(inspection, by=by, reason=_("登记督导检查"))
     return inspection
 
 
@@ -109,7 +103,7 @@ def follow_up_record(*, by, inspection: Inspection, visited_on: date, visitors: 
     _not_future(visited_on, "visited_on")
     _not_before_inspection(visited_on, inspection, "visited_on", _("回访日期不能早于检查日期"))
     follow_up = FollowUp(inspection=inspection, visited_on=visited_on, visitors=visitors.strip(), notes=notes.strip())
-    _save(follow_up, by=by, reason=_("登记回访"))
+    save_with_history(follow_up, by=by, reason=_("登记回访"))
     return follow_up
 
 
@@ -128,7 +122,7 @@ def inspection_close(*, by, inspection: Inspection, closed_on: date) -> Inspecti
     if last_verified is not None and closed_on < last_verified:
         raise ValidationError({"closed_on": _("结案日期不能早于最后一项问题的复核日期")})
     inspection.closed_on = closed_on
-    _save(inspection, by=by, reason=_("结案"), update_fields=["closed_on"])
+    save_with_history(inspection, by=by, reason=_("结案"), update_fields=["closed_on"])
     return inspection
 
 
@@ -148,7 +142,7 @@ def finding_add(
         inspection=inspection, category=category.strip(), severity=severity, description=description.strip(),
         deadline=deadline,
     )
-    _save(finding, by=by, reason=_("登记检查发现的问题"))
+    save_with_history(finding, by=by, reason=_("登记检查发现的问题"))
     _scan_after_commit(inspection.facility_id)
     return finding
 
@@ -174,7 +168,7 @@ def finding_rectify(*, by, finding: Finding, rectification: str, rectified_on: d
     finding.status = FindingStatus.RECTIFIED
     finding.rectification = rectification.strip()
     finding.rectified_on = rectified_on
-    _save(finding, by=by, reason=_("填报整改情况"), update_fields=changed)
+    save_with_history(finding, by=by, reason=_("填报整改情况"), update_fields=changed)
     _scan_after_commit(finding.inspection.facility_id)
     return finding
 
@@ -193,6 +187,6 @@ def finding_verify(*, by, finding: Finding, verified_on: date) -> Finding:
         raise ValidationError({"verified_on": _("复核日期不能早于整改完成日期")})
     finding.status = FindingStatus.VERIFIED
     finding.verified_on = verified_on
-    _save(finding, by=by, reason=_("复核销号"), update_fields=["status", "verified_on"])
+    save_with_history(finding, by=by, reason=_("复核销号"), update_fields=["status", "verified_on"])
     _scan_after_commit(finding.inspection.facility_id)
     return finding

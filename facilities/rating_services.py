@@ -10,8 +10,16 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import tasks
+from .history import save_with_history
 from .models import Facility, StarRating
-from .rules import DEFAULT_THRESHOLDS, PastRating, StarThresholds, rating_expires_on, rating_refusal, star_level
+from .rules import (
+    DEFAULT_THRESHOLDS,
+    PastRating,
+    StarThresholds,
+    rating_expires_on,
+    rating_refusal,
+    star_level,
+)
 from .scoping import can_edit_facility
 from .selectors import region_policy
 
@@ -61,9 +69,6 @@ def rating_record(
         certificate_number=certificate_number.strip(), evaluators=evaluators.strip(), report=report or "",
         recorded_by=by,
     )
-    rating.full_clean()
-    rating._history_user = by
-    rating._change_reason = _("等级评定")
-    rating.save()
+    save_with_history(rating, by=by, reason=_("等级评定"))
     transaction.on_commit(lambda: tasks.scan_ratings_for_facility.delay(facility_id=facility.pk))
     return rating

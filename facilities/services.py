@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from .history import save_with_history
 from .models import Facility, FacilityStatus, Region
 from .scoping import can_create_facility, can_edit_facility, can_edit_facility_contact
 
@@ -13,13 +14,6 @@ FULL_EDIT_FIELDS = (
     "credit_code", "opened_on", "status", "contact_person", "contact_phone",
 )
 CONTACT_FIELDS = ("contact_person", "contact_phone")
-
-
-def _save(facility: Facility, *, by, reason: str, update_fields=None) -> None:
-    facility.full_clean()
-    facility._history_user = by
-    facility._change_reason = reason
-    facility.save(update_fields=update_fields)
 
 
 @transaction.atomic
@@ -35,7 +29,7 @@ def facility_create(
         licence_number=licence_number, credit_code=credit_code, opened_on=opened_on, status=status,
         contact_person=contact_person, contact_phone=contact_phone,
     )
-    _save(facility, by=by, reason=_("登记机构"))
+    save_with_history(facility, by=by, reason=_("登记机构"))
     return facility
 
 
@@ -56,7 +50,7 @@ def facility_update(*, by, facility: Facility, **changes) -> Facility:
         return facility
     for name in changed:
         setattr(facility, name, changes[name])
-    _save(facility, by=by, reason=_("修改登记信息"), update_fields=[*changed, "updated_at"])
+    save_with_history(facility, by=by, reason=_("修改登记信息"), update_fields=[*changed, "updated_at"])
     return facility
 
 
@@ -68,5 +62,5 @@ def facility_update_contact(*, by, facility: Facility, contact_person: str, cont
         raise PermissionDenied(_("您无权修改该机构的联系方式"))
     facility.contact_person = contact_person
     facility.contact_phone = contact_phone
-    _save(facility, by=by, reason=_("更新联系方式"), update_fields=[*CONTACT_FIELDS, "updated_at"])
+    save_with_history(facility, by=by, reason=_("更新联系方式"), update_fields=[*CONTACT_FIELDS, "updated_at"])
     return facility

@@ -6,12 +6,16 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
 
-
 from . import services
 from .exports import facilities_csv
 from .forms import FacilityContactForm, FacilityFilterForm, FacilityForm
-from .scoping import alerts_visible_to, can_edit_facility, can_edit_facility_contact, can_register_facilities
 from .history import change_history
+from .scoping import (
+    alerts_visible_to,
+    can_edit_facility,
+    can_edit_facility_contact,
+    can_register_facilities,
+)
 from .selectors import FacilityFilters, facility_get_for_user, facility_list
 from .tables import FacilityTable
 

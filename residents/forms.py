@@ -4,16 +4,23 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from config.forms import StyledFormMixin
+from config.forms import DATE_INPUT, StyledFormMixin
 from facilities.models import Facility, Region, RegionLevel
 from facilities.scoping import facilities_visible_to
 
 from .models import (
-    AssessmentReason, SelfCareAssessment, DisabilityCategory, HukouType, SelfCareCategory, StayEndReason, SupportForm, SupportKind, VisitMode,
+    AssessmentReason,
+    DisabilityCategory,
+    HukouType,
+    SelfCareAssessment,
+    SelfCareCategory,
+    StayEndReason,
+    SupportForm,
+    SupportKind,
+    VisitMode,
 )
 
 PHOTO_MAX_BYTES = 2 * 1024 * 1024
-DATE = forms.DateInput(attrs={"placeholder": "YYYY-MM-DD", "inputmode": "numeric", "autocomplete": "off"}, format="%Y-%m-%d")
 
 
 class RegionCodeField(forms.CharField):
@@ -97,7 +104,7 @@ class AdmissionForm(PersonFieldsForm):
     """Register (or find by ID number) and admit in one step, as a manager does at the door."""
 
     facility = forms.ModelChoiceField(label=_("入住机构"), queryset=Facility.objects.none())
-    admitted_on = forms.DateField(label=_("入住日期"), widget=DATE)
+    admitted_on = forms.DateField(label=_("入住日期"), widget=DATE_INPUT)
     field_order = ["facility", "admitted_on", "id_number", "name"]
 
     def __init__(self, *args, user, **kwargs):
@@ -115,7 +122,7 @@ def facilities_admitting_for(user):
 
 class AdmitExistingForm(StyledFormMixin, forms.Form):
     facility = forms.ModelChoiceField(label=_("入住机构"), queryset=Facility.objects.none())
-    admitted_on = forms.DateField(label=_("入住日期"), widget=DATE)
+    admitted_on = forms.DateField(label=_("入住日期"), widget=DATE_INPUT)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -124,7 +131,7 @@ class AdmitExistingForm(StyledFormMixin, forms.Form):
 
 class TransferForm(StyledFormMixin, forms.Form):
     to_facility = forms.ModelChoiceField(label=_("转入机构"), queryset=Facility.objects.none())
-    transferred_on = forms.DateField(label=_("转院日期"), widget=DATE)
+    transferred_on = forms.DateField(label=_("转院日期"), widget=DATE_INPUT)
 
     def __init__(self, *args, user, current: Facility, **kwargs):
         """Targets: facilities the user sees, and the operating facilities of the same county (a public register)."""
@@ -137,13 +144,13 @@ class TransferForm(StyledFormMixin, forms.Form):
 
 
 class DischargeForm(StyledFormMixin, forms.Form):
-    ended_on = forms.DateField(label=_("离开日期"), widget=DATE)
+    ended_on = forms.DateField(label=_("离开日期"), widget=DATE_INPUT)
     reason = forms.ChoiceField(label=_("离开原因"), choices=StayEndReason.choices)
     note = forms.CharField(label=_("备注"), max_length=200, required=False)
 
 
 class AssessmentForm(StyledFormMixin, forms.Form):
-    assessed_on = forms.DateField(label=_("评估日期"), widget=DATE)
+    assessed_on = forms.DateField(label=_("评估日期"), widget=DATE_INPUT)
     reason = forms.ChoiceField(label=_("评估原因"), choices=AssessmentReason.choices)
     assessors = forms.CharField(label=_("评估人"), max_length=100, help_text=_("多名评估人用顿号分隔"))
     override_category = forms.ChoiceField(
@@ -173,17 +180,17 @@ class AssessmentForm(StyledFormMixin, forms.Form):
 class SupportStatusForm(StyledFormMixin, forms.Form):
     kind = forms.ChoiceField(label=_("类别"), choices=SupportKind.choices)
     support_form = forms.ChoiceField(label=_("供养方式"), required=False, choices=[("", "—")] + SupportForm.choices)
-    confirmed_on = forms.DateField(label=_("认定日期"), widget=DATE)
+    confirmed_on = forms.DateField(label=_("认定日期"), widget=DATE_INPUT)
     certificate_number = forms.CharField(label=_("证件编号"), max_length=50, required=False)
 
 
 class TerminateStatusForm(StyledFormMixin, forms.Form):
-    terminated_on = forms.DateField(label=_("终止日期"), widget=DATE)
+    terminated_on = forms.DateField(label=_("终止日期"), widget=DATE_INPUT)
     reason = forms.CharField(label=_("终止原因"), max_length=200)
 
 
 class VisitForm(StyledFormMixin, forms.Form):
-    visited_on = forms.DateField(label=_("探访日期"), widget=DATE)
+    visited_on = forms.DateField(label=_("探访日期"), widget=DATE_INPUT)
     visitor = forms.CharField(label=_("探访人"), max_length=100)
     mode = forms.ChoiceField(label=_("探访方式"), choices=VisitMode.choices)
     findings = forms.CharField(label=_("探访情况"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4}))
@@ -194,12 +201,12 @@ class CareAgreementForm(StyledFormMixin, forms.Form):
     caregiver_relation = forms.CharField(label=_("与供养人员关系"), max_length=30, required=False)
     caregiver_phone = forms.CharField(label=_("照料人电话"), max_length=30, required=False)
     township_party = forms.CharField(label=_("乡镇（街道）签约方"), max_length=100)
-    signed_on = forms.DateField(label=_("签订日期"), widget=DATE)
-    valid_until = forms.DateField(label=_("有效期至"), widget=DATE)
+    signed_on = forms.DateField(label=_("签订日期"), widget=DATE_INPUT)
+    valid_until = forms.DateField(label=_("有效期至"), widget=DATE_INPUT)
 
 
 class ChangeReportForm(StyledFormMixin, forms.Form):
-    reported_on = forms.DateField(label=_("状况变化报告日期"), widget=DATE)
+    reported_on = forms.DateField(label=_("状况变化报告日期"), widget=DATE_INPUT)
 
 
 class PersonFilterForm(StyledFormMixin, forms.Form):

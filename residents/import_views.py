@@ -23,7 +23,14 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .imports import COLUMNS, TEMPLATE_CSV, can_import_people, import_apply, import_preview, template_xlsx
+from .imports import (
+    COLUMNS,
+    TEMPLATE_CSV,
+    can_import_people,
+    import_apply,
+    import_preview,
+    template_xlsx,
+)
 
 PENDING = "people_import_pending"
 SHOWN_PROBLEMS = 200

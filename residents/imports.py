@@ -35,10 +35,23 @@ from openpyxl.styles import Font
 
 from accounts.models import Role
 from facilities.exports import spreadsheet_text
-from facilities.models import Facility, FacilityKind, FacilityStatus, Region, RegionLevel
+from facilities.models import (
+    Facility,
+    FacilityKind,
+    FacilityStatus,
+    Region,
+    RegionLevel,
+)
 from facilities.scoping import can_act_for_facility, facilities_visible_to
 
-from .models import DisabilityCategory, HukouType, Person, Stay, SupportForm, SupportStatus
+from .models import (
+    DisabilityCategory,
+    HukouType,
+    Person,
+    Stay,
+    SupportForm,
+    SupportStatus,
+)
 from .rules import ADULT_AGE, age_on, parse_id_number
 from .services import person_register, scans_deferred, stay_admit
 

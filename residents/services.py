@@ -12,16 +12,30 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from facilities.history import save_with_history
 from facilities.models import Facility, FacilityKind, Region
 from facilities.scoping import can_act_for_facility, can_act_in_region
 from facilities.selectors import region_policy
 
 from . import tasks
 from .models import (
-    CareAgreement, Person, SelfCareAssessment, Stay, StayEndReason, SupportForm, SupportKind, SupportStatus, Visit,
+    CareAgreement,
+    Person,
+    SelfCareAssessment,
+    Stay,
+    StayEndReason,
+    SupportForm,
+    SupportKind,
+    SupportStatus,
+    Visit,
 )
 from .rules import (
-    ADULT_AGE, NO_LABOUR_CAPACITY_RULE, add_months, age_on, no_labour_capacity_reason, parse_id_number,
+    ADULT_AGE,
+    NO_LABOUR_CAPACITY_RULE,
+    add_months,
+    age_on,
+    no_labour_capacity_reason,
+    parse_id_number,
     self_care_category,
 )
 from .workdays import working_days_after
@@ -30,13 +44,6 @@ PERSON_FIELDS = (
     "name", "hukou_region", "hukou_type", "residence_region", "address", "phone", "emergency_contact_name",
     "emergency_contact_phone", "disability_category", "disability_grade", "photo",
 )
-
-
-def _save(instance, *, by, reason: str, update_fields=None) -> None:
-    instance.full_clean()
-    instance._history_user = by
-    instance._change_reason = reason
-    instance.save(update_fields=update_fields)
 
 
 def _not_future(day: date, field: str) -> None:
@@ -114,7 +121,7 @@ def person_register(
     )
     if person.disability_grade and not person.disability_category:
         raise ValidationError({"disability_category": _("填写残疾等级时须选择残疾类别")})
-    _save(person, by=by, reason=_("登记人员"))
+    save_with_history(person, by=by, reason=_("登记人员"))
     return person
 
 
@@ -134,7 +141,7 @@ def person_update(*, by, person: Person, **changes) -> Person:
     for name in changed:
         setattr(person, name, changes[name])
     if changed:
-        _save(person, by=by, reason=_("修改人员信息"), update_fields=[*changed, "updated_at"])
+        save_with_history(person, by=by, reason=_("修改人员信息"), update_fields=[*changed, "updated_at"])
     return person
 
 
@@ -181,7 +188,7 @@ def support_status_confirm(
         person=person, kind=kind, support_form=support_form, confirmed_on=confirmed_on,
         certificate_number=certificate_number.strip(),
     )
-    _save(status, by=by, reason=_("认定"))
+    save_with_history(status, by=by, reason=_("认定"))
     _scan_after_commit(person_id=person.pk)
     return status
 
@@ -201,7 +208,7 @@ def support_status_terminate(*, by, status: SupportStatus, terminated_on: date, 
         raise ValidationError({"termination_reason": _("请填写终止原因")})
     status.terminated_on = terminated_on
     status.termination_reason = reason.strip()
-    _save(status, by=by, reason=_("终止认定"), update_fields=["terminated_on", "termination_reason"])
+    save_with_history(status, by=by, reason=_("终止认定"), update_fields=["terminated_on", "termination_reason"])
     _scan_after_commit(person_id=person.pk)
     return status
 
@@ -247,7 +254,7 @@ def stay_admit(*, by, facility: Facility, person: Person, admitted_on: date, not
     if last:
         raise ValidationError({"admitted_on": _("入住日期早于该人员上一次离开的日期")})
     stay = Stay(person=person, facility=facility, admitted_on=admitted_on, note=note)
-    _save(stay, by=by, reason=_("入住"))
+    save_with_history(stay, by=by, reason=_("入住"))
     _scan_after_commit(facility_id=facility.pk, person_id=person.pk)
     return stay
 
@@ -267,12 +274,12 @@ def stay_discharge(*, by, stay: Stay, ended_on: date, reason: str, note: str = "
     stay.ended_on, stay.end_reason = ended_on, reason
     if note:
         stay.note = note[:200]
-    _save(stay, by=by, reason=_("离开"), update_fields=["ended_on", "end_reason", "note"])
+    save_with_history(stay, by=by, reason=_("离开"), update_fields=["ended_on", "end_reason", "note"])
     if reason == StayEndReason.DIED:
         for status in stay.person.statuses.filter(terminated_on__isnull=True):
             status.terminated_on = max(ended_on, status.confirmed_on)
             status.termination_reason = _("死亡")
-            _save(status, by=by, reason=_("死亡终止"), update_fields=["terminated_on", "termination_reason"])
+            save_with_history(status, by=by, reason=_("死亡终止"), update_fields=["terminated_on", "termination_reason"])
     _scan_after_commit(facility_id=stay.facility_id, person_id=stay.person_id)
     return stay
 
@@ -293,9 +300,9 @@ def stay_transfer(*, by, stay: Stay, to_facility: Facility, transferred_on: date
     _check_bed_and_age(facility=to_facility, person=stay.person, on=transferred_on)
     stay.ended_on, stay.end_reason = transferred_on, StayEndReason.TRANSFERRED
     stay.note = f"转至{to_facility.name}"[:200]
-    _save(stay, by=by, reason=_("转出"), update_fields=["ended_on", "end_reason", "note"])
+    save_with_history(stay, by=by, reason=_("转出"), update_fields=["ended_on", "end_reason", "note"])
     new_stay = Stay(person=stay.person, facility=to_facility, admitted_on=transferred_on, note=f"由{stay.facility.name}转入"[:200])
-    _save(new_stay, by=by, reason=_("转入"))
+    save_with_history(new_stay, by=by, reason=_("转入"))
     _scan_after_commit(facility_id=stay.facility_id, person_id=stay.person_id)
     _scan_after_commit(facility_id=to_facility.pk)
     return new_stay
@@ -344,11 +351,11 @@ def assessment_record(
         category=override_category or computed.value, assessors=assessors.strip(), reason=reason, recorded_by=by,
         **{name: bool(unable[name]) for name in SelfCareAssessment.INDICATOR_FIELDS},
     )
-    _save(assessment, by=by, reason=_("生活自理能力评估"))
+    save_with_history(assessment, by=by, reason=_("生活自理能力评估"))
     latest = person.assessments.order_by("-assessed_on", "-id").first()
     policy = region_policy(region_code=_home_region(person, facility), on=latest.assessed_on)
     person.assessment_due_on = add_months(latest.assessed_on, policy.reassessment_months)
-    _save(person, by=by, reason=_("评估后更新复评日期"), update_fields=["assessment_due_on", "updated_at"])
+    save_with_history(person, by=by, reason=_("评估后更新复评日期"), update_fields=["assessment_due_on", "updated_at"])
     _scan_after_commit(facility_id=facility.pk if facility else None, person_id=person.pk)
     return assessment
 
@@ -363,7 +370,7 @@ def assessment_change_report(*, by, person: Person, reported_on: date) -> date:
     due = working_days_after(reported_on, policy.change_reassessment_working_days)
     if person.assessment_due_on is None or due < person.assessment_due_on:
         person.assessment_due_on = due
-        _save(person, by=by, reason=_("状况变化，提前复评"), update_fields=["assessment_due_on", "updated_at"])
+        save_with_history(person, by=by, reason=_("状况变化，提前复评"), update_fields=["assessment_due_on", "updated_at"])
     return person.assessment_due_on
 
 
@@ -392,7 +399,7 @@ def care_agreement_record(
         caregiver_phone=caregiver_phone, township_party=township_party.strip(), signed_on=signed_on,
         valid_until=valid_until,
     )
-    _save(agreement, by=by, reason=_("签订照料服务协议"))
+    save_with_history(agreement, by=by, reason=_("签订照料服务协议"))
     return agreement
 
 
@@ -401,6 +408,6 @@ def visit_record(*, by, person: Person, visited_on: date, visitor: str, mode: st
     _dispersed_person(by, person)
     _not_future(visited_on, "visited_on")
     visit = Visit(person=person, visited_on=visited_on, visitor=visitor.strip(), mode=mode, findings=findings.strip(), recorded_by=by)
-    _save(visit, by=by, reason=_("探访"))
+    save_with_history(visit, by=by, reason=_("探访"))
     _scan_after_commit(person_id=person.pk)
     return visit

@@ -16,13 +16,29 @@ from facilities.scoping import can_act_for_facility, can_act_in_region
 from . import services
 from .admissions import admission_register
 from .forms import (
-    AdmissionForm, AdmitExistingForm, AssessmentForm, CareAgreementForm, ChangeReportForm, DischargeForm,
-    PersonEditForm, PersonFieldsForm, PersonFilterForm, SupportStatusForm, TerminateStatusForm, TransferForm, VisitForm,
+    AdmissionForm,
+    AdmitExistingForm,
+    AssessmentForm,
+    CareAgreementForm,
+    ChangeReportForm,
+    DischargeForm,
+    PersonEditForm,
+    PersonFieldsForm,
+    PersonFilterForm,
+    SupportStatusForm,
+    TerminateStatusForm,
+    TransferForm,
+    VisitForm,
 )
 from .models import SelfCareAssessment, SupportForm
 from .rules import age_on, self_care_category
 from .selectors import (
-    PersonFilters, person_detail, person_get_for_user, person_list, status_get_for_user, stay_get_for_user,
+    PersonFilters,
+    person_detail,
+    person_get_for_user,
+    person_list,
+    status_get_for_user,
+    stay_get_for_user,
 )
 from .tables import PersonTable
 

@@ -8,19 +8,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from facilities.history import save_with_history
 from facilities.models import Facility
 from facilities.scoping import can_act_for_facility
 from residents.rules import parse_id_number
 
 from . import tasks
 from .models import Employment, Leave, StaffMember
-
-
-def _save(instance, *, by, reason: str, update_fields=None) -> None:
-    instance.full_clean()
-    instance._history_user = by
-    instance._change_reason = reason
-    instance.save(update_fields=update_fields)
 
 
 def _recompute_after_commit(facility_id: int) -> None:
@@ -48,7 +42,7 @@ def staff_employ(
     staff = StaffMember.objects.select_for_update().filter(id_number=parsed.value).first()
     if staff is None:
         staff = StaffMember(name=name.strip(), id_number=parsed.value, phone=phone)
-        _save(staff, by=by, reason=_("登记工作人员"))
+        save_with_history(staff, by=by, reason=_("登记工作人员"))
     elif staff.name != name.strip():
         raise ValidationError({"name": _("姓名与该身份证号码的登记信息不一致，请核对")})
     if staff.employments.filter(facility=facility, role=role, ended_on__isnull=True).exists():
@@ -57,7 +51,7 @@ def staff_employ(
         staff=staff, facility=facility, role=role, fte=fte, started_on=started_on,
         certificate_number=certificate_number, certificate_expires_on=certificate_expires_on,
     )
-    _save(employment, by=by, reason=_("聘用"))
+    save_with_history(employment, by=by, reason=_("聘用"))
     _recompute_after_commit(facility.pk)
     return employment
 
@@ -71,7 +65,7 @@ def employment_end(*, by, employment: Employment, ended_on: date) -> Employment:
     if ended_on < employment.started_on:
         raise ValidationError({"ended_on": _("离职日期不能早于入职日期")})
     employment.ended_on = ended_on
-    _save(employment, by=by, reason=_("离职"), update_fields=["ended_on"])
+    save_with_history(employment, by=by, reason=_("离职"), update_fields=["ended_on"])
     _recompute_after_commit(employment.facility_id)
     return employment
 
@@ -87,6 +81,6 @@ def leave_record(*, by, employment: Employment, kind: str, starts_on: date, ends
     if employment.leaves.filter(starts_on__lte=ends_on, ends_on__gte=starts_on).exists():
         raise ValidationError({"starts_on": _("与已登记的请假时间重叠")})
     leave = Leave(employment=employment, kind=kind, starts_on=starts_on, ends_on=ends_on)
-    _save(leave, by=by, reason=_("请假"))
+    save_with_history(leave, by=by, reason=_("请假"))
     _recompute_after_commit(employment.facility_id)
     return leave

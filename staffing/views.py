@@ -22,8 +22,13 @@ from .forms import EmploymentForm, EndEmploymentForm, LeaveForm
 from .models import ComplianceStatus, StaffRole
 from .rules import StaffRatios, explain_required_staff
 from .selectors import (
-    by_county, compliance_series, days_below_in_scope, employment_get_for_user, employments_for_facility,
-    snapshots_in_scope, trend_in_scope,
+    by_county,
+    compliance_series,
+    days_below_in_scope,
+    employment_get_for_user,
+    employments_for_facility,
+    snapshots_in_scope,
+    trend_in_scope,
 )
 
 CATEGORIES = ("full", "partial", "self_care", "orphans")

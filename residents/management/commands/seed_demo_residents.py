@@ -9,7 +9,6 @@ from django.utils import timezone
 
 from accounts.models import User
 from facilities.models import Facility, FacilityKind, Operator, Region
-
 from residents import scans, services
 from residents.models import Person, SupportForm, SupportKind
 from residents.rules import id_check_character

@@ -32,7 +32,13 @@ from residents.rules import id_check_character
 from staffing import services
 from staffing.census import census_on
 from staffing.compliance import compliance_compute, counting_roles
-from staffing.models import ComplianceSnapshot, ComplianceStatus, LeaveKind, StaffMember, StaffRole
+from staffing.models import (
+    ComplianceSnapshot,
+    ComplianceStatus,
+    LeaveKind,
+    StaffMember,
+    StaffRole,
+)
 from staffing.rules import StaffRatios, required_staff
 
 SEED = 20261124
