@@ -28,6 +28,7 @@ demo: $(STAMP) .env
 	DEBUG=true $(MANAGE) seed_demo_residents
 	DEBUG=true $(MANAGE) seed_demo_staff
 	DEBUG=true $(MANAGE) seed_demo_inspections
+	DEBUG=true $(MANAGE) seed_demo_claims
 
 # The web server, plus a Celery worker with an embedded beat that runs the periodic schedule.
 run: demo

@@ -6,7 +6,7 @@ import urllib.request
 from http.cookiejar import CookieJar
 
 BASE = sys.argv[1].rstrip("/")
-USERS = ["admin", "inspector", "inspector_xf", "clerk", "manager", "manager_cw"]
+USERS = ["admin", "inspector", "inspector_xf", "clerk", "clerk_xf", "manager", "manager_cw"]
 PASSWORD = "Minzheng@2026"
 
 

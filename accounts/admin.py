@@ -1,10 +1,11 @@
-"""Administrators manage users in the admin site; facility assignments are added by facilities.admin."""
+"""Administrators manage users in the admin site; facility assignments are added by facilities.admin.
+Access records are shown read-only: the log is append-only."""
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import ApiToken, User
+from .models import AccessRecord, ApiToken, User
 
 
 @admin.register(User)
@@ -30,4 +31,21 @@ class ApiTokenAdmin(admin.ModelAdmin):
     readonly_fields = ("user", "name", "prefix", "secret_hash", "created_at", "last_used_at")
 
     def has_add_permission(self, request):
+        return False
+
+
+@admin.register(AccessRecord)
+class AccessRecordAdmin(admin.ModelAdmin):
+    list_display = ("at", "username", "role", "action", "target", "detail", "ip")
+    list_filter = ("action", "role")
+    search_fields = ("username", "target", "detail")
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

@@ -1,8 +1,10 @@
-"""People who use the system, their role and region scope, and their API tokens."""
+"""People who use the system, their role and region scope, their API tokens, and the append-only log
+of their reads and exports of personal data."""
 from django.contrib.auth.models import AbstractUser
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -83,3 +85,62 @@ class ApiToken(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.prefix}…)"
+
+
+class AccessAction(models.TextChoices):
+    READ_ID_NUMBER = "read_id_number", _("读取完整身份证号码")
+    READ_HEALTH = "read_health", _("读取健康与残疾信息")
+    EXPORT = "export", _("导出数据")
+    EXPORT_PERSONAL = "export_personal", _("导出含完整身份证号码的数据")
+
+
+class AccessRecordImmutable(RuntimeError):
+    """Raised when code tries to change or delete an access record (等保: audit records are append-only)."""
+
+
+class AccessRecordQuerySet(models.QuerySet):
+    """Bulk changes are refused; `accounts.audit.access_records_prune` is the only way rows leave."""
+
+    def update(self, **kwargs):
+        raise AccessRecordImmutable("access records cannot be changed")
+
+    def delete(self):
+        raise AccessRecordImmutable("access records cannot be deleted; they are pruned after the retention period")
+
+
+class AccessRecord(models.Model):
+    """Who read or exported personal data, when and from where. Append-only: see the 0002 migration
+    for the database triggers that back up the refusals below."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="access_records", verbose_name=_("用户")
+    )
+    # Snapshots: the record must still say who it was if the account is later renamed or its role changes.
+    username = models.CharField(_("用户名"), max_length=150)
+    role = models.CharField(_("角色"), max_length=16, choices=Role.choices, blank=True)
+    at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
+    action = models.CharField(_("操作"), max_length=20, choices=AccessAction.choices)
+    target = models.CharField(_("对象"), max_length=100, help_text=_("例如 person:12、claim_batch:3"))
+    detail = models.CharField(_("说明"), max_length=300, blank=True)
+    ip = models.GenericIPAddressField(_("IP 地址"), null=True, blank=True)
+    path = models.CharField(_("请求路径"), max_length=300, blank=True)
+
+    objects = AccessRecordQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("访问记录")
+        verbose_name_plural = _("访问记录")
+        ordering = ["-at", "-id"]
+
+    def __str__(self):
+        return f"{self.username} {self.get_action_display()} {self.target}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AccessRecordImmutable("access records cannot be changed")
+        # Always an INSERT: a new instance given an existing id must not overwrite that row.
+        kwargs["force_insert"] = True
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AccessRecordImmutable("access records cannot be deleted; they are pruned after the retention period")

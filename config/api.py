@@ -97,6 +97,11 @@ def _rendered(error) -> tuple[str, str]:
 
 @api.exception_handler(ValidationError)
 def on_rule_violation(request, exc):
+    if getattr(exc, "code", None) == "stale":
+        # Someone else changed the object first: the client should reload, not fix its input.
+        zh, en = _rendered(exc)
+        return api.create_response(request, {"code": "conflict", "message": zh, "message_en": en, "errors": []},
+                                   status=409)
     items = exc.error_dict.items() if hasattr(exc, "error_dict") else [("", exc.error_list)]
     errors = []
     for field, field_errors in items:
@@ -120,3 +125,4 @@ api.add_router("/compliance", compliance_router)
 api.add_router("/alerts", alerts_router)
 api.add_router("/ratings", "facilities.rating_api.router")
 api.add_router("/", "facilities.inspection_api.router")
+api.add_router("/subsidies", "subsidies.api.router")

@@ -16,6 +16,9 @@ from residents.selectors import PersonFilters, person_list
 from staffing.compliance import compliance_preview, fte_text
 from staffing.models import ComplianceStatus
 from staffing.selectors import snapshots_in_scope
+from subsidies.generation import months_back
+from subsidies.page_selectors import item_totals, month_batches_by_facility, month_status_grid, waiting_for_review
+from subsidies.selectors import batches_visible_to
 
 
 @login_required
@@ -35,18 +38,21 @@ def _manager(request):
             residents=Count("stays", filter=Q(stays__ended_on__isnull=True))
         ).order_by("name")
     )
+    claims = month_batches_by_facility(user=request.user, month=today.replace(day=1))
     cards = []
     for facility in facilities:
         snapshot = compliance_preview(day=today, facility_id=facility.pk)
         cards.append({
-            "facility": facility, "snapshot": snapshot,
+            "facility": facility, "snapshot": snapshot, "claim": claims.get(facility.pk),
             "actual": fte_text(snapshot.actual) if snapshot else "", "gap": fte_text(snapshot.gap) if snapshot else "",
         })
     due = person_list(user=request.user, filters=PersonFilters(in_care=True), today=today).filter(
         Q(assessment_due_on__isnull=True) | Q(assessment_due_on__lte=today + timedelta(days=30))
     ).order_by("assessment_due_on", "name")[:20]
     alerts = alerts_visible_to(request.user).filter(resolved_at__isnull=True).select_related("facility")[:10]
-    return render(request, "home/manager.html", {"cards": cards, "due": due, "alerts": alerts, "today": today})
+    return render(request, "home/manager.html", {
+        "cards": cards, "due": due, "alerts": alerts, "today": today, "month": today.replace(day=1),
+    })
 
 
 def _regional(request):
@@ -62,6 +68,7 @@ def _regional(request):
     )
     return render(request, "home/regional.html", {
         "today": today,
+        "claims": _clerk_claims(request.user, today) if request.user.role == Role.CLERK else None,
         "summary": summary,
         "below": by_status.get(ComplianceStatus.BELOW, 0),
         "no_data": by_status.get(ComplianceStatus.NO_DATA, 0),
@@ -72,3 +79,23 @@ def _regional(request):
             for kind in AlertKind.values if open_alerts.get(kind)
         ],
     })
+
+
+def _clerk_claims(user, today):
+    """The clerk's month: batch statuses this month and the two before, what waits for review, totals by item."""
+    month = today.replace(day=1)
+    months = [month, months_back(month, 1), months_back(month, 2)]
+    grid = month_status_grid(batches=batches_visible_to(user), months=months)
+    this_month = {cell["status"]: cell["n"] for cell in grid[0]["cells"]}
+    totals = item_totals(user=user, month=month)
+    waiting_count, waiting = waiting_for_review(user=user)
+    return {
+        "month": month,
+        "grid": grid,
+        "generated": grid[0]["total"],
+        "drafts": this_month["draft"] + this_month["returned"],
+        "waiting": waiting,
+        "waiting_count": waiting_count,
+        "totals": totals,
+        "total": sum((row["total"] for row in totals), 0),
+    }

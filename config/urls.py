@@ -15,9 +15,11 @@ admin.site.unregister(Group)
 urlpatterns = [
     path("", home, name="home"),
     path("accounts/", include("accounts.urls")),
+    path("audit/", include("accounts.audit_urls")),
     path("facilities/", include("facilities.urls")),
     path("people/", include("residents.urls")),
     path("staffing/", include("staffing.urls")),
+    path("subsidies/", include("subsidies.urls")),
     path("alerts/", alert_list, name="alert_list"),
     path("alerts/<int:alert_id>/acknowledge/", alert_acknowledge_view, name="alert_acknowledge"),
     path("api/", api.urls),

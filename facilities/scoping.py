@@ -117,3 +117,50 @@ def can_acknowledge_alert(user, alert) -> bool:
     return _active(user) and user.role == Role.INSPECTOR and bool(user.region_code) and region_in_scope(
         alert.region_id, user.region_code
     )
+
+
+def _clerk_covers(user, region_code: str | None) -> bool:
+    return (
+        _active(user) and user.role == Role.CLERK and bool(user.region_code) and bool(region_code)
+        and region_in_scope(region_code, user.region_code)
+    )
+
+
+def claim_batch_scope_q(user) -> Q | None:
+    """Claim batches: regional users and administrators by the batch's region; managers their facilities'."""
+    q = region_scope_q(user, field="region__code")
+    return q if q is not None else facility_scope_q(user, prefix="facility__")
+
+
+def can_manage_standards(user, region_code: str | None) -> bool:
+    """Subsidy clerks set the standards of their region and below; national defaults ship as data."""
+    return _clerk_covers(user, region_code)
+
+
+def can_generate_claims(user, region_code: str) -> bool:
+    return _clerk_covers(user, region_code)
+
+
+def can_submit_claim_batch(user, batch) -> bool:
+    """A facility's batch is submitted by its manager; a township's by a clerk on the township's behalf.
+
+    A facility with no active manager account (many small 敬老院) is submitted by a clerk too.
+    """
+    if batch.facility_id:
+        managers = FacilityAssignment.objects.filter(
+            facility_id=batch.facility_id, user__role=Role.MANAGER, user__is_active=True
+        )
+        if _active(user) and user.role == Role.MANAGER:
+            return managers.filter(user=user).exists()
+        return _clerk_covers(user, batch.region_id) and not managers.exists()
+    return _clerk_covers(user, batch.region_id)
+
+
+def can_review_claim_batch(user, batch) -> bool:
+    """Approve, return and mark paid: clerks of the batch's region."""
+    return _clerk_covers(user, batch.region_id)
+
+
+def can_export_full_id_numbers(user) -> bool:
+    """Only the payment export carries whole ID numbers, and only clerks need it (each one is logged)."""
+    return _active(user) and user.role == Role.CLERK and bool(user.region_code)

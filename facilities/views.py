@@ -1,10 +1,16 @@
 """Web pages of the facility registry and the role-aware home page."""
+from dataclasses import asdict
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_tables2 import RequestConfig
+
+from accounts.audit import access_record
+from accounts.models import AccessAction
 
 from . import services
 from .exports import facilities_csv
@@ -36,7 +42,15 @@ def facility_list_view(request):
     table = FacilityTable(facilities)
     RequestConfig(request, paginate={"per_page": 25}).configure(table)
     if request.GET.get("export") == "csv":
-        return facilities_csv(table.data.data, filename="facilities.csv")
+        rows = list(table.data.data)
+        response = facilities_csv(rows, filename="facilities.csv")
+        filters = ", ".join(f"{name}={value}" for name, value in asdict(_filters(form)).items() if value not in ("", None))
+        access_record(
+            request=request, action=AccessAction.EXPORT, target="facility_list",
+            detail=gettext_lazy("机构名册 CSV，%(rows)s 行；筛选：%(filters)s"),
+            params={"rows": len(rows), "filters": filters or gettext_lazy("无")},
+        )
+        return response
     template = "facilities/_facility_table.html" if request.htmx else "facilities/facility_list.html"
     return render(
         request,

@@ -9,8 +9,11 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
+from accounts.audit import access_record
+from accounts.models import AccessAction
 from config.forms import run_service
 from facilities.scoping import can_act_for_facility
 from facilities.selectors import facility_get_for_user, region_policy
@@ -159,7 +162,13 @@ def dashboard(request):
         for s in snapshots
     ]
     if request.GET.get("export") == "csv":
-        return compliance_csv(rows, filename=f"staffing-{today:%Y%m%d}.csv")
+        response = compliance_csv(rows, filename=f"staffing-{today:%Y%m%d}.csv")
+        access_record(
+            request=request, action=AccessAction.EXPORT, target="staffing_dashboard",
+            detail=gettext_lazy("护理人员配备 CSV，%(rows)s 行；日期：%(day)s"),
+            params={"rows": len(rows), "day": today.isoformat()},
+        )
+        return response
     counted = [s for s in snapshots if s.status != ComplianceStatus.EMPTY]
     trend = trend_in_scope(user=request.user, start=today - timedelta(days=89), end=today)
     counties = by_county(snapshots)

@@ -14,8 +14,10 @@ Error messages are bilingual "中文 / English" because they reach clerks' forms
 """
 
 import calendar
+from collections.abc import Sequence
 from datetime import date
 from decimal import ROUND_HALF_UP, Context, Decimal
+from fractions import Fraction
 
 _FEN = Decimal("0.01")
 
@@ -97,3 +99,47 @@ def prorate(monthly: Decimal, *, days: int, days_in_month: int) -> Decimal:
     context = Context(prec=monthly.adjusted() + 2 + fractional_digits + 3)
     share = context.divide(context.multiply(monthly, days), days_in_month)
     return round_fen(share)
+
+
+def _fraction_to_fen(value: Fraction) -> Decimal:
+    """Round an exact quotient half away from zero to the fen, once."""
+    cents = abs(value) * 100
+    whole = int(cents)
+    if cents - whole >= Fraction(1, 2):
+        whole += 1
+    signed = -whole if value < 0 else whole
+    return (Decimal(signed) / 100).quantize(_FEN)
+
+
+def prorate_parts(parts: Sequence[tuple[Decimal, int]], *, days_in_month: int) -> Decimal:
+    """A month paid in parts at different monthly amounts: Σ monthly × days / days in month, rounded once.
+
+    With one part this is `prorate`. With several (a category or standard that changes within the
+    month under day-based proration) the parts are added exactly before the one rounding, so the
+    line is never a sum of separately rounded pieces.
+    """
+    total_days = 0
+    exact = Fraction(0)
+    for monthly, days in parts:
+        _require_money(monthly)
+        _require_int("days", days)
+        if days < 0:
+            raise ValueError(f"天数不能为负 / days must not be negative, got {days}")
+        total_days += days
+        exact += Fraction(monthly) * days
+    _require_int("days_in_month", days_in_month)
+    if not 28 <= days_in_month <= 31:
+        raise ValueError(f"当月天数须在28至31之间 / days_in_month must be 28 to 31, got {days_in_month}")
+    if total_days > days_in_month:
+        raise ValueError(f"天数合计超过当月天数 / parts cover {total_days} days, more than {days_in_month}")
+    return _fraction_to_fen(exact / days_in_month)
+
+
+def apply_multiplier(monthly: Decimal, multiplier: Decimal) -> Decimal:
+    """A standard scaled by a star-level multiplier, exactly; the line rounds it once later."""
+    _require_money(monthly)
+    _require_money(multiplier)
+    if multiplier < 0:
+        raise ValueError(f"系数不能为负 / a multiplier must not be negative, got {multiplier}")
+    context = Context(prec=monthly.adjusted() + multiplier.adjusted() + 40)
+    return context.multiply(monthly, multiplier)

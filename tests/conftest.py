@@ -5,11 +5,18 @@ Qingcheng 621021; Yunnan 530000 › Kunming 530100 › Wuhua 530102.
 Facilities: A and B in Xifeng, C in Qingcheng, Y in Yunnan.
 People: manager of A, manager of B, inspector of Xifeng, inspector of Qingyang city, inspector
 of Yunnan, clerk of Xifeng, administrator.
+Claims: the national sample standards, a second Xifeng clerk, and `generate` for a month.
 """
+from datetime import date
+from io import StringIO
+
 import pytest
+from django.core.management import call_command
 from django.test import Client
 
 from accounts.models import Role
+from subsidies.generation import claims_generate
+from subsidies.models import GenerationRun
 from tests.factories import PASSWORD, FacilityFactory, RegionFactory, UserFactory
 
 
@@ -86,6 +93,29 @@ def login(client):
 @pytest.fixture
 def password():
     return PASSWORD
+
+
+@pytest.fixture
+def sample_standards(db):
+    call_command("load_sample_standards", stdout=StringIO())
+
+
+@pytest.fixture
+def clerk2(cast):
+    """A second clerk of the county, so a batch one clerk submitted can be approved by another."""
+    return UserFactory(username="clerk2", role=Role.CLERK, region_code="621002")
+
+
+@pytest.fixture
+def generate(cast):
+    """Run a generation for a region and month in-process; returns {(payer, person, item): amount}."""
+
+    def _generate(month: date, region: str = "621002", by=None):
+        run = GenerationRun.objects.create(region_id=region, month=month, requested_by=by or cast["clerk"])
+        claims_generate(run=run)
+        return run
+
+    return _generate
 
 
 @pytest.fixture(scope="session")

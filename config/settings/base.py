@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "facilities",
     "residents",
     "staffing",
+    "subsidies",
 ]
 
 MIDDLEWARE = [
@@ -162,6 +163,13 @@ SESSION_COOKIE_AGE = _read("SESSION_IDLE_MINUTES", env.int, 30) * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
+# Access records (reads of full ID numbers, exports) are kept this many days; 等保 level 3 asks for at least 183.
+AUDIT_RETENTION_DAYS = _read("AUDIT_RETENTION_DAYS", env.int, 183)
+if AUDIT_RETENTION_DAYS < 183:
+    raise ImproperlyConfigured(
+        "环境变量 AUDIT_RETENTION_DAYS 的值无效 / invalid value for AUDIT_RETENTION_DAYS: at least 183 days"
+    )
+
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
@@ -250,6 +258,10 @@ CELERY_BEAT_SCHEDULE = {
     "purge-expired-sessions": {
         "task": "accounts.tasks.purge_expired_sessions",
         "schedule": crontab(hour=3, minute=30),
+    },
+    "prune-access-records": {
+        "task": "accounts.tasks.prune_access_records",
+        "schedule": crontab(hour=3, minute=45),
     },
 }
 

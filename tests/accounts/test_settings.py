@@ -24,6 +24,8 @@ def _check(**env):
     ({"DEBUG": "maybe"}, "invalid value for DEBUG"),
     ({"DEBUG": "true", "DATABASE_URL": "nonsense://x"}, "invalid value for DATABASE_URL"),
     ({"DEBUG": "true", "SESSION_IDLE_MINUTES": "half an hour"}, "invalid value for SESSION_IDLE_MINUTES"),
+    ({"DEBUG": "true", "AUDIT_RETENTION_DAYS": "90"}, "invalid value for AUDIT_RETENTION_DAYS"),
+    ({"DEBUG": "true", "AUDIT_RETENTION_DAYS": "half a year"}, "invalid value for AUDIT_RETENTION_DAYS"),
 ])
 def test_bad_configuration_fails_at_start_with_a_clear_message(env, message):
     result = _check(**env)

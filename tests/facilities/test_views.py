@@ -4,6 +4,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from accounts.models import AccessAction, AccessRecord
 from facilities.models import Facility
 from tests.factories import FacilityFactory
 
@@ -55,6 +56,16 @@ def test_csv_export_has_a_bom_and_chinese_headers(cast, facilities, login):
     assert response["Content-Type"].startswith("text/csv")
     text = response.content.decode("utf-8")
     assert text.startswith("\ufeff机构名称,")
+
+
+def test_csv_export_writes_one_access_record_naming_the_filters(cast, facilities, login):
+    client = login(cast["inspector"])
+    client.get(reverse("facility_list"), {"export": "csv", "kind": "care_home"}, REMOTE_ADDR="10.0.0.8")
+    record = AccessRecord.objects.get()
+    assert (record.user, record.action, record.ip) == (cast["inspector"], AccessAction.EXPORT, "10.0.0.8")
+    assert record.target == "facility_list" and "kind=care_home" in record.detail and "2 行" in record.detail
+    client.get(reverse("facility_list"))
+    assert AccessRecord.objects.count() == 1  # viewing the list is not an export
 
 
 def test_inspector_registers_a_facility_and_history_names_them(cast, regions, login):

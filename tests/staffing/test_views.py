@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import AccessAction, AccessRecord
 from facilities.models import Alert, AlertKind
 from staffing.compliance import compliance_compute
 from staffing.models import Employment, StaffMember
@@ -82,6 +83,13 @@ def test_dashboard_csv_has_the_table(cast, understaffed, login):
     response = login(cast["inspector"]).get(reverse("staffing_dashboard"), {"export": "csv"})
     text = response.content.decode("utf-8")
     assert text.startswith("\ufeff机构,") and understaffed.name in text
+
+
+def test_dashboard_csv_export_is_recorded_in_the_access_log(cast, understaffed, login):
+    login(cast["inspector"]).get(reverse("staffing_dashboard"), {"export": "csv"}, REMOTE_ADDR="10.0.0.7")
+    record = AccessRecord.objects.get()
+    assert (record.user, record.action, record.ip) == (cast["inspector"], AccessAction.EXPORT, "10.0.0.7")
+    assert record.target == "staffing_dashboard" and "2026-11-23" in record.detail
 
 
 def test_other_province_dashboard_is_empty(cast, understaffed, login):

@@ -21,6 +21,7 @@ DEMO_USERS = [
     ("inspector", "王建国", Role.INSPECTOR, "621000", []),
     ("inspector_xf", "李秀兰", Role.INSPECTOR, "621002", []),
     ("clerk", "张丽", Role.CLERK, "621000", []),
+    ("clerk_xf", "赵明", Role.CLERK, "621002", []),
     ("manager", "刘志强", Role.MANAGER, "", ["西峰区中心敬老院", "西峰区董志特困供养服务中心"]),
     ("manager_cw", "吴丽萍", Role.MANAGER, "", ["庆阳市儿童福利院"]),
 ]

@@ -1,0 +1,121 @@
+"""Reads the facts a month is priced from, set-based: a fixed number of queries for any region size."""
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db.models import Q, QuerySet
+
+from facilities.models import StarRating
+from facilities.selectors import region_policies
+from residents.models import SelfCareAssessment, Stay, StayEndReason, SupportKind, SupportStatus
+
+from .models import SubsidyStandard
+from .pricing import AssessmentFact, PersonFacts, PricingPolicy, RatingFact, StandardBook, StandardFact, StatusFact, StayFact
+from .rules import days_in_month
+
+PAID_KINDS = (SupportKind.HARDSHIP, SupportKind.ORPHAN, SupportKind.UNSUPPORTED_CHILD)
+
+#: How far back an assessment can still be valid: the longest re-assessment interval a region may set.
+ASSESSMENT_WINDOW_MONTHS = 36
+
+
+def month_end(month: date) -> date:
+    return month + timedelta(days=days_in_month(month) - 1)
+
+
+def paying_statuses(month: date) -> QuerySet[SupportStatus]:
+    """Statuses that may pay `month`: confirmed before it began, not terminated before it."""
+    return SupportStatus.objects.filter(kind__in=PAID_KINDS, confirmed_on__lt=month).filter(
+        Q(terminated_on__isnull=True) | Q(terminated_on__gte=month)
+    )
+
+
+def _statuses_in_region(month: date, prefix: str) -> QuerySet[SupportStatus]:
+    """Paying statuses of people living in a facility of the region, or at home in it, during the month."""
+    stays_here = Stay.objects.filter(
+        facility__region__code__startswith=prefix, admitted_on__lte=month_end(month)
+    ).filter(Q(ended_on__isnull=True) | Q(ended_on__gt=month)).values("person_id")
+    at_home_here = Q(person__residence_region__code__startswith=prefix) | Q(
+        person__residence_region__isnull=True, person__hukou_region__code__startswith=prefix
+    )
+    return paying_statuses(month).filter(Q(person_id__in=stays_here) | at_home_here)
+
+
+def people_facts(*, month: date, region_prefix: str | None = None, person_ids: Iterable[int] | None = None) -> list[PersonFacts]:
+    """Everyone who may be paid `month`, in a region (by code prefix) or from a list of people. Three queries."""
+    statuses = paying_statuses(month) if person_ids is not None else _statuses_in_region(month, region_prefix or "")
+    if person_ids is not None:
+        statuses = statuses.filter(person_id__in=list(person_ids))
+    status_rows = list(statuses.values(
+        "id", "person_id", "kind", "confirmed_on", "terminated_on",
+        "person__hukou_type", "person__residence_region_id", "person__hukou_region_id",
+    ))
+    people = statuses.values("person_id")
+    end = month_end(month)
+    stays = defaultdict(list)
+    for row in Stay.objects.filter(person_id__in=people).filter(
+        Q(admitted_on__lte=end, ended_on__isnull=True) | Q(admitted_on__lte=end, ended_on__gte=month)
+        | Q(end_reason=StayEndReason.DIED)
+    ).values("id", "person_id", "facility_id", "facility__region_id", "admitted_on", "ended_on", "end_reason"):
+        stays[row["person_id"]].append(StayFact(
+            id=row["id"], facility_id=row["facility_id"], facility_region=row["facility__region_id"],
+            admitted_on=row["admitted_on"], ended_on=row["ended_on"], died=row["end_reason"] == StayEndReason.DIED,
+        ))
+    assessments = defaultdict(list)
+    oldest = date(month.year - ASSESSMENT_WINDOW_MONTHS // 12, month.month, 1)
+    for row in SelfCareAssessment.objects.filter(
+        person_id__in=people, assessed_on__lte=end, assessed_on__gte=oldest
+    ).values("id", "person_id", "assessed_on", "category"):
+        assessments[row["person_id"]].append(
+            AssessmentFact(id=row["id"], assessed_on=row["assessed_on"], category=row["category"])
+        )
+    grouped: dict[int, dict] = {}
+    for row in status_rows:
+        person = grouped.setdefault(row["person_id"], {
+            "hukou_type": row["person__hukou_type"],
+            "home_region": row["person__residence_region_id"] or row["person__hukou_region_id"],
+            "statuses": [],
+        })
+        person["statuses"].append(StatusFact(
+            id=row["id"], kind=row["kind"], confirmed_on=row["confirmed_on"], terminated_on=row["terminated_on"],
+        ))
+    return [
+        PersonFacts(id=pid, hukou_type=p["hukou_type"], home_region=p["home_region"], statuses=tuple(p["statuses"]),
+                    stays=tuple(stays.get(pid, ())), assessments=tuple(assessments.get(pid, ())))
+        for pid, p in grouped.items()
+    ]
+
+
+def ratings_for(*, facility_ids: Iterable[int]) -> dict[int, list[RatingFact]]:
+    """Passed ratings of the facilities, for the star level on any day. One query."""
+    ratings = defaultdict(list)
+    for row in StarRating.objects.filter(facility_id__in=list(set(facility_ids)), level__gt=0).values(
+        "facility_id", "rated_on", "expires_on", "level"
+    ):
+        ratings[row["facility_id"]].append(RatingFact(row["rated_on"], row["expires_on"], row["level"]))
+    return ratings
+
+
+def standard_book(*, month: date) -> StandardBook:
+    """Every standard in force during `month`, in every region (a small table). One query."""
+    rows = SubsidyStandard.objects.filter(effective_from__lte=month_end(month)).filter(
+        Q(effective_to__isnull=True) | Q(effective_to__gte=month)
+    )
+    return StandardBook([
+        StandardFact(
+            id=s.id, region_code=s.region_id or "", item=s.item, hukou_type=s.hukou_type,
+            support_form=s.support_form, category=s.category, amount=s.amount,
+            star_multipliers={int(level): Decimal(str(value)) for level, value in (s.star_multipliers or {}).items()},
+            effective_from=s.effective_from, effective_to=s.effective_to, is_sample=s.is_sample,
+        )
+        for s in rows
+    ])
+
+
+def pricing_policies(*, region_codes: Iterable[str], month: date) -> dict[str, PricingPolicy]:
+    """Each region's proration and re-assessment interval in force on the 1st. One query."""
+    return {
+        code: PricingPolicy(proration=policy.proration, reassessment_months=policy.reassessment_months)
+        for code, policy in region_policies(region_codes=list(region_codes), on=month).items()
+    }

@@ -1,0 +1,85 @@
+"""Reads the claim pages and role homes need beyond the shared selectors; all scoped through them."""
+from datetime import date
+
+from django.db.models import Count, Q, QuerySet, Sum
+
+from facilities.models import Facility, Region
+
+from .models import BatchStatus, ClaimBatch, ClaimLine, SubsidyStandard
+from .selectors import batches_visible_to, standard_list
+
+
+def month_status_grid(*, batches: QuerySet[ClaimBatch], months: list[date] | None = None,
+                      latest: int = 6) -> list[dict]:
+    """Rows of a month × status grid of the given (already scoped) batches. One query.
+
+    Without `months`, the `latest` months that have batches, newest first.
+    """
+    rows = batches.order_by().values("month", "status").annotate(n=Count("id"))
+    if months is not None:
+        rows = rows.filter(month__in=months)
+    counts = {(row["month"], row["status"]): row["n"] for row in rows}
+    if months is None:
+        months = sorted({month for month, _status in counts}, reverse=True)[:latest]
+    return [
+        {
+            "month": month,
+            "cells": [{"status": value, "label": label, "n": counts.get((month, value), 0)}
+                      for value, label in BatchStatus.choices],
+            "total": sum(counts.get((month, value), 0) for value in BatchStatus.values),
+        }
+        for month in months
+    ]
+
+
+def standards_for_page(*, user, item: str = "", today: date, history: bool = False) -> QuerySet[SubsidyStandard]:
+    """Standards in force today or later (set in advance); with `history`, the ended periods too."""
+    standards = standard_list(user=user, item=item)
+    if not history:
+        standards = standards.filter(Q(effective_to__isnull=True) | Q(effective_to__gte=today))
+    return standards
+
+
+def basis_names(lines) -> tuple[dict[int, str], dict[str, str]]:
+    """Facility and region names the lines' bases refer to by id. Two queries at most, whatever the lines."""
+    facility_ids, region_codes = set(), set()
+    for line in lines:
+        for part in _parts(line.basis):
+            if part.get("stay"):
+                facility_ids.add(part["stay"]["facility_id"])
+            if part.get("standard") and part["standard"].get("region"):
+                region_codes.add(part["standard"]["region"])
+    facilities = dict(Facility.objects.filter(pk__in=facility_ids).values_list("pk", "name")) if facility_ids else {}
+    regions = dict(Region.objects.filter(code__in=region_codes).values_list("code", "full_name")) if region_codes else {}
+    return facilities, regions
+
+
+def _parts(basis: dict) -> list[dict]:
+    if "parts" in basis:
+        return basis["parts"]
+    expected = basis.get("expected_basis") or {}
+    return expected.get("parts", [])
+
+
+def waiting_for_review(*, user, limit: int = 10) -> tuple[int, list[ClaimBatch]]:
+    """How many submitted batches wait for review, and the longest waiting first. Two queries."""
+    waiting = batches_visible_to(user).filter(status=BatchStatus.SUBMITTED)
+    first = list(waiting.select_related("facility", "township").order_by("submitted_at", "id")[:limit])
+    return waiting.count(), first
+
+
+def item_totals(*, user, month: date, region_prefix: str = "") -> list[dict]:
+    """Totals by item for a month across the visible batches of a region. One query."""
+    return list(
+        ClaimLine.objects.filter(batch__in=batches_visible_to(user).filter(month=month,
+                                                                           region__code__startswith=region_prefix))
+        .values("item").annotate(total=Sum("amount"), lines=Count("id")).order_by("item")
+    )
+
+
+def month_batches_by_facility(*, user, month: date) -> dict[int, ClaimBatch]:
+    """The month's batch of each visible facility, for the manager's home."""
+    return {
+        batch.facility_id: batch
+        for batch in batches_visible_to(user).filter(month=month, facility__isnull=False)
+    }

@@ -1,0 +1,319 @@
+"""Claim pages: standards, batches with their checks and the basis of every line, generation progress,
+and the region overview. Thin: selectors read (out-of-scope objects are 404), services write and refuse."""
+from collections import defaultdict
+from decimal import Decimal
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+from django_tables2 import RequestConfig
+
+from config.forms import run_service
+from facilities.rules import region_scope_prefix
+from facilities.scoping import (
+    can_export_full_id_numbers,
+    can_generate_claims,
+    can_manage_standards,
+    can_review_claim_batch,
+    can_submit_claim_batch,
+)
+
+from . import services
+from .checks import batch_checks
+from .explain import explain
+from .forms import BatchFilterForm, GenerationForm, OverviewForm, ReturnForm, StandardFilterForm, StandardForm
+from .models import BatchStatus, LineFlag, RunStatus, SubsidyItem
+from .page_selectors import basis_names, month_status_grid, standards_for_page
+from .rules import month_start, next_month
+from .selectors import (
+    BatchFilters,
+    batch_get_for_user,
+    batch_lines,
+    batch_list as select_batches,
+    batch_totals_by_item,
+    batches_visible_to,
+    counties_in,
+    region_month_summary,
+    run_get_for_user,
+    runs_visible_to,
+)
+from .tables import BatchTable, StandardTable
+
+LINES_PER_PAGE = 100
+STRIP_MONTHS = 6
+
+#: Check name → (label, badge class); the same words and colours in the panel and on the lines.
+CHECKS = {
+    "in_two_batches": (gettext_lazy("同月重复申报"), "badge-status-bad"),
+    "gone_before_month": (gettext_lazy("当月前已死亡或离开"), "badge-status-bad"),
+    "no_valid_assessment": (gettext_lazy("无有效评估"), "badge-status-warn"),
+    "new": (gettext_lazy("新增"), "text-bg-info"),
+    "category_changed": (gettext_lazy("类别变化"), "text-bg-info"),
+    "amount_changed": (gettext_lazy("金额变化"), "text-bg-info"),
+    "left": (gettext_lazy("本月减少"), "text-bg-info"),
+}
+LINE_FLAGS = {LineFlag.NO_STANDARD: (LineFlag.NO_STANDARD.label, "badge-status-bad")}
+
+
+# --- standards -------------------------------------------------------------------------------------
+
+
+@login_required
+def standard_list(request):
+    form = StandardFilterForm(request.GET or None)
+    item, history = "", False
+    if form.is_valid():
+        item, history = form.cleaned_data["item"], form.cleaned_data["history"]
+    today = timezone.localdate()
+    table = StandardTable(standards_for_page(user=request.user, item=item, today=today, history=history), today=today)
+    RequestConfig(request, paginate=False).configure(table)
+    template = "subsidies/_standard_table.html" if request.htmx else "subsidies/standard_list.html"
+    return render(request, template, {
+        "table": table, "form": form, "history": history,
+        "can_manage": can_manage_standards(request.user, request.user.region_code),
+    })
+
+
+@login_required
+def standard_create(request):
+    if not can_manage_standards(request.user, request.user.region_code):
+        raise PermissionDenied
+    initial = {"region": request.user.region_code, "effective_from": next_month(timezone.localdate())}
+    form = StandardForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        call = lambda: services.standard_set(by=request.user, **form.service_kwargs())  # noqa: E731
+        standard = run_service(form, call)
+        if standard is not None:
+            messages.success(request, _("已设定新标准：%(item)s %(amount)s 元/月，自 %(month)s 起执行") % {
+                "item": standard.get_item_display(), "amount": standard.amount,
+                "month": standard.effective_from.strftime("%Y-%m"),
+            })
+            return redirect("subsidies:standard_list")
+    return render(request, "subsidies/standard_form.html", {
+        "form": form, "item_keys": {item: list(keys) for item, keys in services.ITEM_KEYS.items()},
+    })
+
+
+# --- batches ---------------------------------------------------------------------------------------
+
+
+def _batch_filters(form) -> BatchFilters:
+    if not form.is_valid():
+        return BatchFilters()
+    data = form.cleaned_data
+    return BatchFilters(
+        month=data["month"], status=data["status"], kind=data["kind"], q=data["q"].strip(),
+        region=region_scope_prefix(data["region"]) if data["region"] else "",
+    )
+
+
+@login_required
+def batch_list(request):
+    form = BatchFilterForm(request.GET or None, user=request.user)
+    filters = _batch_filters(form)
+    grid = month_status_grid(
+        batches=select_batches(user=request.user, filters=BatchFilters(region=filters.region, kind=filters.kind,
+                                                                       q=filters.q)),
+        latest=STRIP_MONTHS,
+    )
+    table = BatchTable(select_batches(user=request.user, filters=filters))
+    RequestConfig(request, paginate={"per_page": 25}).configure(table)
+    template = "subsidies/_batch_table.html" if request.htmx else "subsidies/batch_list.html"
+    return render(request, template, {
+        "table": table, "form": form, "grid": grid,
+        "can_generate": can_generate_claims(request.user, request.user.region_code or ""),
+    })
+
+
+def _line_flags(checks) -> dict[int, list[str]]:
+    flags = defaultdict(list)
+    for name in CHECKS:
+        if name != "left":
+            for line in getattr(checks, name):
+                flags[line.pk].append(name)
+    return flags
+
+
+def _row(line, *, flags, facilities, regions) -> dict:
+    badges = [CHECKS[name] for name in flags.get(line.pk, [])]
+    badges += [LINE_FLAGS[name] for name in line.flags if name in LINE_FLAGS]
+    previous = line.previous_amount
+    return {
+        "line": line,
+        "basis": explain(line, facilities=facilities, regions=regions),
+        "badges": badges,
+        "difference": None if previous is None or line.is_adjustment else line.amount - previous,
+    }
+
+
+def _check_panel(checks) -> list[dict]:
+    return [
+        {"name": name, "label": label, "badge": badge, "lines": getattr(checks, name)}
+        for name, (label, badge) in CHECKS.items()
+    ]
+
+
+@login_required
+def batch_detail(request, batch_id):
+    batch = batch_get_for_user(user=request.user, batch_id=batch_id)
+    lines = list(batch_lines(batch=batch))
+    checks = batch_checks(batch, lines)
+    page = Paginator(lines, LINES_PER_PAGE).get_page(request.GET.get("page"))
+    facilities, regions = basis_names(page.object_list)
+    flags = _line_flags(checks)
+    can_review = can_review_claim_batch(request.user, batch)
+    return render(request, "subsidies/batch_detail.html", {
+        "batch": batch,
+        "checks": _check_panel(checks),
+        "blocking": checks.blocking,
+        "totals": batch_totals_by_item(batch=batch),
+        "page": page,
+        "rows": [_row(line, flags=flags, facilities=facilities, regions=regions) for line in page.object_list],
+        "can_submit": batch.status == BatchStatus.DRAFT and can_submit_claim_batch(request.user, batch),
+        "can_decide": batch.status == BatchStatus.SUBMITTED and can_review,
+        "can_mark_paid": batch.status == BatchStatus.APPROVED and can_review,
+        "can_regenerate": not batch.is_settled and batch.status != BatchStatus.SUBMITTED
+        and can_generate_claims(request.user, batch.region_id),
+        "can_export_full_ids": can_export_full_id_numbers(request.user),
+        "return_form": ReturnForm(),
+    })
+
+
+def _act(request, batch_id, action, done: str):
+    """Run one batch action; a refusal (stale state, own submission, blocking checks) is shown as an error."""
+    batch = batch_get_for_user(user=request.user, batch_id=batch_id)
+    try:
+        action(batch)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, done)
+    return redirect("subsidies:batch_detail", batch_id=batch.pk)
+
+
+@login_required
+@require_POST
+def batch_submit_view(request, batch_id):
+    return _act(request, batch_id, lambda batch: services.batch_submit(by=request.user, batch=batch),
+                _("已提交审核，等待救助经办人员审核"))
+
+
+@login_required
+@require_POST
+def batch_approve_view(request, batch_id):
+    return _act(request, batch_id, lambda batch: services.batch_approve(by=request.user, batch=batch),
+                _("已审核通过，该批次不再变动"))
+
+
+@login_required
+@require_POST
+def batch_return_view(request, batch_id):
+    reason = request.POST.get("reason", "")
+    return _act(request, batch_id, lambda batch: services.batch_return(by=request.user, batch=batch, reason=reason),
+                _("已退回，申报单位修正后可重新生成并提交"))
+
+
+@login_required
+@require_POST
+def batch_mark_paid_view(request, batch_id):
+    return _act(request, batch_id, lambda batch: services.batch_mark_paid(by=request.user, batch=batch),
+                _("已登记发放"))
+
+
+# --- generation ------------------------------------------------------------------------------------
+
+
+@login_required
+def generation_create(request):
+    if not can_generate_claims(request.user, request.user.region_code or ""):
+        raise PermissionDenied
+    initial = {
+        "month": request.GET.get("month") or month_start(timezone.localdate()),
+        "region": request.GET.get("region") or request.user.region_code,
+    }
+    form = GenerationForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        call = lambda: services.generation_request(by=request.user, **form.cleaned_data)  # noqa: E731
+        run = run_service(form, call)
+        if run is not None:
+            return redirect("subsidies:run_detail", run_id=run.pk)
+    return render(request, "subsidies/generation_form.html", {
+        "form": form, "runs": runs_visible_to(request.user)[:5],
+    })
+
+
+@login_required
+def run_detail(request, run_id):
+    """Progress of a generation; the partial polls itself every second while the run is queued or running."""
+    run = run_get_for_user(user=request.user, run_id=run_id)
+    processed = run.units_done + run.units_skipped
+    template = "subsidies/_run_progress.html" if request.htmx else "subsidies/run_detail.html"
+    return render(request, template, {
+        "run": run,
+        "processed": processed,
+        "percent": 100 if run.status == RunStatus.DONE or not run.units_total
+        else min(100, round(100 * processed / run.units_total)),
+        "active": run.status in (RunStatus.QUEUED, RunStatus.RUNNING),
+    })
+
+
+# --- overview --------------------------------------------------------------------------------------
+
+
+def _county_table(rows: list[dict]) -> dict:
+    """Totals by county (the first six digits of the batch's region) × item, with row and column totals."""
+    cells: dict[str, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+    lines: dict[str, int] = defaultdict(int)
+    for row in rows:
+        county = row["batch__region_id"][:6]
+        cells[county][row["item"]] += row["total"]
+        lines[county] += row["lines"]
+    names = counties_in(codes=cells)
+    items = SubsidyItem.values
+    table = [
+        {
+            "code": county, "name": names.get(county, county), "lines": lines[county],
+            "amounts": [cells[county][item] for item in items], "total": sum(cells[county].values(), Decimal("0")),
+        }
+        for county in sorted(cells)
+    ]
+    return {
+        "items": SubsidyItem.choices,
+        "rows": table,
+        "totals": [sum((row["amounts"][i] for row in table), Decimal("0")) for i in range(len(items))],
+        "total": sum((row["total"] for row in table), Decimal("0")),
+        "lines": sum(row["lines"] for row in table),
+    }
+
+
+@login_required
+def overview(request):
+    today = timezone.localdate()
+    month, region = month_start(today), request.user.region_code or ""
+    form = OverviewForm(request.GET or None, user=request.user, initial={"month": month, "region": region})
+    if form.is_valid():
+        month = form.cleaned_data["month"] or month
+        if "region" in request.GET:
+            region = form.cleaned_data["region"]
+    prefix = region_scope_prefix(region) if region else ""
+    summary = _county_table(region_month_summary(user=request.user, month=month, region_prefix=prefix))
+    statuses = month_status_grid(
+        batches=batches_visible_to(request.user).filter(region__code__startswith=prefix), months=[month]
+    )[0]
+    return render(request, "subsidies/overview.html", {
+        "form": form, "month": month, "region": region, "summary": summary,
+        "statuses": statuses,
+        "chart": {
+            "labels": [row["name"] for row in summary["rows"]],
+            "datasets": [
+                {"label": str(label), "data": [float(row["amounts"][i]) for row in summary["rows"]]}
+                for i, (_value, label) in enumerate(summary["items"])
+            ],
+        },
+    })
