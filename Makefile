@@ -29,6 +29,8 @@ demo: $(STAMP) .env
 	DEBUG=true $(MANAGE) seed_demo_staff
 	DEBUG=true $(MANAGE) seed_demo_inspections
 	DEBUG=true $(MANAGE) seed_demo_claims
+	DEBUG=true $(MANAGE) seed_demo_custody_notices
+	DEBUG=true $(MANAGE) seed_demo_accountability
 
 # The web server, plus a Celery worker with an embedded beat that runs the periodic schedule.
 run: demo
@@ -39,6 +41,11 @@ run: demo
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+# Province-scale benchmarks (bench/, DESIGN §6) on PostgreSQL, not part of `make test`: creates and
+# seeds its own database on first use (carehome_bench; BENCH_SCALE=0.1 for a quick run on a smaller one).
+bench: $(STAMP)
+	$(BIN)/python -m bench.run
 
 # Regenerate the pinned lock from pyproject.toml (no index URLs are written).
 lock: $(STAMP)

@@ -1,11 +1,13 @@
-"""Administrators manage users in the admin site; facility assignments are added by facilities.admin.
-Access records are shown read-only: the log is append-only."""
+"""Administrators manage users and the per-role second-factor requirement in the admin site;
+facility assignments are added by facilities.admin. Access records are shown read-only: the log is
+append-only. (A user's TOTP device appears under django-otp's own admin, without its secret, so an
+administrator can remove a lost one; residents, staff and claims are deliberately not registered.)"""
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import AccessRecord, ApiToken, User
+from .models import AccessRecord, ApiToken, SecondFactorPolicy, User
 
 
 @admin.register(User)
@@ -23,6 +25,12 @@ class UserAdmin(SimpleHistoryAdmin, BaseUserAdmin):
         (None, {"classes": ("wide",), "fields": ("username", "full_name", "role", "region_code", "password1", "password2")}),
     )
     readonly_fields = ("last_login", "date_joined")
+
+
+@admin.register(SecondFactorPolicy)
+class SecondFactorPolicyAdmin(SimpleHistoryAdmin):
+    list_display = ("role", "required")
+    list_editable = ("required",)
 
 
 @admin.register(ApiToken)

@@ -7,4 +7,8 @@ from .models import Role
 def navigation(request):
     user = getattr(request, "user", None)
     role = getattr(user, "role", "") if user is not None and user.is_authenticated else ""
-    return {"site_title": settings.SITE_TITLE, "nav_role": role, "Role": Role}
+    return {
+        "site_title": settings.SITE_TITLE, "nav_role": role, "Role": Role,
+        # Set by SecondFactorMiddleware: the user still owes a code or an enrolment, so no navigation.
+        "second_factor_pending": getattr(request, "second_factor_pending", None),
+    }

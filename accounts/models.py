@@ -67,6 +67,27 @@ class User(AbstractUser):
         return self.role == Role.ADMIN
 
 
+class SecondFactorPolicy(models.Model):
+    """Whether a role must use a second factor (TOTP) to sign in to the web pages. No row: optional.
+
+    API tokens are not affected: their holders are other systems, not people at a browser.
+    """
+
+    role = models.CharField(_("角色"), max_length=16, choices=Role.choices, unique=True)
+    required = models.BooleanField(
+        _("必须启用两步验证"), default=False,
+        help_text=_("勾选后，该角色的用户登录后须先绑定验证器并输入验证码，才能使用系统；下次登录起生效"),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("两步验证要求")
+        verbose_name_plural = _("两步验证要求")
+
+    def __str__(self):
+        return f"{self.get_role_display()}：{_('必须') if self.required else _('可选')}"
+
+
 class ApiToken(models.Model):
     """A per-user token for other systems. Only a hash of the secret is stored."""
 

@@ -1,7 +1,8 @@
 """API tokens: issue, verify and revoke.
 
 A token reads `<prefix>.<secret>`; the prefix finds the row, the secret is compared by hash in
-constant time, so a leaked database does not leak usable tokens.
+constant time, so a leaked database does not leak usable tokens. Wrong tokens count like wrong
+passwords (accounts.lockout): after five, the address is refused until the cool-off ends.
 """
 import hashlib
 import hmac
@@ -11,7 +12,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from . import lockout
 from .models import ApiToken
+
+
+class ApiTokenLockedOut(Exception):
+    """Too many wrong tokens from this address (or for this token): refused without looking at the token."""
 
 
 def _hash(secret: str) -> str:
@@ -48,3 +54,15 @@ def api_token_authenticate(raw: str):
         return None
     ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
     return token.user
+
+
+def api_token_authenticate_request(request, raw: str):
+    """`api_token_authenticate` for a request: refused (ApiTokenLockedOut) while the address or the
+    token's prefix is locked out, and a wrong token is counted as a failed login."""
+    credentials = lockout.token_credentials(raw)
+    if lockout.is_locked_out(request, credentials):
+        raise ApiTokenLockedOut
+    user = api_token_authenticate(raw)
+    if user is None:
+        lockout.failure_record(request, credentials)
+    return user

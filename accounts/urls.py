@@ -4,8 +4,15 @@ from django.urls import path
 from . import views
 
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("verify/", views.second_factor_verify, name="second_factor_verify"),
+    path("security/", views.account_security, name="account_security"),
+    path("security/totp/start/", views.totp_enrol_start, name="totp_enrol_start"),
+    path("security/totp/confirm/", views.totp_enrol_confirm, name="totp_enrol_confirm"),
+    path("security/totp/remove/", views.totp_remove, name="totp_remove"),
+    path("security/totp/qr.svg", views.totp_qr, name="totp_qr"),
+    path("password/", views.PasswordChangeView.as_view(), name="password_change"),
     path("tokens/", views.token_list, name="token_list"),
     path("tokens/<int:token_id>/revoke/", views.token_revoke, name="token_revoke"),
 ]

@@ -1,6 +1,8 @@
 """The one JSON API.
 
-Browsers use their session (with CSRF); other systems send `Authorization: Bearer <token>`.
+Browsers use their session (with CSRF; a session that still owes its second-factor code is refused);
+other systems send `Authorization: Bearer <token>`, which needs no second factor. Wrong tokens count
+like wrong passwords: after five from an address, its token requests get 429 until the cool-off ends.
 Every error has one shape: {"code", "message", "message_en", "errors": [{"field", "message",
 "message_en"}]} so a client can show Chinese or English without guessing.
 """
@@ -13,17 +15,21 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer, SessionAuth
 
 from accounts.api import router as accounts_router
-from accounts.tokens import api_token_authenticate
+from accounts.second_factor import step_pending
+from accounts.tokens import ApiTokenLockedOut, api_token_authenticate_request
 from facilities.alert_api import router as alerts_router
 from facilities.api import router as facilities_router
 from residents.api import router as residents_router
 from residents.api import stays_router
 from staffing.api import compliance_router, staff_router
 
+from .api_parser import TextParser
+from .openapi import document_errors
+
 
 class TokenAuth(HttpBearer):
     def authenticate(self, request, token):
-        user = api_token_authenticate(token)
+        user = api_token_authenticate_request(request, token)
         if user is not None:
             request.user = user
         return user
@@ -32,7 +38,7 @@ class TokenAuth(HttpBearer):
 class ActiveSessionAuth(SessionAuth):
     def authenticate(self, request, key):
         user = super().authenticate(request, key)
-        return user if user is not None and user.is_active else None
+        return user if user is not None and user.is_active and step_pending(request) is None else None
 
 
 api = NinjaAPI(
@@ -41,7 +47,9 @@ api = NinjaAPI(
     description="民政养老机构与特困供养管理 JSON API。会话（含 CSRF）或 Bearer 令牌认证。",
     auth=[TokenAuth(), ActiveSessionAuth()],
     urls_namespace="api",
+    parser=TextParser(),  # text the database cannot store (NUL, lone surrogates) is a 422
 )
+document_errors(api)  # the error answers of config/api.py's handlers, in /api/openapi.json
 
 
 def _both(message) -> tuple[str, str]:
@@ -64,6 +72,19 @@ def error_response(request, *, status: int, code: str, message, errors=()):
 @api.exception_handler(AuthenticationError)
 def on_unauthenticated(request, exc):
     return error_response(request, status=401, code="unauthenticated", message=translation.gettext_lazy("请先登录或提供有效的 API 令牌"))
+
+
+LOCKED_OUT = translation.gettext_lazy("失败次数过多，来自该地址的令牌请求已暂时锁定，请稍后再试")
+
+
+def locked_out_response(request):
+    """Too many wrong tokens (or logins) from this address: refused until the cool-off ends."""
+    return error_response(request, status=429, code="locked_out", message=LOCKED_OUT)
+
+
+@api.exception_handler(ApiTokenLockedOut)
+def on_locked_out(request, exc):
+    return locked_out_response(request)
 
 
 @api.exception_handler(Http404)
@@ -126,3 +147,7 @@ api.add_router("/alerts", alerts_router)
 api.add_router("/ratings", "facilities.rating_api.router")
 api.add_router("/", "facilities.inspection_api.router")
 api.add_router("/subsidies", "subsidies.api.router")
+api.add_router("/", "residents.accountability_api.router")  # custody ledgers, public notices
+api.add_router("/complaints", "facilities.complaint_api.router")
+api.add_router("/relatives", "staffing.relative_api.router")
+api.add_router("/staffing-budget", "staffing.budget_api.router")

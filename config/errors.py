@@ -1,4 +1,8 @@
-"""Error pages in the site's own layout: a clear sentence, never a stack trace."""
+"""Error pages in the site's own layout: a clear sentence, never a stack trace.
+
+Under /api/ a path that matches no route (say /api/people/abc) answers in the API's JSON error
+shape instead, as the OpenAPI document says every 404 of the API does.
+"""
 from django.shortcuts import render
 
 
@@ -7,6 +11,10 @@ def forbidden(request, exception=None):
 
 
 def not_found(request, exception=None):
+    if request.path_info.startswith("/api/"):
+        from .api import on_not_found
+
+        return on_not_found(request, exception)
     return render(request, "errors/404.html", status=404)
 
 

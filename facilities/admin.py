@@ -1,8 +1,9 @@
-"""Administrators assign facility managers here and see every change's history."""
+"""Administrators assign facility managers, keep the regions and the rule parameters here and see
+every change's history."""
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Facility, FacilityAssignment, Region
+from .models import Facility, FacilityAssignment, Region, RegionPolicy
 
 
 @admin.register(Region)
@@ -34,3 +35,13 @@ class FacilityAssignmentAdmin(SimpleHistoryAdmin):
     list_select_related = ("user", "facility")
     search_fields = ("user__username", "user__full_name", "facility__name")
     autocomplete_fields = ("user", "facility")
+
+
+@admin.register(RegionPolicy)
+class RegionPolicyAdmin(SimpleHistoryAdmin):
+    list_display = ("region", "effective_from", "staff_ratio_full", "staff_ratio_partial", "staff_ratio_self_care",
+                    "staff_rounding", "proration", "note")
+    list_select_related = ("region",)
+    search_fields = ("region__code", "region__full_name", "note")
+    autocomplete_fields = ("region",)
+    date_hierarchy = "effective_from"

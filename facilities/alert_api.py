@@ -8,7 +8,9 @@ from django.core.exceptions import ValidationError
 from django.db.models import Case, F, IntegerField, QuerySet, Value, When
 from django.http import Http404
 from ninja import Query, Router
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
+
+from config.pagination import LimitOffsetPagination
 
 from .alert_schemas import AcknowledgeIn, AlertFilterIn, AlertOut
 from .alerts import alert_acknowledge

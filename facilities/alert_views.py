@@ -7,7 +7,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_tables2 import RequestConfig
 
+from config.choices import NameChoiceField
 from config.forms import StyledFormMixin, run_service
+from config.list_totals import ListPaginator
 
 from .alerts import alert_acknowledge, alerts_in_display_order
 from .models import AlertKind
@@ -22,7 +24,7 @@ class AlertFilterForm(StyledFormMixin, forms.Form):
         choices=[("open", gettext_lazy("未解除")), ("resolved", gettext_lazy("已解除")), ("all", gettext_lazy("全部"))],
     )
     kind = forms.ChoiceField(label=gettext_lazy("类型"), required=False, choices=[("", gettext_lazy("全部类型"))] + AlertKind.choices)
-    facility = forms.ModelChoiceField(label=gettext_lazy("机构"), required=False, queryset=None, empty_label=gettext_lazy("全部机构"))
+    facility = NameChoiceField(label=gettext_lazy("机构"), required=False, queryset=None, empty_label=gettext_lazy("全部机构"))
     region = forms.CharField(label=gettext_lazy("区划代码"), required=False, max_length=9)
 
     def clean_region(self):
@@ -60,7 +62,7 @@ def alert_list(request):
     if data.get("region"):
         alerts = alerts.filter(region__code__startswith=region_scope_prefix(data["region"]))
     table = AlertTable(alerts_in_display_order(alerts), user=request.user)
-    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    RequestConfig(request, paginate={"per_page": 50, "paginator_class": ListPaginator}).configure(table)
     template = "facilities/_alert_table.html" if request.htmx else "facilities/alert_list.html"
     return render(request, template, {"table": table, "form": form})
 

@@ -1,6 +1,8 @@
 from django.core.exceptions import ValidationError
 from ninja import Query, Router, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
+
+from config.pagination import LimitOffsetPagination
 
 from . import services
 from .models import Region

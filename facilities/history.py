@@ -2,6 +2,8 @@
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.utils import timezone
+
 
 @dataclass(frozen=True)
 class FieldChange:
@@ -19,34 +21,57 @@ class HistoryEntry:
     changes: list[FieldChange]
 
 
-def _display(field, value) -> str:
+def _display(field, value, related: dict) -> str:
     if value is None or value == "":
         return "—"
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(value, bool):
         return "是" if value else "否"
+    if isinstance(value, datetime):
+        return f"{timezone.localtime(value):%Y-%m-%d %H:%M}"
+    if field.is_relation:
+        return related.get((field.related_model, value), str(value))
     return str(value)
 
 
+def _related_names(model, diffs, hidden) -> dict:
+    """The objects foreign keys changed to or from, by (model, pk), as their names: one query per model."""
+    wanted: dict = {}
+    for diff in diffs:
+        for change in diff.changes:
+            field = model._meta.get_field(change.field)
+            if field.is_relation and field.name not in hidden:
+                wanted.setdefault(field.related_model, set()).update(v for v in (change.old, change.new) if v is not None)
+    return {
+        (related_model, obj.pk): str(obj)
+        for related_model, pks in wanted.items()
+        for obj in related_model._default_manager.filter(pk__in=pks)
+    }
+
+
 def change_history(instance, *, hidden: tuple[str, ...] = ()) -> list[HistoryEntry]:
-    """Who changed what and when, newest first; one query whatever the number of changes.
+    """Who changed what and when, newest first: one query for the records, and one per model a changed
+    foreign key points to (shown by name, not by id); times are shown in local time.
 
     Fields in `hidden` are reported as changed without their values (personal data).
     """
     model = type(instance)
     records = list(instance.history.select_related("history_user").order_by("history_date", "history_id"))
+    diffs = [record.diff_against(previous, foreign_keys_are_objs=False) for previous, record in zip(records, records[1:])]
+    related = _related_names(model, diffs, hidden)
     entries = []
-    previous = None
-    for record in records:
+    for index, record in enumerate(records):
         changes = []
-        if previous is not None:
-            for change in record.diff_against(previous, foreign_keys_are_objs=False).changes:
+        if index:
+            for change in diffs[index - 1].changes:
                 field = model._meta.get_field(change.field)
                 if field.name in hidden:
                     changes.append(FieldChange(str(field.verbose_name), "…", "…"))
                 else:
-                    changes.append(FieldChange(str(field.verbose_name), _display(field, change.old), _display(field, change.new)))
+                    changes.append(FieldChange(
+                        str(field.verbose_name), _display(field, change.old, related), _display(field, change.new, related),
+                    ))
         user = record.history_user
         entries.append(
             HistoryEntry(
@@ -57,7 +82,6 @@ def change_history(instance, *, hidden: tuple[str, ...] = ()) -> list[HistoryEnt
                 changes=changes,
             )
         )
-        previous = record
     return list(reversed(entries))
 
 

@@ -8,9 +8,10 @@ file (PDF, JPEG or PNG, at most 10 MB) can travel with it.
 from django.utils import timezone
 from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from config.api_fields import fields_as
+from config.pagination import LimitOffsetPagination
 
 from . import inspection_services as services
 from .inspection_schemas import (

@@ -17,10 +17,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from config.enqueue import enqueue_on_commit
+
 from . import tasks
 from .history import save_with_history
 from .models import Facility, Finding, FindingStatus, FollowUp, Inspection
-from .scoping import can_act_for_facility, can_edit_facility
+from .scoping import can_edit_facility, can_record_rectification
 
 EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
 EVIDENCE_TYPES = (  # magic bytes → file extension
@@ -37,7 +39,7 @@ def may_inspect(user, facility: Facility) -> bool:
 
 def may_rectify(user, facility: Facility) -> bool:
     """Record rectification: the facility's own managers (and administrators)."""
-    return can_act_for_facility(user, facility)
+    return can_record_rectification(user, facility)
 
 
 def _require_inspector(by, facility: Facility) -> None:
@@ -61,7 +63,7 @@ def _open_inspection(inspection: Inspection) -> Inspection:
 
 
 def _scan_after_commit(facility_id: int) -> None:
-    transaction.on_commit(lambda: tasks.scan_rectifications_for_facility.delay(facility_id=facility_id))
+    enqueue_on_commit(tasks.scan_rectifications_for_facility, facility_id=facility_id)
 
 
 def evidence_extension(evidence) -> str:

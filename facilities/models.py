@@ -1,6 +1,9 @@
 """Administrative regions, the facility registry and which managers run which facility."""
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -155,6 +158,17 @@ class RegionPolicy(models.Model):
     rating_first_max_level = models.PositiveSmallIntegerField(_("首次评定最高等级"), default=3)
     rating_upgrade_wait_years = models.PositiveSmallIntegerField(_("晋级须满年限"), default=1)
     rating_reapply_wait_years = models.PositiveSmallIntegerField(_("未通过后再申请间隔（年）"), default=1)
+    complaint_acknowledge_working_days = models.PositiveSmallIntegerField(
+        _("投诉举报受理时限（工作日）"), default=1, validators=[MinValueValidator(1)]
+    )
+    complaint_conclude_working_days = models.PositiveSmallIntegerField(
+        _("投诉举报办结时限（工作日）"), default=15, validators=[MinValueValidator(1)]
+    )
+    annual_cost_per_post = models.DecimalField(
+        _("每个护理岗位年度经费（元）"), max_digits=10, decimal_places=2, default=Decimal("60000.00"),
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text=_("政府购买服务经费测算：应配备岗位数 × 该金额"),
+    )
     note = models.CharField(_("依据文件"), max_length=200, blank=True)
     history = HistoricalRecords()
 
@@ -167,6 +181,8 @@ class RegionPolicy(models.Model):
         return f"{self.region_id} · {self.effective_from:%Y-%m-%d}"
 
     def clean(self):
+        if self.complaint_conclude_working_days < self.complaint_acknowledge_working_days:
+            raise ValidationError({"complaint_conclude_working_days": _("办结时限不能短于受理时限")})
         if not self.star_thresholds:
             return
         try:
@@ -190,6 +206,8 @@ class AlertKind(models.TextChoices):
     DUPLICATE_ENROLMENT = "duplicate_enrolment", _("重复供养")
     STAFF_DOUBLE_COUNTED = "staff_double_counted", _("工作人员重复计算")
     RECTIFICATION_OVERDUE = "rectification_overdue", _("整改逾期")
+    COMPLAINT_UNACKNOWLEDGED = "complaint_unacknowledged", _("投诉举报逾期未受理")
+    COMPLAINT_OVERDUE = "complaint_overdue", _("投诉举报逾期未办结")
 
 
 class Severity(models.TextChoices):
@@ -234,7 +252,17 @@ class Alert(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["key"], condition=models.Q(resolved_at__isnull=True), name="alert_one_open_per_key"),
         ]
-        indexes = [models.Index(fields=["kind", "resolved_at"]), models.Index(fields=["facility", "resolved_at"])]
+        indexes = [
+            models.Index(fields=["kind", "resolved_at"]),
+            models.Index(fields=["facility", "resolved_at"]),
+            # The lists' order (open first, critical first, newest first): a page is the index's first rows.
+            models.Index(
+                models.F("resolved_at").desc(),  # DESC puts NULL (open) first on PostgreSQL
+                models.Case(models.When(severity="critical", then=models.Value(0)), default=models.Value(1)),
+                models.F("opened_at").desc(), models.F("id").desc(),
+                name="alert_display_order_idx",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()} · {self.subject_label or self.facility or self.region_id}"
@@ -357,3 +385,72 @@ class FollowUp(models.Model):
         verbose_name = _("回访")
         verbose_name_plural = _("回访")
         ordering = ["visited_on", "id"]
+
+
+class ComplaintChannel(models.TextChoices):
+    HOTLINE_12345 = "hotline_12345", _("12345 政务服务便民热线")
+    HOTLINE_12349 = "hotline_12349", _("12349 民政服务热线")
+    LETTER = "letter", _("来信")
+    VISIT = "visit", _("来访")
+    ONLINE = "online", _("网上投诉")
+
+
+class Complaint(models.Model):
+    """投诉举报 about a facility: registered with its time limits, taken by the first inspector who
+    takes it (首问负责), linked to the inspection it triggers, concluded with a reply.
+
+    The deadlines are fixed when the complaint is registered (the region's parameters on the day
+    it was received), so a later change of parameters does not move them. Who complained is
+    personal data: the contact details are shown whole only to the inspector who owns it.
+    """
+
+    facility = models.ForeignKey(Facility, on_delete=models.PROTECT, related_name="complaints", verbose_name=_("被投诉机构"))
+    channel = models.CharField(_("来源渠道"), max_length=16, choices=ComplaintChannel.choices)
+    received_at = models.DateTimeField(_("收到时间"))
+    content = models.TextField(_("投诉举报内容"), max_length=4000)
+    complainant_name = models.CharField(_("投诉人"), max_length=50, blank=True, help_text=_("匿名可不填"))
+    complainant_contact = models.CharField(_("投诉人联系方式"), max_length=100, blank=True)
+    acknowledge_due_on = models.DateField(_("受理期限"), editable=False)
+    conclude_due_on = models.DateField(_("办结期限"), editable=False)
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("登记人")
+    )
+    registered_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="complaints_owned",
+        verbose_name=_("首问负责人"),
+    )
+    assigned_at = models.DateTimeField(_("受理时间"), null=True, blank=True)
+    inspection = models.ForeignKey(
+        Inspection, null=True, blank=True, on_delete=models.PROTECT, related_name="complaints",
+        verbose_name=_("核查检查"),
+    )
+    concluded_on = models.DateField(_("办结日期"), null=True, blank=True)
+    reply = models.TextField(_("办理结果及答复"), max_length=4000, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("投诉举报")
+        verbose_name_plural = _("投诉举报")
+        ordering = ["-received_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(concluded_on__isnull=True) | (models.Q(assigned_to__isnull=False) & ~models.Q(reply="")),
+                name="complaint_concluded_has_owner_and_reply",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(assigned_to__isnull=True, assigned_at__isnull=True)
+                | models.Q(assigned_to__isnull=False, assigned_at__isnull=False),
+                name="complaint_assignment_complete",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(conclude_due_on__gte=models.F("acknowledge_due_on")), name="complaint_due_in_order"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["facility", "-received_at"]),
+            models.Index(fields=["concluded_on", "conclude_due_on"]),
+        ]
+
+    def __str__(self):
+        return f"{self.facility} · {self.received_at:%Y-%m-%d}"

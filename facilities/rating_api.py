@@ -5,9 +5,10 @@ out of scope is a 404); recording goes through rating_services.rating_record, wh
 region's inspectors and administrators record (403) and applies the region's rules (422).
 """
 from ninja import Query, Router, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from config.api_fields import fields_as
+from config.pagination import LimitOffsetPagination
 
 from .rating_schemas import RatingFilterIn, RatingIn, RatingOut
 from .rating_selectors import rating_get_for_user, rating_list

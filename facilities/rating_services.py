@@ -9,6 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from config.enqueue import enqueue_on_commit
+
 from . import tasks
 from .history import save_with_history
 from .models import Facility, StarRating
@@ -70,5 +72,5 @@ def rating_record(
         recorded_by=by,
     )
     save_with_history(rating, by=by, reason=_("等级评定"))
-    transaction.on_commit(lambda: tasks.scan_ratings_for_facility.delay(facility_id=facility.pk))
+    enqueue_on_commit(tasks.scan_ratings_for_facility, facility_id=facility.pk)
     return rating

@@ -70,15 +70,18 @@ class FacilityIn(Schema):
 
 
 class FacilityPatch(Schema):
-    name: str | None = Field(None, min_length=1, max_length=100)
-    kind: FacilityKind | None = None
-    operator: Operator | None = None
-    region_code: str | None = Field(None, pattern=r"^\d{6}(\d{3})?$")
-    address: str | None = Field(None, min_length=1, max_length=200)
-    bed_capacity: int | None = Field(None, ge=0, le=100000)
-    licence_number: str | None = Field(None, max_length=60)
-    credit_code: str | None = Field(None, max_length=18)
+    """Only the fields sent are changed. Only `opened_on` may be set to null; for the others null is
+    refused (422): they are never empty in the register, an empty text is ""."""
+
+    name: str = Field(None, min_length=1, max_length=100)
+    kind: FacilityKind = None
+    operator: Operator = None
+    region_code: str = Field(None, pattern=r"^\d{6}(\d{3})?$")
+    address: str = Field(None, min_length=1, max_length=200)
+    bed_capacity: int = Field(None, ge=0, le=100000)
+    licence_number: str = Field(None, max_length=60)
+    credit_code: str = Field(None, max_length=18)
     opened_on: date | None = None
-    status: FacilityStatus | None = None
-    contact_person: str | None = Field(None, max_length=50)
-    contact_phone: str | None = Field(None, max_length=30)
+    status: FacilityStatus = None
+    contact_person: str = Field(None, max_length=50)
+    contact_phone: str = Field(None, max_length=30)

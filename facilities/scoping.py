@@ -2,6 +2,14 @@
 
 Every view, API handler, export and task asks here. Deny by default: an anonymous or inactive
 user, or a role this module does not know, sees nothing.
+
+Separation of duties (等保 level 3): administrators manage users, assignments, regions and rule
+parameters and read the access log, and they keep the facility-level records (the register, star
+ratings, inspections, staffing compliance figures), but they never read personal data: people and
+their statuses, stays, assessments and visits, staff members, claim batches (they consist of
+personal lines) and alerts (many name a person). Our User has a single role, so an administrator
+account reads no personal data at all; the `personal_*` filters below are what the selectors of
+those records use.
 """
 from django.db.models import Q, QuerySet
 
@@ -34,6 +42,24 @@ def facility_scope_q(user, *, prefix: str = "") -> Q | None:
     if _active(user) and user.role == Role.MANAGER:
         return Q(**{f"{prefix}id__in": FacilityAssignment.objects.filter(user=user).values("facility_id")})
     return None
+
+
+WORKING_ROLES = (Role.MANAGER, Role.INSPECTOR, Role.CLERK)
+
+
+def can_read_personal_data(user) -> bool:
+    """Managers, inspectors and clerks (each within their scope); never administrators."""
+    return _active(user) and user.role in WORKING_ROLES
+
+
+def personal_facility_scope_q(user, *, prefix: str = "") -> Q | None:
+    """`facility_scope_q` for records about people (residents, stays, staff, claims): None for administrators."""
+    return facility_scope_q(user, prefix=prefix) if can_read_personal_data(user) else None
+
+
+def personal_region_scope_q(user, *, field: str) -> Q | None:
+    """`region_scope_q` for records about people: None for administrators."""
+    return region_scope_q(user, field=field) if can_read_personal_data(user) else None
 
 
 def facilities_visible_to(user) -> QuerySet[Facility]:
@@ -91,24 +117,35 @@ def region_scope_q(user, *, field: str) -> Q | None:
 
 
 def can_act_for_facility(user, facility: Facility) -> bool:
-    """Record admissions, discharges and assessments: the facility's own managers (and administrators)."""
-    if not _active(user):
-        return False
-    if user.role == Role.ADMIN:
-        return True
-    return user.role == Role.MANAGER and FacilityAssignment.objects.filter(user=user, facility=facility).exists()
+    """Record admissions, discharges, assessments and staff: the facility's own managers only
+    (administrators never handle personal data)."""
+    return (
+        _active(user)
+        and user.role == Role.MANAGER
+        and FacilityAssignment.objects.filter(user=user, facility=facility).exists()
+    )
 
 
 def can_act_in_region(user, region_code: str) -> bool:
-    """Confirm support status and manage dispersed support: inspectors of the region (and administrators)."""
-    return can_create_facility(user, region_code)
+    """Register people, confirm support status and manage dispersed support: inspectors of the region."""
+    return (
+        _active(user) and user.role == Role.INSPECTOR and bool(user.region_code) and bool(region_code)
+        and region_in_scope(region_code, user.region_code)
+    )
+
+
+def can_record_rectification(user, facility: Facility) -> bool:
+    """Rectification of inspection findings: the facility's own managers, and administrators
+    (inspections are facility-level records, not personal data)."""
+    return can_act_for_facility(user, facility) or (_active(user) and user.role == Role.ADMIN)
 
 
 def alerts_visible_to(user) -> QuerySet[Alert]:
-    """Regional users see their region's alerts; managers those of their facilities."""
-    q = region_scope_q(user, field="region__code")
+    """Regional users see their region's alerts; managers those of their facilities; administrators
+    none: many alerts name a person, and the rest are the working roles' business."""
+    q = personal_region_scope_q(user, field="region__code")
     if q is None:
-        q = facility_scope_q(user, prefix="facility__")
+        q = personal_facility_scope_q(user, prefix="facility__")
     return Alert.objects.none() if q is None else Alert.objects.filter(q)
 
 
@@ -127,9 +164,10 @@ def _clerk_covers(user, region_code: str | None) -> bool:
 
 
 def claim_batch_scope_q(user) -> Q | None:
-    """Claim batches: regional users and administrators by the batch's region; managers their facilities'."""
-    q = region_scope_q(user, field="region__code")
-    return q if q is not None else facility_scope_q(user, prefix="facility__")
+    """Claim batches: regional users by the batch's region; managers their facilities'; administrators
+    none (a batch is its lines, one per person)."""
+    q = personal_region_scope_q(user, field="region__code")
+    return q if q is not None else personal_facility_scope_q(user, prefix="facility__")
 
 
 def can_manage_standards(user, region_code: str | None) -> bool:
@@ -164,3 +202,39 @@ def can_review_claim_batch(user, batch) -> bool:
 def can_export_full_id_numbers(user) -> bool:
     """Only the payment export carries whole ID numbers, and only clerks need it (each one is logged)."""
     return _active(user) and user.role == Role.CLERK and bool(user.region_code)
+
+
+# --- accountability: complaints, relatives' declarations, the staffing budget ------------
+
+
+def inspector_scope_q(user, *, field: str) -> Q | None:
+    """Supervision records only inspectors handle — complaints about facilities (a complaint names
+    who complained, so never the facility's managers) and possible undeclared relatives: the
+    inspectors of the region; None for everyone else."""
+    if not (_active(user) and user.role == Role.INSPECTOR):
+        return None
+    return region_scope_q(user, field=field)
+
+
+def can_see_complainant_contact(user, complaint) -> bool:
+    """首问负责: a complainant's contact details are for the inspector who took the complaint only."""
+    return _active(user) and complaint.assigned_to_id is not None and complaint.assigned_to_id == user.pk
+
+
+def relative_declaration_scope_q(user) -> Q | None:
+    """近亲属备案: regional users see the declarations of their region, managers those of their
+    facilities' staff, everyone their own; administrators none (personal data)."""
+    if not can_read_personal_data(user):
+        return None
+    q = personal_region_scope_q(user, field="region__code")
+    if q is None:
+        q = personal_facility_scope_q(user, prefix="facility__")
+    return Q(declarant_user=user) if q is None else q | Q(declarant_user=user)
+
+
+def can_plan_staffing_budget(user, region_code: str) -> bool:
+    """The staffing budget (政府购买服务经费) and the funded posts: inspectors and clerks of the region."""
+    return (
+        _active(user) and user.role in (Role.INSPECTOR, Role.CLERK) and bool(user.region_code) and bool(region_code)
+        and region_in_scope(region_code, user.region_code)
+    )

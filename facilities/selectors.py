@@ -2,7 +2,7 @@
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Count, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -24,7 +24,7 @@ class FacilityFilters:
 
 def facility_list(*, user, filters: FacilityFilters = FacilityFilters(), today=None) -> QuerySet[Facility]:
     qs = facilities_visible_to(user).select_related("region").annotate(
-        residents=Count("stays", filter=Q(stays__ended_on__isnull=True)),
+        residents=residents_subquery(),
         star_level=current_level_subquery(on=today or timezone.localdate()),
     )
     if filters.level is not None:
@@ -44,6 +44,17 @@ def facility_list(*, user, filters: FacilityFilters = FacilityFilters(), today=N
     if filters.q:
         qs = qs.filter(name__icontains=filters.q.strip())
     return qs.order_by("region_id", "name")
+
+
+def residents_subquery():
+    """Active stays of the facility, as a correlated subquery: a page of facilities counts only its
+    own rows, and the page's total (COUNT) does not compute it at all."""
+    stays = Facility._meta.get_field("stays").related_model  # residents.Stay, without importing upwards
+    active = (
+        stays.objects.filter(facility=OuterRef("pk"), ended_on__isnull=True)
+        .order_by().values("facility").annotate(n=Count("pk")).values("n")
+    )
+    return Coalesce(Subquery(active), Value(0))
 
 
 def facility_get_for_user(*, user, facility_id: int) -> Facility:

@@ -12,4 +12,5 @@ urlpatterns = [
     path("<int:facility_id>/ratings/preview/", rating_views.rating_preview, name="rating_preview"),
     path("ratings/<int:rating_id>/report/", rating_views.rating_report, name="rating_report"),
     path("inspections/", include("facilities.inspection_urls")),
+    path("complaints/", include("facilities.complaint_urls")),
 ]

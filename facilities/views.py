@@ -11,6 +11,7 @@ from django_tables2 import RequestConfig
 
 from accounts.audit import access_record
 from accounts.models import AccessAction
+from config.list_totals import ListPaginator
 
 from . import services
 from .exports import facilities_csv
@@ -40,7 +41,7 @@ def facility_list_view(request):
     form = FacilityFilterForm(request.GET or None, user=request.user)
     facilities = facility_list(user=request.user, filters=_filters(form))
     table = FacilityTable(facilities)
-    RequestConfig(request, paginate={"per_page": 25}).configure(table)
+    RequestConfig(request, paginate={"per_page": 25, "paginator_class": ListPaginator}).configure(table)
     if request.GET.get("export") == "csv":
         rows = list(table.data.data)
         response = facilities_csv(rows, filename="facilities.csv")

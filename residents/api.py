@@ -10,13 +10,15 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from ninja import Query, Router, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from config.api_fields import fields_as
+from config.pagination import LimitOffsetPagination
 from facilities.models import Region
 from facilities.selectors import facility_get_for_user
 
 from . import services
+from .health_reads import health_list_read_record, health_read_record
 from .models import Person, SelfCareAssessment, Stay
 from .schemas import (
     AssessmentIn,
@@ -66,6 +68,7 @@ def _admit(*, by, person: Person, payload: StayIn, prefix: str = "") -> Stay:
 @router.get("", response=list[PersonOut], summary="人员列表 / people in scope")
 @paginate(LimitOffsetPagination)
 def list_people(request, filters: Query[PersonFilterIn]):
+    health_list_read_record(request, what="people", filters=request.GET.urlencode())
     return person_list(
         user=request.user,
         filters=PersonFilters(
@@ -82,7 +85,9 @@ def list_people(request, filters: Query[PersonFilterIn]):
 
 @router.get("/{int:person_id}", response=PersonDetailOut, summary="人员详情 / one person")
 def get_person(request, person_id: int):
-    return person_get_for_user(user=request.user, person_id=person_id)
+    person = person_get_for_user(user=request.user, person_id=person_id)
+    health_read_record(request, person=person)
+    return person
 
 
 @router.post("", response={201: PersonDetailOut}, summary="登记人员 / register a person")
@@ -143,6 +148,7 @@ def transfer(request, stay_id: int, payload: TransferIn):
 @paginate(LimitOffsetPagination)
 def list_assessments(request, person_id: int):
     person = person_get_for_user(user=request.user, person_id=person_id)
+    health_read_record(request, person=person)
     return person.assessments.all()
 
 

@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from config.choices import NameChoiceField
 from config.forms import DATE_INPUT, StyledFormMixin
 from facilities.models import Facility, Region, RegionLevel
 from facilities.scoping import facilities_visible_to
@@ -114,10 +115,7 @@ class AdmissionForm(PersonFieldsForm):
 
 def facilities_admitting_for(user):
     """The operating facilities whose admissions this user records."""
-    visible = facilities_visible_to(user).filter(status="operating")
-    if user.role == "admin":
-        return visible
-    return visible.filter(assignments__user=user)
+    return facilities_visible_to(user).filter(status="operating", assignments__user=user)
 
 
 class AdmitExistingForm(StyledFormMixin, forms.Form):
@@ -211,7 +209,7 @@ class ChangeReportForm(StyledFormMixin, forms.Form):
 
 class PersonFilterForm(StyledFormMixin, forms.Form):
     q = forms.CharField(label=_("姓名或完整身份证号码"), required=False, max_length=50)
-    facility = forms.ModelChoiceField(label=_("机构"), required=False, queryset=Facility.objects.none(), empty_label=_("全部机构"))
+    facility = NameChoiceField(label=_("机构"), required=False, queryset=Facility.objects.none(), empty_label=_("全部机构"))
     category = forms.ChoiceField(label=_("生活自理能力"), required=False, choices=[("", _("全部"))] + SelfCareCategory.choices)
     support_form = forms.ChoiceField(label=_("供养方式"), required=False, choices=[("", _("全部"))] + SupportForm.choices)
     assessment_overdue = forms.BooleanField(label=_("仅显示评估逾期"), required=False)

@@ -77,7 +77,11 @@ class Person(models.Model):
                 name="person_disability_grade_1_to_4",
             ),
         ]
-        indexes = [models.Index(fields=["assessment_due_on"])]
+        indexes = [
+            models.Index(fields=["assessment_due_on"]),
+            # The list order: a page of a province's 300,000 people reads 25 index entries, not a sort.
+            models.Index(fields=["name", "id"], name="person_name_id_idx"),
+        ]
 
     def __str__(self):
         return self.name
@@ -214,7 +218,9 @@ class SelfCareAssessment(models.Model):
                 condition=Q(override_category="") | ~Q(override_reason=""), name="assessment_override_has_reason"
             ),
         ]
-        indexes = [models.Index(fields=["person", "-assessed_on"])]
+        # The latest assessment of a person (on a day) is the first entry of this index: the census
+        # and the resident list look it up without sorting.
+        indexes = [models.Index(fields=["person", "-assessed_on", "-id"], name="assessment_person_latest_idx")]
 
     def __str__(self):
         return f"{self.person} · {self.assessed_on:%Y-%m-%d} · {self.get_category_display()}"
@@ -275,3 +281,353 @@ class Visit(models.Model):
 
     def __str__(self):
         return f"{self.person} · {self.visited_on:%Y-%m-%d}"
+
+
+# --- custody of residents' money and goods (特殊救助对象款物代管) ----------------------------------
+
+
+class CustodyKind(models.TextChoices):
+    DEPOSIT = "deposit", _("存入")
+    WITHDRAWAL = "withdrawal", _("支取")
+
+
+class CustodyHolding(models.TextChoices):
+    """What kind of holding an entry moves; each has its own running balance."""
+
+    POCKET_MONEY = "pocket_money", _("零用钱")
+    PENSION = "pension", _("养老金")
+    SUBSIDY = "subsidy", _("补贴")
+    GOODS = "goods", _("物品")
+    OTHER = "other", _("其他")
+
+
+class Confirmer(models.TextChoices):
+    SELF = "self", _("本人")
+    GUARDIAN = "guardian", _("监护人")
+
+
+class CustodyAccount(models.Model):
+    """代管账户: what one facility holds for one resident. Every entry locks this row first
+    (select_for_update), so two withdrawals at once are serialised and cannot overdraw it.
+
+    A resident who moves to another facility gets a new account there: the old facility records a
+    withdrawal (handed over) and the new one a deposit, each with its own receipt.
+    """
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="custody_accounts", verbose_name=_("人员"))
+    facility = models.ForeignKey(
+        Facility, on_delete=models.PROTECT, related_name="custody_accounts", verbose_name=_("代管机构")
+    )
+    opened_at = models.DateTimeField(_("开立时间"), auto_now_add=True)
+    entry_count = models.PositiveIntegerField(_("记录条数"), default=0, editable=False)
+
+    class Meta:
+        verbose_name = _("代管账户")
+        verbose_name_plural = _("代管账户")
+        ordering = ["facility", "person__name", "id"]
+        constraints = [models.UniqueConstraint(fields=["person", "facility"], name="custody_account_one_per_facility")]
+
+    def __str__(self):
+        return f"{self.person} @ {self.facility}"
+
+
+class CustodyEntry(models.Model):
+    """One line of the ledger. Append-only: never updated or deleted (the services offer no way to,
+    the admin does not list it, and database triggers refuse UPDATE and DELETE), so simple-history
+    would only ever repeat the row itself; who recorded it and when are fields of the row. A mistake
+    is corrected by a reversal entry that points at the entry it corrects and says why.
+
+    `balance_after` is the balance of this entry's holding in the account after it, computed under
+    the account's row lock; the database refuses a negative one.
+    """
+
+    account = models.ForeignKey(CustodyAccount, on_delete=models.PROTECT, related_name="entries", verbose_name=_("代管账户"))
+    sequence = models.PositiveIntegerField(_("序号"))
+    kind = models.CharField(_("收支"), max_length=10, choices=CustodyKind.choices)
+    holding = models.CharField(_("款物类别"), max_length=12, choices=CustodyHolding.choices)
+    amount = models.DecimalField(_("金额（元）"), max_digits=12, decimal_places=2, help_text=_("物品填写估值"))
+    balance_after = models.DecimalField(_("该类余额（元）"), max_digits=12, decimal_places=2, editable=False)
+    occurred_on = models.DateField(_("发生日期"))
+    description = models.CharField(_("摘要 / 物品名称"), max_length=200, blank=True)
+    quantity = models.PositiveIntegerField(_("数量"), null=True, blank=True)
+    purpose = models.CharField(_("支取用途"), max_length=200, blank=True)
+    receipt_number = models.CharField(_("票据（收据）号"), max_length=50, blank=True)
+    reverses = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversed_by", verbose_name=_("更正的记录")
+    )
+    reason = models.CharField(_("更正原因"), max_length=200, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("录入人")
+    )
+    recorded_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("代管款物记录")
+        verbose_name_plural = _("代管款物记录")
+        ordering = ["account", "sequence"]
+        constraints = [
+            models.UniqueConstraint(fields=["account", "sequence"], name="custody_entry_sequence_unique"),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="custody_entry_amount_positive"),
+            models.CheckConstraint(condition=Q(balance_after__gte=0), name="custody_entry_balance_not_negative"),
+            models.CheckConstraint(
+                condition=Q(reverses__isnull=True) | ~Q(reason=""), name="custody_reversal_has_reason"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="deposit") | Q(reverses__isnull=False) | ~Q(purpose=""),
+                name="custody_withdrawal_has_purpose",
+            ),
+        ]
+        indexes = [models.Index(fields=["account", "holding", "-sequence"])]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.get_holding_display()} {self.amount}"
+
+    @property
+    def signed_amount(self):
+        return self.amount if self.kind == CustodyKind.DEPOSIT else -self.amount
+
+
+class CustodyConfirmation(models.Model):
+    """The resident's or guardian's confirmation of an entry (签字确认), recorded with the entry or
+    later. Append-only like the entries: one per entry, never changed (database triggers)."""
+
+    entry = models.OneToOneField(
+        CustodyEntry, on_delete=models.PROTECT, related_name="confirmation", verbose_name=_("代管款物记录")
+    )
+    confirmer = models.CharField(_("确认人身份"), max_length=10, choices=Confirmer.choices)
+    confirmer_name = models.CharField(_("确认人姓名"), max_length=50)
+    confirmed_on = models.DateField(_("确认日期"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("录入人")
+    )
+    recorded_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("代管款物确认")
+        verbose_name_plural = _("代管款物确认")
+
+    def __str__(self):
+        return f"{self.get_confirmer_display()} {self.confirmer_name} · {self.confirmed_on:%Y-%m-%d}"
+
+
+class CustodySampling(models.Model):
+    """抽查: an inspector draws N ledgers of a facility at random. The seed and the population size are
+    kept, so anyone can draw again from the same accounts and get the same residents."""
+
+    facility = models.ForeignKey(Facility, on_delete=models.PROTECT, related_name="custody_samplings", verbose_name=_("机构"))
+    drawn_on = models.DateField(_("抽查日期"))
+    size = models.PositiveSmallIntegerField(_("抽查份数"))
+    population = models.PositiveIntegerField(_("账户总数"))
+    seed = models.BigIntegerField(_("随机种子"))
+    drawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("抽查人"))
+    drawn_at = models.DateTimeField(_("抽取时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("代管款物抽查")
+        verbose_name_plural = _("代管款物抽查")
+        ordering = ["-drawn_at", "-id"]
+
+    def __str__(self):
+        return f"{self.facility} · {self.drawn_on:%Y-%m-%d}"
+
+
+class SampleResult(models.TextChoices):
+    CONSISTENT = "consistent", _("账实相符")
+    DISCREPANCY = "discrepancy", _("账实不符")
+    UNCONFIRMED = "unconfirmed", _("缺少本人或监护人确认")
+
+
+class CustodySample(models.Model):
+    """One sampled ledger and the inspector's check note on it (with its change history)."""
+
+    sampling = models.ForeignKey(CustodySampling, on_delete=models.CASCADE, related_name="samples", verbose_name=_("抽查"))
+    account = models.ForeignKey(CustodyAccount, on_delete=models.PROTECT, related_name="samples", verbose_name=_("代管账户"))
+    position = models.PositiveSmallIntegerField(_("抽取顺序"))
+    result = models.CharField(_("核查结论"), max_length=12, choices=SampleResult.choices, blank=True)
+    note = models.TextField(_("核查意见"), max_length=2000, blank=True)
+    checked_on = models.DateField(_("核查日期"), null=True, blank=True)
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("核查人")
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("抽查核查意见")
+        verbose_name_plural = _("抽查核查意见")
+        ordering = ["sampling", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["sampling", "account"], name="custody_sample_once_per_sampling"),
+            models.CheckConstraint(
+                condition=Q(result="") | Q(checked_on__isnull=False), name="custody_sample_checked_has_date"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.sampling} · {self.position}"
+
+
+# --- public notices (公示) ---------------------------------------------------------------------
+
+
+class NoticeChange(models.TextChoices):
+    CONFIRMED = "confirmed", _("新增认定")
+    TERMINATED = "terminated", _("终止供养")
+
+
+class Notice(models.Model):
+    """公示: the special-hardship people of a township newly confirmed or terminated in a period, as
+    posted. The list is frozen when the notice is created (NoticeEntry rows); minors never appear."""
+
+    township = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("乡镇（街道）"))
+    period_start = models.DateField(_("统计期间起"))
+    period_end = models.DateField(_("统计期间止"))
+    posted_on = models.DateField(_("张贴日期"))
+    ends_on = models.DateField(_("公示期截止"), editable=False)
+    contact = models.CharField(_("异议受理联系方式"), max_length=200)
+    minors_withheld = models.PositiveIntegerField(_("未公示的未成年人数"), default=0, editable=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("制作人"))
+    created_at = models.DateTimeField(_("制作时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("公示")
+        verbose_name_plural = _("公示")
+        ordering = ["-posted_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["township", "period_start", "period_end"], name="notice_one_per_period"),
+            models.CheckConstraint(condition=Q(period_end__gte=F("period_start")), name="notice_period_ordered"),
+            models.CheckConstraint(condition=Q(ends_on__gte=F("posted_on")), name="notice_ends_after_posting"),
+        ]
+
+    def __str__(self):
+        return f"{self.township.name} {self.period_start:%Y-%m-%d}–{self.period_end:%Y-%m-%d}"
+
+
+class NoticeEntry(models.Model):
+    """One frozen row of a notice: the name and masked ID number as posted."""
+
+    notice = models.ForeignKey(Notice, on_delete=models.CASCADE, related_name="entries", verbose_name=_("公示"))
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+", verbose_name=_("人员"))
+    position = models.PositiveIntegerField(_("序号"))
+    name = models.CharField(_("姓名"), max_length=50)
+    masked_id_number = models.CharField(_("身份证号码（脱敏）"), max_length=18)
+    change = models.CharField(_("变动情况"), max_length=12, choices=NoticeChange.choices)
+    changed_on = models.DateField(_("变动日期"))
+
+    class Meta:
+        verbose_name = _("公示名单")
+        verbose_name_plural = _("公示名单")
+        ordering = ["notice", "position"]
+        constraints = [models.UniqueConstraint(fields=["notice", "position"], name="notice_entry_position_unique")]
+
+    def __str__(self):
+        return f"{self.position}. {self.name}"
+
+
+class NoticeObjection(models.Model):
+    """An objection received during the notice period, and how it was handled."""
+
+    notice = models.ForeignKey(Notice, on_delete=models.PROTECT, related_name="objections", verbose_name=_("公示"))
+    entry = models.ForeignKey(
+        NoticeEntry, null=True, blank=True, on_delete=models.PROTECT, related_name="objections",
+        verbose_name=_("涉及人员"), help_text=_("不选表示对整个名单（例如有人应列入而未列入）"),
+    )
+    objector = models.CharField(_("异议人"), max_length=50, help_text=_("可填“匿名”"))
+    objector_contact = models.CharField(_("异议人联系方式"), max_length=50, blank=True)
+    received_on = models.DateField(_("收到日期"))
+    content = models.TextField(_("异议内容"), max_length=2000)
+    result = models.TextField(_("处理结果"), max_length=2000, blank=True)
+    handled_on = models.DateField(_("处理日期"), null=True, blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("处理人")
+    )
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("登记人"))
+    recorded_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("公示异议")
+        verbose_name_plural = _("公示异议")
+        ordering = ["notice", "received_on", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(result="") | Q(handled_on__isnull=False), name="objection_result_has_date"),
+        ]
+
+    def __str__(self):
+        return f"{self.notice} · {self.objector}"
+
+
+class Relation(models.TextChoices):
+    """近亲属: the close relatives a worker declares (配偶、父母、子女、兄弟姐妹、祖父母、外祖父母、孙子女、外孙子女, and in-laws)."""
+
+    SPOUSE = "spouse", _("配偶")
+    PARENT = "parent", _("父母")
+    CHILD = "child", _("子女")
+    SIBLING = "sibling", _("兄弟姐妹")
+    GRANDPARENT = "grandparent", _("祖父母、外祖父母")
+    GRANDCHILD = "grandchild", _("孙子女、外孙子女")
+    IN_LAW = "in_law", _("姻亲（配偶的父母、兄弟姐妹，子女的配偶等）")
+
+
+class RelativeDeclaration(models.Model):
+    """近亲属备案: a case officer or member of staff declares a close relative who receives (or may
+    apply for) assistance, so that they never act on that relative's case (residents.recusal).
+
+    The declarant is a user (an inspector, clerk or manager: the people who act in the system) and/or
+    a member of staff, named by their ID number (staffing.StaffMember.id_number; the staffing app
+    depends on this one, not the other way round). The relative is named by ID number too: the
+    person may not be registered yet, and is matched to `Person.id_number` whenever they are.
+    Declarations are never deleted; one that no longer holds is ended with a reason.
+    """
+
+    declarant_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="relative_declarations",
+        verbose_name=_("申报人账户"),
+    )
+    declarant_id_number = models.CharField(
+        _("申报人身份证号码"), max_length=18, blank=True, db_index=True, help_text=_("工作人员申报时为其身份证号码"),
+    )
+    declarant_name = models.CharField(_("申报人"), max_length=50)
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("申报人所在区划"))
+    facility = models.ForeignKey(
+        Facility, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("申报人所在机构"),
+    )
+    relation = models.CharField(_("关系"), max_length=12, choices=Relation.choices)
+    relative_name = models.CharField(_("近亲属姓名"), max_length=50)
+    relative_id_number = models.CharField(_("近亲属身份证号码"), max_length=18, db_index=True)
+    declared_on = models.DateField(_("申报日期"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("录入人")
+    )
+    recorded_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
+    ended_on = models.DateField(_("撤销日期"), null=True, blank=True)
+    end_reason = models.CharField(_("撤销原因"), max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("近亲属备案")
+        verbose_name_plural = _("近亲属备案")
+        ordering = ["-declared_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(declarant_user__isnull=False) | ~Q(declarant_id_number=""), name="declaration_has_declarant",
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | (Q(ended_on__gte=F("declared_on")) & ~Q(end_reason="")),
+                name="declaration_end_has_reason",
+            ),
+            models.UniqueConstraint(
+                fields=["declarant_user", "relative_id_number"], condition=Q(ended_on__isnull=True, declarant_user__isnull=False),
+                name="declaration_one_open_per_user_relative",
+            ),
+            models.UniqueConstraint(
+                fields=["declarant_id_number", "relative_id_number"], condition=Q(ended_on__isnull=True) & ~Q(declarant_id_number=""),
+                name="declaration_one_open_per_staff_relative",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.declarant_name} · {self.get_relation_display()} · {self.relative_name}"
+
+    @property
+    def masked_relative_id_number(self) -> str:
+        return mask_id_number(self.relative_id_number)

@@ -9,6 +9,8 @@ Policies encoded here:
 * GB 11643-1999 公民身份号码: 6-digit region code, 8-digit birth date (YYYYMMDD),
   3-digit sequence code whose last digit is odd for men and even for women,
   and a check character computed with ISO 7064 MOD 11-2.
+* 特殊救助对象款物代管: an append-only ledger whose balances never go negative (see below).
+* 公示: 7 days, names and masked ID numbers, never a minor (see below).
 
 Everything here is values in, values out: no ORM, no I/O, no clock.
 Error messages are bilingual "中文 / English" because they reach clerks' forms.
@@ -16,8 +18,10 @@ Error messages are bilingual "中文 / English" because they reach clerks' forms
 
 import calendar
 import enum
+import random
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
+from decimal import Decimal
 
 
 class SelfCare(str, enum.Enum):
@@ -212,25 +216,151 @@ NO_LABOUR_CAPACITY_RULE = (
 )
 
 
-def add_working_days(start: date, days: int, *, is_workday) -> date:
-    """The day `days` working days after `start`, with the calendar passed in.
-
-    `is_workday(d)` decides each day, so official holidays and make-up working days (调休) come
-    from the caller's calendar.
-    """
-    if isinstance(days, bool) or not isinstance(days, int) or days < 0:
-        raise ValueError(f"工作日数须为非负整数 / working days must be a non-negative int, got {days!r}")
-    current = start
-    remaining = days
-    while remaining:
-        current = date.fromordinal(current.toordinal() + 1)
-        if is_workday(current):
-            remaining -= 1
-    return current
-
-
 def add_months(day: date, months: int) -> date:
     """The same day `months` later, clipped to the month's end (31 Jan + 1 month = 28/29 Feb)."""
     month_index = day.month - 1 + months
     year, month = day.year + month_index // 12, month_index % 12 + 1
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+# --- custody of residents' money and goods (特殊救助对象款物代管) ----------------------------------
+#
+# Policy: the facility (受托方) keeps an append-only ledger per resident; every deposit and withdrawal
+# is a line with the running balance of its kind of holding, and a holding's balance can never go
+# below zero. Corrections are reversal lines, never edits. Amounts are yuan with at most two decimals.
+
+FEN = Decimal("0.01")
+DEPOSIT, WITHDRAWAL = "deposit", "withdrawal"
+
+
+class InsufficientBalance(ValueError):
+    """A withdrawal larger than what is held; carries the figures for the message."""
+
+    def __init__(self, balance: Decimal, amount: Decimal):
+        self.balance, self.amount = balance, amount
+        super().__init__(f"余额不足：现有 {balance} 元，不能支取 {amount} 元 / insufficient balance: "
+                         f"{balance} held, {amount} asked")
+
+
+def check_custody_amount(amount: Decimal) -> Decimal:
+    """A positive amount of yuan with at most two decimals (fen); returned with exactly two."""
+    if isinstance(amount, bool) or not isinstance(amount, Decimal) or not amount.is_finite():
+        raise ValueError("金额须为有限的十进制数 / amount must be a finite Decimal")
+    if amount <= 0:
+        raise ValueError("金额须大于0 / amount must be greater than 0")
+    if amount != amount.quantize(FEN):
+        raise ValueError("金额最多两位小数（分）/ amount has at most two decimals")
+    return amount.quantize(FEN)
+
+
+def custody_balance_after(balance: Decimal, *, kind: str, amount: Decimal) -> Decimal:
+    """The holding's balance after a deposit or withdrawal; a withdrawal may not overdraw it."""
+    amount = check_custody_amount(amount)
+    if kind == DEPOSIT:
+        return balance + amount
+    if kind == WITHDRAWAL:
+        if amount > balance:
+            raise InsufficientBalance(balance, amount)
+        return balance - amount
+    raise ValueError(f"未知的收支类型 / unknown entry kind {kind!r}")
+
+
+def reversal_kind(kind: str) -> str:
+    """A correction moves the same amount the other way."""
+    return {DEPOSIT: WITHDRAWAL, WITHDRAWAL: DEPOSIT}[kind]
+
+
+@dataclass(frozen=True)
+class StatementFigures:
+    """One holding on a monthly statement: opening + deposits − withdrawals = closing."""
+
+    opening: Decimal
+    deposits: Decimal
+    withdrawals: Decimal
+    closing: Decimal
+
+
+def custody_statement(opening: dict[str, Decimal], moves: list[tuple[str, str, Decimal]]) -> dict[str, StatementFigures]:
+    """Per holding: the month's figures from the opening balances and the month's (holding, kind,
+    amount) moves, in order. Raises InsufficientBalance if the moves would ever overdraw a holding."""
+    running = dict(opening)
+    deposits: dict[str, Decimal] = {}
+    withdrawals: dict[str, Decimal] = {}
+    for holding, kind, amount in moves:
+        running[holding] = custody_balance_after(running.get(holding, Decimal("0.00")), kind=kind, amount=amount)
+        totals = deposits if kind == DEPOSIT else withdrawals
+        totals[holding] = totals.get(holding, Decimal("0.00")) + amount
+    return {
+        holding: StatementFigures(
+            opening=opening.get(holding, Decimal("0.00")), deposits=deposits.get(holding, Decimal("0.00")),
+            withdrawals=withdrawals.get(holding, Decimal("0.00")), closing=running[holding],
+        )
+        for holding in running
+    }
+
+
+def draw_sample(ids, size: int, *, seed: int) -> list:
+    """抽查: `size` of the ids (all of them if fewer), drawn with a recorded seed, so the same seed
+    and the same population always give the same residents in the same order."""
+    if isinstance(size, bool) or not isinstance(size, int) or size < 1:
+        raise ValueError(f"抽查份数须为正整数 / sample size must be a positive int, got {size!r}")
+    population = sorted(set(ids))
+    return random.Random(seed).sample(population, min(size, len(population)))
+
+
+# --- public notices (公示) ---------------------------------------------------------------------
+#
+# Policy (《特困人员认定办法》第十一条 and local practice): the township posts the people newly
+# confirmed or terminated as special hardship for 7 days, names and masked ID numbers only; minors'
+# details are never published (《未成年人保护法》), so anyone under 18 on the posting day is left out.
+
+NOTICE_DAYS = 7
+
+
+def notice_period_end(posted_on: date, days: int = NOTICE_DAYS) -> date:
+    """The last day of the notice period: a 7-day notice posted on the 1st runs to the 7th inclusive."""
+    if isinstance(days, bool) or not isinstance(days, int) or days < 1:
+        raise ValueError(f"公示天数须为正整数 / notice days must be a positive int, got {days!r}")
+    return posted_on + timedelta(days=days - 1)
+
+
+def in_notice_period(day: date, *, posted_on: date, ends_on: date) -> bool:
+    return posted_on <= day <= ends_on
+
+
+def is_notice_eligible(birth_date: date, on: date) -> bool:
+    """Whether a person may appear on a notice posted on `on`: an adult (18 or older) that day.
+    Someone not yet born that day is not eligible either."""
+    if on < birth_date:
+        return False
+    return age_on(birth_date, on) >= ADULT_AGE
+
+
+@dataclass(frozen=True)
+class NoticeCandidate:
+    person_id: int
+    name: str
+    id_number: str = field(repr=False)
+    birth_date: date
+    change: str  # "confirmed" or "terminated"
+    changed_on: date
+
+
+@dataclass(frozen=True)
+class NoticeRow:
+    person_id: int
+    name: str
+    masked_id_number: str
+    change: str
+    changed_on: date
+
+
+def notice_entries(people, *, on: date) -> list[NoticeRow]:
+    """The rows to post on `on`: adults only, masked ID numbers, newly confirmed first, then by date
+    and name. Never a minor, whatever the input."""
+    rows = [
+        NoticeRow(p.person_id, p.name, mask_id_number(p.id_number), p.change, p.changed_on)
+        for p in people if is_notice_eligible(p.birth_date, on)
+    ]
+    order = {"confirmed": 0, "terminated": 1}
+    return sorted(rows, key=lambda row: (order.get(row.change, 2), row.changed_on, row.name, row.person_id))

@@ -5,24 +5,25 @@ from datetime import date
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
-from facilities.scoping import facility_scope_q, region_scope_q
+from facilities.scoping import personal_facility_scope_q, personal_region_scope_q
 
 from .models import Person, SelfCareAssessment, Stay, SupportStatus
 
 
 def people_visible_to(user) -> QuerySet[Person]:
     """Managers see people who live or lived in their facilities; regional users also see people
-    whose household registration or residence lies in their region."""
-    stays_q = facility_scope_q(user, prefix="facility__")
+    whose household registration or residence lies in their region; administrators see nobody."""
+    stays_q = personal_facility_scope_q(user, prefix="facility__")
     if stays_q is None:
         return Person.objects.none()
-    if not stays_q:
-        return Person.objects.all()  # administrators: an empty filter matches everyone
-    q = Q(id__in=Stay.objects.filter(stays_q).values("person_id"))
+    q = Q()
     for field in ("hukou_region__code", "residence_region__code"):
-        regional = region_scope_q(user, field=field)
+        regional = personal_region_scope_q(user, field=field)
         if regional is not None:
             q |= regional
+    # The region tests come first: PostgreSQL evaluates an OR left to right, so the stays subquery
+    # (hashed over every stay in scope) is only built when a person passes neither test.
+    q |= Q(id__in=Stay.objects.filter(stays_q).values("person_id"))
     return Person.objects.filter(q)
 
 
@@ -124,7 +125,7 @@ def facility_occupancy(*, facility_ids) -> dict[int, int]:
 
 
 def stay_get_for_user(*, user, stay_id: int) -> Stay:
-    scope = facility_scope_q(user, prefix="facility__")
+    scope = personal_facility_scope_q(user, prefix="facility__")
     stay = None if scope is None else Stay.objects.filter(scope, pk=stay_id).select_related("person", "facility").first()
     if stay is None:
         raise Http404("stay")

@@ -12,12 +12,15 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from config.enqueue import enqueue
 from facilities.history import save_with_history
 from facilities.models import Facility, FacilityKind, Region
 from facilities.scoping import can_act_for_facility, can_act_in_region
 from facilities.selectors import region_policy
+from facilities.workdays import working_days_after
 
 from . import tasks
+from .recusal import ensure_not_related
 from .models import (
     CareAgreement,
     Person,
@@ -38,7 +41,6 @@ from .rules import (
     parse_id_number,
     self_care_category,
 )
-from .workdays import working_days_after
 
 PERSON_FIELDS = (
     "name", "hukou_region", "hukou_type", "residence_region", "address", "phone", "emergency_contact_name",
@@ -52,7 +54,8 @@ def _not_future(day: date, field: str) -> None:
 
 
 def _may_register_people(user) -> bool:
-    return bool(user.is_authenticated and user.is_active and user.role in ("manager", "inspector", "admin"))
+    # Not administrators: separation of duties keeps them away from personal data (facilities.scoping).
+    return bool(user.is_authenticated and user.is_active and user.role in ("manager", "inspector"))
 
 
 _batch = threading.local()
@@ -75,7 +78,7 @@ def scans_deferred():
 
 def _enqueue(facility_ids, person_ids) -> None:
     if facility_ids or person_ids:
-        tasks.scan_after_change.delay(facility_ids=sorted(facility_ids), person_ids=sorted(person_ids))
+        enqueue(tasks.scan_after_change, facility_ids=sorted(facility_ids), person_ids=sorted(person_ids))
 
 
 def _scan_after_commit(*, facility_id: int | None = None, person_id: int | None = None) -> None:
@@ -156,6 +159,7 @@ def support_status_confirm(
     person = Person.objects.select_for_update().get(pk=person.pk)
     if not can_act_in_region(by, person.residence_region_id or person.hukou_region_id):
         raise PermissionDenied(_("认定须由该人员所在区划的民政督查办理"))
+    ensure_not_related(user=by, person_ids=[person.pk], action=_("办理其救助供养认定"))
     _not_future(confirmed_on, "confirmed_on")
     if confirmed_on < person.birth_date:
         raise ValidationError({"confirmed_on": _("认定日期不能早于出生日期")})
@@ -199,6 +203,7 @@ def support_status_terminate(*, by, status: SupportStatus, terminated_on: date, 
     person = status.person
     if not can_act_in_region(by, person.residence_region_id or person.hukou_region_id):
         raise PermissionDenied(_("终止须由该人员所在区划的民政督查办理"))
+    ensure_not_related(user=by, person_ids=[person.pk], action=_("终止其救助供养认定"))
     if status.terminated_on:
         raise ValidationError({"terminated_on": _("该认定已终止")})
     _not_future(terminated_on, "terminated_on")
@@ -334,6 +339,7 @@ def assessment_record(
     """Record the six indicators; the category follows from them unless the assessor overrides it with a reason."""
     person = Person.objects.select_for_update().get(pk=person.pk)
     facility = _may_assess(by, person)
+    ensure_not_related(user=by, person_ids=[person.pk], action=_("为其录入生活自理能力评估"))
     _not_future(assessed_on, "assessed_on")
     if assessed_on < person.birth_date:
         raise ValidationError({"assessed_on": _("评估日期不能早于出生日期")})

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from config.enqueue import enqueue
+
 from . import scans
 
 
@@ -26,7 +28,7 @@ def scan_after_change(*, facility_ids: list[int], person_ids: list[int]) -> None
         scans.scan_capacity(facility_ids=facility_ids)
         for name in settings.CARE_CHANGE_TASKS:
             for facility_id in facility_ids:
-                import_string(name).delay(facility_id=facility_id)
+                enqueue(import_string(name), facility_id=facility_id)
     if person_ids:
         scans.scan_visits(today=today, person_ids=person_ids)
         scans.scan_duplicate_enrolment(person_ids=person_ids)

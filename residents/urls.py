@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import import_views, views
+from . import custody_views, import_views, notice_views, views
 
 urlpatterns = [
     path("", views.person_list_view, name="person_list"),
@@ -20,4 +20,22 @@ urlpatterns = [
     path("stays/<int:stay_id>/transfer/", views.stay_transfer, name="stay_transfer"),
     path("stays/<int:stay_id>/discharge/", views.stay_discharge, name="stay_discharge"),
     path("statuses/<int:status_id>/terminate/", views.support_status_terminate, name="support_status_terminate"),
+    # Custody of residents' money and goods (款物代管)
+    path("custody/", custody_views.custody_overview_view, name="custody_overview"),
+    path("custody/facilities/<int:facility_id>/", custody_views.custody_facility, name="custody_facility"),
+    path("custody/facilities/<int:facility_id>/sample/", custody_views.custody_sampling_create, name="custody_sampling_create"),
+    path("custody/samples/<int:sample_id>/", custody_views.custody_sample_check, name="custody_sample_check"),
+    path("<int:person_id>/custody/", custody_views.custody_ledger, name="custody_ledger"),
+    path("<int:person_id>/custody/entries/", custody_views.custody_entry_create, name="custody_entry_create"),
+    path("<int:person_id>/custody/statement/", custody_views.custody_statement, name="custody_statement"),
+    path("<int:person_id>/custody/<int:entry_id>/reverse/", custody_views.custody_entry_reverse, name="custody_entry_reverse"),
+    path("<int:person_id>/custody/<int:entry_id>/confirm/", custody_views.custody_entry_confirm, name="custody_entry_confirm"),
+    # Public notices (公示)
+    path("notices/", notice_views.notice_list_view, name="notice_list"),
+    path("notices/new/", notice_views.notice_create, name="notice_create"),
+    path("notices/<int:notice_id>/", notice_views.notice_detail, name="notice_detail"),
+    path("notices/<int:notice_id>/print/", notice_views.notice_print, name="notice_print"),
+    path("notices/<int:notice_id>/objections/", notice_views.notice_objection_create, name="notice_objection_create"),
+    path("notices/<int:notice_id>/objections/<int:objection_id>/", notice_views.notice_objection_result,
+         name="notice_objection_result"),
 ]

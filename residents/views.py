@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 from django_tables2 import RequestConfig
 
 from config.forms import run_service
+from config.list_totals import ListPaginator
 from facilities.history import change_history
 from facilities.scoping import can_act_for_facility, can_act_in_region
 
@@ -30,6 +31,7 @@ from .forms import (
     TransferForm,
     VisitForm,
 )
+from .health_reads import health_read_record
 from .models import SelfCareAssessment, SupportForm
 from .rules import age_on, self_care_category
 from .selectors import (
@@ -58,7 +60,7 @@ def person_list_view(request):
     form = PersonFilterForm(request.GET or None, user=request.user)
     people = person_list(user=request.user, filters=_filters(form), today=timezone.localdate())
     table = PersonTable(people)
-    RequestConfig(request, paginate={"per_page": 25}).configure(table)
+    RequestConfig(request, paginate={"per_page": 25, "paginator_class": ListPaginator}).configure(table)
     template = "residents/_person_table.html" if request.htmx else "residents/person_list.html"
     return render(request, template, {"table": table, "form": form, "today": timezone.localdate()})
 
@@ -67,6 +69,7 @@ def person_list_view(request):
 def person_detail_view(request, person_id):
     person = person_get_for_user(user=request.user, person_id=person_id)
     detail = person_detail(person=person)
+    health_read_record(request, person=person)
     today = timezone.localdate()
     active = detail["active_stay"]
     place = person.residence_region_id or person.hukou_region_id
@@ -77,7 +80,7 @@ def person_detail_view(request, person_id):
         "today": today,
         "history": change_history(person, hidden=("id_number", "photo")),
         "can_act_for_stay": active is not None and can_act_for_facility(request.user, active.facility),
-        "can_admit": active is None and request.user.role in ("manager", "admin"),
+        "can_admit": active is None and request.user.role == "manager",
         "can_act_in_region": can_act_in_region(request.user, place),
         "is_dispersed": any(s.support_form == SupportForm.DISPERSED and not s.terminated_on for s in detail["statuses"]),
     })
@@ -89,7 +92,7 @@ def _form_page(request, form, *, title, person=None, back=None):
 
 @login_required
 def admission_create(request):
-    if request.user.role not in ("manager", "admin"):
+    if request.user.role != "manager":
         raise PermissionDenied
     form = AdmissionForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -102,7 +105,7 @@ def admission_create(request):
 
 @login_required
 def person_create(request):
-    if request.user.role not in ("inspector", "admin"):
+    if request.user.role != "inspector":
         raise PermissionDenied
     form = PersonFieldsForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():

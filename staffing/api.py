@@ -17,11 +17,12 @@ from django.db.models import (
 )
 from django.utils import timezone
 from ninja import Query, Router, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from config.api_fields import fields_as
+from config.pagination import LimitOffsetPagination
 from facilities.rules import region_scope_prefix
-from facilities.scoping import facility_scope_q
+from facilities.scoping import facility_scope_q, personal_facility_scope_q
 from facilities.selectors import facility_get_for_user
 
 from . import services
@@ -56,8 +57,9 @@ def _region_prefix(code: str) -> str:
 
 
 def employment_list(*, user, filters: EmploymentFilterIn, today: date) -> QuerySet[Employment]:
-    """Employments in the user's facilities, with staff and facility joined and today's leave flag."""
-    scope = facility_scope_q(user, prefix="facility__")
+    """Employments in the user's facilities (none for administrators: staff details are personal data),
+    with staff and facility joined and today's leave flag."""
+    scope = personal_facility_scope_q(user, prefix="facility__")
     if scope is None:
         return Employment.objects.none()
     on_leave = Leave.objects.filter(employment=OuterRef("pk"), starts_on__lte=today, ends_on__gte=today)

@@ -1,6 +1,7 @@
 """Staff, their employments and leave, and the daily staffing-compliance snapshot per facility."""
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -8,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from facilities.models import Facility
+from residents.models import Person, RelativeDeclaration
 from residents.rules import mask_id_number
 
 
@@ -29,6 +31,9 @@ class StaffMember(models.Model):
     name = models.CharField(_("姓名"), max_length=50)
     id_number = models.CharField(_("身份证号码"), max_length=18, unique=True)
     phone = models.CharField(_("联系电话"), max_length=30, blank=True)
+    address = models.CharField(
+        _("家庭住址"), max_length=200, blank=True, help_text=_("与救助对象住址相同的，列入近亲属关系核查"),
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -131,3 +136,79 @@ class ComplianceSnapshot(models.Model):
 
     def __str__(self):
         return f"{self.facility} · {self.day} · {self.get_status_display()}"
+
+
+class FundedPosts(models.Model):
+    """政府购买服务: the care posts a facility is funded for in a budget year, and the amount if the
+    budget states one (otherwise posts × the region's annual cost per post)."""
+
+    facility = models.ForeignKey(Facility, on_delete=models.PROTECT, related_name="funded_posts", verbose_name=_("机构"))
+    year = models.PositiveSmallIntegerField(_("预算年度"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
+    posts = models.PositiveIntegerField(_("已安排岗位数"))
+    amount = models.DecimalField(
+        _("已安排经费（元）"), max_digits=14, decimal_places=2, null=True, blank=True,
+        validators=[MinValueValidator(Decimal("0"))], help_text=_("留空按岗位数 × 每岗年度经费计算"),
+    )
+    note = models.CharField(_("依据"), max_length=200, blank=True, help_text=_("例如预算批复文号"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("已安排购买服务岗位")
+        verbose_name_plural = _("已安排购买服务岗位")
+        ordering = ["-year", "facility_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["facility", "year"], name="funded_posts_one_per_facility_year"),
+            models.CheckConstraint(condition=Q(amount__isnull=True) | Q(amount__gte=0), name="funded_amount_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.facility} · {self.year} · {self.posts}"
+
+
+class ReviewDecision(models.TextChoices):
+    PENDING = "pending", _("待核查")
+    NOT_RELATED = "not_related", _("经核查非近亲属")
+    DECLARED = "declared", _("已补报近亲属备案")
+
+
+class RelativeReview(models.Model):
+    """A possible undeclared relative: a member of staff and a person receiving assistance with the
+    same household address. Only ever flagged by the scan; an inspector decides, never the system."""
+
+    staff = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="relative_reviews", verbose_name=_("工作人员"))
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+", verbose_name=_("救助对象"))
+    facility = models.ForeignKey(
+        Facility, on_delete=models.PROTECT, related_name="+", verbose_name=_("工作人员所在机构"),
+    )
+    address = models.CharField(_("相同住址"), max_length=200)
+    flagged_at = models.DateTimeField(_("发现时间"), auto_now_add=True)
+    decision = models.CharField(_("核查结论"), max_length=12, choices=ReviewDecision.choices, default=ReviewDecision.PENDING)
+    note = models.CharField(_("核查说明"), max_length=300, blank=True)
+    declaration = models.ForeignKey(
+        RelativeDeclaration, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("补报的备案"),
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("核查人"),
+    )
+    decided_at = models.DateTimeField(_("核查时间"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("近亲属关系核查")
+        verbose_name_plural = _("近亲属关系核查")
+        ordering = ["decided_at", "-flagged_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["staff", "person"], name="relative_review_one_per_pair"),
+            models.CheckConstraint(
+                condition=Q(decision=ReviewDecision.PENDING, decided_at__isnull=True)
+                | (~Q(decision=ReviewDecision.PENDING) & Q(decided_at__isnull=False, decided_by__isnull=False)),
+                name="relative_review_decided_by_someone",
+            ),
+            models.CheckConstraint(
+                condition=~Q(decision=ReviewDecision.DECLARED) | Q(declaration__isnull=False),
+                name="relative_review_declared_has_declaration",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.staff} · {self.person} · {self.get_decision_display()}"

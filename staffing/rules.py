@@ -10,10 +10,20 @@ Two readings of "1:3, 1:6, 1:10" exist in practice, so both are offered:
 Arithmetic is exact (Fraction / int) so that rounding up never hinges on float
 error: a float sum a hair above a whole number would add a phantom staff member.
 
+The staffing budget (政府购买服务经费): the posts a facility needs (required_staff) times the
+region's annual cost per post, against the posts and amount already funded; the gap may be
+negative (more funded than needed). Money is Decimal to the fen, never float.
+
+Possible undeclared relatives (近亲属备案): two addresses are "the same" when they read the same
+after full-width characters, spaces and punctuation are set aside; such a match is only ever a
+reason to look, never a finding.
+
 Everything here is values in, values out: no ORM, no I/O, no clock.
 """
 
 import math
+import re
+import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -150,3 +160,71 @@ def staffing_gap(*, required: int, actual: Decimal) -> Decimal:
             f"got {actual!r}"
         )
     return max(Decimal(0), Decimal(required) - actual)
+
+
+# --- the staffing budget (政府购买服务经费) ------------------------------------------------
+
+FEN = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class BudgetLine:
+    """One facility's (or a sum of facilities') budget for a year; gaps are required − funded."""
+
+    required_posts: int
+    required_amount: Decimal
+    funded_posts: int
+    funded_amount: Decimal
+
+    @property
+    def gap_posts(self) -> int:
+        return self.required_posts - self.funded_posts
+
+    @property
+    def gap_amount(self) -> Decimal:
+        return self.required_amount - self.funded_amount
+
+    def __add__(self, other: "BudgetLine") -> "BudgetLine":
+        return BudgetLine(
+            required_posts=self.required_posts + other.required_posts,
+            required_amount=self.required_amount + other.required_amount,
+            funded_posts=self.funded_posts + other.funded_posts,
+            funded_amount=self.funded_amount + other.funded_amount,
+        )
+
+
+EMPTY_BUDGET = BudgetLine(required_posts=0, required_amount=Decimal("0.00"), funded_posts=0, funded_amount=Decimal("0.00"))
+
+
+def _money(value: object, name: str) -> Decimal:
+    if not isinstance(value, Decimal) or not value.is_finite() or value < 0:
+        raise ValueError(f"{name} 须为非负金额 / {name} must be a non-negative finite Decimal, got {value!r}")
+    return value.quantize(FEN)
+
+
+def budget_line(
+    *, required: int, cost_per_post: Decimal, funded_posts: int = 0, funded_amount: Decimal | None = None,
+) -> BudgetLine:
+    """required × cost per post, against the funded posts and amount (posts × cost when no amount is set)."""
+    for name, count in (("required", required), ("funded_posts", funded_posts)):
+        if not _is_int(count) or count < 0:
+            raise ValueError(f"岗位数须为非负整数 / {name} must be a non-negative int, got {count!r}")
+    cost = _money(cost_per_post, "cost_per_post")
+    return BudgetLine(
+        required_posts=required,
+        required_amount=cost * required,
+        funded_posts=funded_posts,
+        funded_amount=cost * funded_posts if funded_amount is None else _money(funded_amount, "funded_amount"),
+    )
+
+
+# --- addresses (近亲属关系核查) -----------------------------------------------------------
+
+_ADDRESS_NOISE = re.compile(r"[\s\W_]+")
+
+
+def normalize_address(text: str) -> str:
+    """An address reduced for comparison: NFKC (full-width to half-width), no spaces or punctuation,
+    Latin letters upper-case. "西峰区 董志镇１号" and "西峰区董志镇1号" compare equal; "" stays "".
+    """
+    return _ADDRESS_NOISE.sub("", unicodedata.normalize("NFKC", text or "")).upper()

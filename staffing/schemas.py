@@ -96,6 +96,7 @@ class EmploymentIn(Schema):
     fte: Decimal = Field(Decimal("1.00"), ge=Decimal("0.10"), le=Decimal("1.00"), max_digits=3, decimal_places=2)
     started_on: date
     phone: str = Field("", max_length=30)
+    address: str = Field("", max_length=200, description="家庭住址 / household address")
     certificate_number: str = Field("", max_length=50)
     certificate_expires_on: date | None = None
 

@@ -5,9 +5,19 @@ from datetime import date
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
-from facilities.scoping import facility_scope_q
+from facilities.models import Facility
+from facilities.scoping import can_read_personal_data, facility_scope_q, personal_facility_scope_q
+from facilities.selectors import facility_get_for_user
 
 from .models import ComplianceSnapshot, ComplianceStatus, Employment, Leave
+
+
+def staff_facility_get_for_user(*, user, facility_id: int) -> Facility:
+    """A facility whose staff register the user may read: 404 outside scope, and for administrators
+    (staff members' details are personal data; compliance figures stay on the facility page)."""
+    if not can_read_personal_data(user):
+        raise Http404("staff")
+    return facility_get_for_user(user=user, facility_id=facility_id)
 
 
 def employments_for_facility(*, facility, include_ended: bool = False) -> QuerySet[Employment]:
@@ -20,7 +30,7 @@ def employments_for_facility(*, facility, include_ended: bool = False) -> QueryS
 
 
 def employment_get_for_user(*, user, employment_id: int) -> Employment:
-    scope = facility_scope_q(user, prefix="facility__")
+    scope = personal_facility_scope_q(user, prefix="facility__")
     employment = None if scope is None else (
         Employment.objects.filter(scope, pk=employment_id).select_related("staff", "facility").first()
     )

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from config.enqueue import enqueue_on_commit
 from facilities.history import save_with_history
 from facilities.models import Facility
 from facilities.scoping import can_act_for_facility
@@ -18,7 +19,7 @@ from .models import Employment, Leave, StaffMember
 
 
 def _recompute_after_commit(facility_id: int) -> None:
-    transaction.on_commit(lambda: tasks.compliance_for_facility.delay(facility_id=facility_id))
+    enqueue_on_commit(tasks.compliance_for_facility, facility_id=facility_id)
 
 
 def _require(by, facility: Facility) -> None:
@@ -29,7 +30,7 @@ def _require(by, facility: Facility) -> None:
 @transaction.atomic
 def staff_employ(
     *, by, facility: Facility, name: str, id_number: str, role: str, started_on: date, fte: Decimal = Decimal("1.00"),
-    phone: str = "", certificate_number: str = "", certificate_expires_on: date | None = None,
+    phone: str = "", certificate_number: str = "", certificate_expires_on: date | None = None, address: str = "",
 ) -> Employment:
     """Employ a person at a facility; the person is found by ID number or registered."""
     _require(by, facility)
@@ -41,10 +42,13 @@ def staff_employ(
         raise ValidationError({"started_on": _("入职日期不能晚于一个月后")})
     staff = StaffMember.objects.select_for_update().filter(id_number=parsed.value).first()
     if staff is None:
-        staff = StaffMember(name=name.strip(), id_number=parsed.value, phone=phone)
+        staff = StaffMember(name=name.strip(), id_number=parsed.value, phone=phone, address=address.strip())
         save_with_history(staff, by=by, reason=_("登记工作人员"))
     elif staff.name != name.strip():
         raise ValidationError({"name": _("姓名与该身份证号码的登记信息不一致，请核对")})
+    elif address.strip() and staff.address != address.strip():
+        staff.address = address.strip()
+        save_with_history(staff, by=by, reason=_("更新家庭住址"), update_fields=["address"])
     if staff.employments.filter(facility=facility, role=role, ended_on__isnull=True).exists():
         raise ValidationError({"role": _("该人员在本机构已有同一岗位的在职记录")})
     employment = Employment(

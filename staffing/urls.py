@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import budget_views, relative_views, views
 
 urlpatterns = [
     path("", views.dashboard, name="staffing_dashboard"),
@@ -10,4 +10,13 @@ urlpatterns = [
     path("facilities/<int:facility_id>/staff/new/", views.staff_add, name="staff_add"),
     path("employments/<int:employment_id>/end/", views.employment_end, name="employment_end"),
     path("employments/<int:employment_id>/leave/", views.leave_add, name="leave_add"),
+    path("employments/<int:employment_id>/relatives/new/", relative_views.relative_declare_staff, name="relative_declare_staff"),
+    path("relatives/", relative_views.relative_register, name="relative_register"),
+    path("relatives/new/", relative_views.relative_declare_self, name="relative_declare_self"),
+    path("relatives/<int:declaration_id>/end/", relative_views.relative_end, name="relative_end"),
+    path("relatives/reviews/", relative_views.review_list_view, name="relative_reviews"),
+    path("relatives/reviews/scan/", relative_views.review_scan, name="relative_review_scan"),
+    path("relatives/reviews/<int:review_id>/decide/", relative_views.review_decide, name="relative_review_decide"),
+    path("budget/", budget_views.budget_view, name="staffing_budget"),
+    path("budget/facilities/<int:facility_id>/funded/", budget_views.funded_posts_edit, name="funded_posts_edit"),
 ]

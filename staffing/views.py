@@ -31,6 +31,7 @@ from .selectors import (
     employment_get_for_user,
     employments_for_facility,
     snapshots_in_scope,
+    staff_facility_get_for_user,
     trend_in_scope,
 )
 
@@ -97,7 +98,7 @@ def what_if(request):
 
 @login_required
 def staff_list(request, facility_id):
-    facility = facility_get_for_user(user=request.user, facility_id=facility_id)
+    facility = staff_facility_get_for_user(user=request.user, facility_id=facility_id)
     show_ended = request.GET.get("ended") == "1"
     return render(request, "staffing/staff_list.html", {
         "facility": facility,
@@ -111,7 +112,7 @@ def staff_list(request, facility_id):
 
 @login_required
 def staff_add(request, facility_id):
-    facility = facility_get_for_user(user=request.user, facility_id=facility_id)
+    facility = staff_facility_get_for_user(user=request.user, facility_id=facility_id)
     if not can_act_for_facility(request.user, facility):
         raise PermissionDenied
     form = EmploymentForm(request.POST or None, initial={"started_on": timezone.localdate()})

@@ -9,8 +9,9 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from ninja import Query, Router, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
+from config.pagination import LimitOffsetPagination
 from facilities.models import Region
 from facilities.rules import region_ancestors
 from facilities.scoping import can_review_claim_batch, can_submit_claim_batch

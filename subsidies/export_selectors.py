@@ -1,12 +1,15 @@
 """Flat rows for the spreadsheet exports, built on the scoped reads of subsidies.selectors.
 
 Rows are plain values (no model instances) so a province month stays cheap to read and to hand
-to pandas; each function is a fixed number of queries whatever the number of lines.
+to pandas; each function is a fixed number of queries whatever the number of lines. The lines of
+an export are streamed (a server-side cursor on PostgreSQL), so a province's month is never held
+in memory at once.
 """
+from collections.abc import Iterator
 from datetime import date
 
-from django.db.models import Count, QuerySet, Sum
-from django.db.models.functions import Substr
+from django.db.models import Count, QuerySet, Sum, TextField
+from django.db.models.functions import Cast, Substr
 
 from .models import ClaimBatch, ClaimLine
 from .selectors import batches_visible_to, counties_in, lines_for_export
@@ -15,7 +18,7 @@ BATCH_FIELDS = ("id", "month", "region__full_name", "facility__name", "township_
 LINE_FIELDS = (
     "batch_id", "batch__month", "batch__region__full_name", "batch__facility__name", "batch__township__name",
     "person_id", "person__name", "person__id_number", "item", "support_form", "category", "days", "amount",
-    "previous_amount", "adjusts_month", "flags",
+    "previous_amount", "adjusts_month", "flags_text",
 )
 
 
@@ -24,9 +27,16 @@ def batch_rows(*, batches: QuerySet[ClaimBatch]) -> list[dict]:
     return list(batches.values(*BATCH_FIELDS))
 
 
-def line_rows(*, user, batches: QuerySet[ClaimBatch]) -> list[dict]:
-    """Every line of those batches, with payer and person. One query."""
-    return list(lines_for_export(user=user, batches=batches).values(*LINE_FIELDS))
+#: Rows fetched from the database per round trip when streaming lines.
+STREAM_CHUNK = 5000
+
+
+def line_rows(*, user, batches: QuerySet[ClaimBatch]) -> Iterator[tuple]:
+    """Every line of those batches, with payer and person, as tuples in LINE_FIELDS order. One query."""
+    lines = lines_for_export(user=user, batches=batches).annotate(
+        flags_text=Cast("flags", output_field=TextField())  # JSON text: most lines have none ("[]")
+    )
+    return lines.values_list(*LINE_FIELDS).iterator(chunk_size=STREAM_CHUNK)
 
 
 def county_rows(*, user, month: date, region_prefix: str = "") -> dict:

@@ -21,7 +21,7 @@ from pydantic import ValidationError as SchemaError
 from accounts.audit import access_record
 from accounts.models import AccessAction
 from facilities.rules import region_scope_prefix
-from facilities.scoping import can_export_full_id_numbers
+from facilities.scoping import can_export_full_id_numbers, can_read_personal_data
 
 from .export_selectors import batch_rows, county_rows, line_rows
 from .exports import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, claims_csv, claims_xlsx, overview_csv, overview_xlsx
@@ -51,20 +51,22 @@ def _claims_download(request, *, batches, fmt: str, full_ids: bool, target: str,
                      ascii_name: str) -> HttpResponse:
     if full_ids and not can_export_full_id_numbers(request.user):
         raise PermissionDenied
+    if not can_read_personal_data(request.user):
+        raise PermissionDenied  # administrators: claim lines name people (facilities.scoping)
     lines = line_rows(user=request.user, batches=batches)
     if fmt == "xlsx":
-        content = claims_xlsx(batches=batch_rows(batches=batches), lines=lines, full_ids=full_ids)
+        export = claims_xlsx(batches=batch_rows(batches=batches), lines=lines, full_ids=full_ids)
     else:
-        content = claims_csv(lines=lines, full_ids=full_ids)
+        export = claims_csv(lines=lines, full_ids=full_ids)
     access_record(
         request=request, action=AccessAction.EXPORT_PERSONAL if full_ids else AccessAction.EXPORT, target=target,
         detail=gettext_lazy("补贴申报 %(format)s（%(ids)s），%(what)s，%(lines)s 行"),
         params={
             "format": fmt.upper(), "ids": gettext_lazy("完整身份证号码") if full_ids else gettext_lazy("身份证号码已脱敏"),
-            "what": what, "lines": len(lines),
+            "what": what, "lines": export.lines,
         },
     )
-    return _attachment(content, fmt=fmt, name=name, ascii_name=ascii_name)
+    return _attachment(export.content, fmt=fmt, name=name, ascii_name=ascii_name)
 
 
 def batch_download(request, *, batch: ClaimBatch, fmt: str, full_ids: bool) -> HttpResponse:

@@ -4,14 +4,16 @@ Idempotent by construction: a draft's lines are replaced as a whole under a row 
 the same generation twice, or two at once, or a redelivered task, leaves the same lines. Submitted
 and settled batches are never touched; corrections to settled months become adjustment lines.
 """
+import json
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F, ProtectedError, Q
 from django.utils import timezone
+from simple_history.utils import bulk_update_with_history
 
 from facilities.models import Facility, StarRating
 from facilities.rules import region_scope_prefix
@@ -151,67 +153,152 @@ def _previous(month: date, prefix: str) -> dict[tuple, tuple[Decimal, str]]:
     return {(Payer(facility_id=f, township=t), p, i): (a, c) for f, t, p, i, a, c in rows}
 
 
-def _line_row(line: PricedLine, previous: dict) -> ClaimLine:
+#: Columns of a claim line as generation writes them, in the order of the rows below.
+LINE_COLUMNS = ("person_id", "item", "amount", "support_form", "category", "days", "basis", "flags",
+                "previous_amount", "previous_category", "adjusts_month", "corrects_id")
+
+#: Payer units (batches) written per transaction: each transaction locks its batches, replaces their
+#: lines in a few statements and moves the run's progress.
+UNITS_PER_TRANSACTION = 250
+
+#: Lines written by one generation from which the planner's statistics are refreshed at its end.
+ANALYZE_AFTER_LINES = 20_000
+
+
+def _line_row(line: PricedLine, previous: dict) -> tuple:
     before = previous.get((line.payer, line.person_id, line.item))
-    return ClaimLine(
-        person_id=line.person_id, item=line.item, amount=line.amount, support_form=line.support_form,
-        category=line.category, days=line.days, basis=line.basis, flags=list(line.flags),
-        previous_amount=before[0] if before else None, previous_category=before[1] if before else "",
-    )
+    return (line.person_id, line.item, line.amount, line.support_form, line.category, line.days, line.basis,
+            list(line.flags), before[0] if before else None, before[1] if before else "", None, None)
 
 
-def _adjustment_row(adjustment: _Adjustment) -> ClaimLine:
+def _adjustment_row(adjustment: _Adjustment) -> tuple:
     expected = adjustment.expected
-    return ClaimLine(
-        person_id=adjustment.person_id, item=adjustment.item, amount=adjustment.amount,
-        support_form=expected.support_form if expected else "",
-        category=expected.category if expected else "",
-        days=expected.days if expected else 0,
-        basis={
-            "adjusts_month": adjustment.month.isoformat(),
-            "expected": format(expected.amount if expected else Decimal("0.00"), "f"),
-            "claimed": format(adjustment.claimed, "f"),
-            "expected_basis": expected.basis if expected else None,
-        },
-        flags=[LineFlag.ADJUSTMENT],
-        adjusts_month=adjustment.month,
-        corrects_id=adjustment.corrects_id,
+    basis = {
+        "adjusts_month": adjustment.month.isoformat(),
+        "expected": format(expected.amount if expected else Decimal("0.00"), "f"),
+        "claimed": format(adjustment.claimed, "f"),
+        "expected_basis": expected.basis if expected else None,
+    }
+    return (adjustment.person_id, adjustment.item, adjustment.amount, expected.support_form if expected else "",
+            expected.category if expected else "", expected.days if expected else 0, basis, [LineFlag.ADJUSTMENT],
+            None, "", adjustment.month, adjustment.corrects_id)
+
+
+def _payer_key(payer: Payer):
+    return (payer.facility_id or 0, payer.township or "")
+
+
+def _locked_batches(*, month: date, payers: list[Payer], regions: dict[Payer, str]) -> dict[Payer, ClaimBatch]:
+    """The payers' batches for the month, created as empty drafts where missing, then locked (in id order)."""
+    facility_ids = [p.facility_id for p in payers if p.facility_id]
+    townships = [p.township for p in payers if not p.facility_id]
+    of_payers = Q(facility_id__in=facility_ids) | Q(township_id__in=townships)
+    present = {
+        Payer(facility_id=f, township=t)
+        for f, t in ClaimBatch.objects.filter(of_payers, month=month).values_list("facility_id", "township_id")
+    }
+    missing = [payer for payer in payers if payer not in present]
+    if missing:
+        _create_batches(month=month, payers=missing, regions=regions)
+    return {
+        Payer(facility_id=batch.facility_id, township=batch.township_id): batch
+        for batch in ClaimBatch.objects.select_for_update().filter(of_payers, month=month).order_by("pk")
+    }
+
+
+def _create_batches(*, month: date, payers: list[Payer], regions: dict[Payer, str]) -> None:
+    """Empty drafts for payers without a batch; one made meanwhile by a concurrent run is left as it is."""
+    if connection.vendor == "postgresql":
+        rows = [(month, regions[p], p.facility_id, p.township) for p in payers]
+        sql = ("INSERT INTO subsidies_claimbatch (month, region_id, facility_id, township_id, status, total, line_count,"
+               " flagged_count, return_reason) SELECT m, r, f, t, %s, 0, 0, 0, '' FROM"
+               " unnest(%s::date[], %s::varchar[], %s::bigint[], %s::varchar[]) AS u(m, r, f, t)"
+               " ON CONFLICT DO NOTHING RETURNING id")
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [BatchStatus.DRAFT, *map(list, zip(*rows))])
+            created = [row[0] for row in cursor.fetchall()]
+        if created:  # the audit trail records each creation, as save() would
+            ClaimBatch.history.bulk_history_create(list(ClaimBatch.objects.filter(pk__in=created)))
+        return
+    for payer in payers:
+        lookup = {"facility_id": payer.facility_id} if payer.facility_id else {"township_id": payer.township}
+        try:
+            with transaction.atomic():
+                ClaimBatch.objects.create(month=month, region_id=regions[payer], **lookup)
+        except IntegrityError:
+            pass
+
+
+def _delete_lines(batch_ids: list[int]) -> None:
+    """Remove the drafts' old lines in one statement (an adjustment line elsewhere that corrects one of
+    them protects it, as the foreign key says)."""
+    lines = ClaimLine.objects.filter(batch_id__in=batch_ids)
+    protected = list(ClaimLine.objects.filter(corrects__isnull=False, corrects__batch_id__in=batch_ids)
+                     .exclude(batch_id__in=batch_ids)[:1])
+    if protected:
+        raise ProtectedError("补差明细引用了草稿中的明细 / an adjustment line corrects a line of this draft",
+                             set(protected))
+    lines._raw_delete(lines.db)
+
+
+def _insert_lines(rows: list[tuple]) -> None:
+    """The new lines: COPY on PostgreSQL, bulk_create elsewhere."""
+    if connection.vendor == "postgresql":
+        columns = ", ".join(("batch_id", *LINE_COLUMNS))
+        dumps = json.JSONEncoder(separators=(", ", ": ")).encode
+        with connection.cursor() as cursor, cursor.cursor.copy(f"COPY subsidies_claimline ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row((*row[:7], dumps(row[7]), dumps(row[8]) if row[8] else "[]", *row[9:]))
+        return
+    ClaimLine.objects.bulk_create(
+        [ClaimLine(batch_id=row[0], **dict(zip(LINE_COLUMNS, row[1:]))) for row in rows], batch_size=2000
     )
 
 
-def _batch_for(*, month: date, payer: Payer, region_id: str) -> ClaimBatch:
-    """The payer's batch for the month, locked; created as an empty draft when there is none."""
-    lookup = {"facility_id": payer.facility_id} if payer.facility_id else {"township_id": payer.township}
-    batch = ClaimBatch.objects.select_for_update().filter(month=month, **lookup).first()
-    if batch is not None:
-        return batch
-    try:
-        with transaction.atomic():
-            return ClaimBatch.objects.create(month=month, region_id=region_id, **lookup)
-    except IntegrityError:
-        return ClaimBatch.objects.select_for_update().get(month=month, **lookup)
-
-
-def _write_batch(*, month: date, payer: Payer, region_id: str, rows: list[ClaimLine], by) -> bool:
-    """Replace a draft's lines as a whole; False when the batch is no longer a draft."""
+def _write_units(*, month: date, units: list[tuple[Payer, list[tuple]]], regions: dict[Payer, str], by) -> tuple[int, int, int]:
+    """Replace the lines of these payers' drafts as a whole, in one transaction under row locks.
+    Returns (batches written, batches skipped because no longer drafts, lines written)."""
     with transaction.atomic():
-        batch = _batch_for(month=month, payer=payer, region_id=region_id)
-        if batch.status not in (BatchStatus.DRAFT, BatchStatus.RETURNED):
-            return False
-        batch.lines.all().delete()
-        for row in rows:
-            row.batch = batch
-        ClaimLine.objects.bulk_create(rows, batch_size=2000)
-        batch.total = sum((row.amount for row in rows), Decimal("0.00"))
-        batch.line_count = len(rows)
-        batch.flagged_count = sum(1 for row in rows if row.flags)
-        batch.status = BatchStatus.DRAFT
-        batch.generated_at = timezone.now()
-        batch.generated_by = by
-        batch._change_reason = "生成草稿"
-        batch._history_user = by
-        batch.save()
-        return True
+        batches = _locked_batches(month=month, payers=[payer for payer, _rows in units], regions=regions)
+        writable = {payer: batch for payer, batch in batches.items()
+                    if batch.status in (BatchStatus.DRAFT, BatchStatus.RETURNED)}
+        _delete_lines([batch.pk for batch in writable.values()])
+        rows, now, written = [], timezone.now(), []
+        for payer, lines in units:
+            batch = writable.get(payer)
+            if batch is None:
+                continue
+            rows.extend((batch.pk, *line) for line in lines)
+            batch.total = sum((line[2] for line in lines), Decimal("0.00"))
+            batch.line_count = len(lines)
+            batch.flagged_count = sum(1 for line in lines if line[7])
+            batch.status = BatchStatus.DRAFT
+            batch.generated_at = now
+            batch.generated_by = by
+            written.append(batch)
+        _insert_lines(rows)
+        _update_batches(written, by=by, now=now)
+    return len(written), len(units) - len(written), len(rows)
+
+
+def _update_batches(batches: list[ClaimBatch], *, by, now) -> None:
+    """Store the drafts' new totals (one UPDATE on PostgreSQL) and record each change in their history."""
+    fields = ["total", "line_count", "flagged_count", "status", "generated_at", "generated_by"]
+    if connection.vendor != "postgresql":
+        bulk_update_with_history(batches, ClaimBatch, fields, default_user=by, default_change_reason="生成草稿")
+        return
+    if not batches:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE subsidies_claimbatch b SET total = v.total, line_count = v.line_count,"
+            " flagged_count = v.flagged_count, status = %s, generated_at = %s, generated_by_id = %s"
+            " FROM unnest(%s::bigint[], %s::numeric[], %s::int[], %s::int[]) AS v(id, total, line_count, flagged_count)"
+            " WHERE b.id = v.id",
+            [BatchStatus.DRAFT, now, by.pk if by else None, [b.pk for b in batches], [b.total for b in batches],
+             [b.line_count for b in batches], [b.flagged_count for b in batches]],
+        )
+    ClaimBatch.history.bulk_history_create(batches, update=True, default_user=by, default_change_reason="生成草稿")
 
 
 def claims_generate(*, run: GenerationRun) -> GenerationRun:
@@ -225,7 +312,7 @@ def claims_generate(*, run: GenerationRun) -> GenerationRun:
              if _in_region(line.payer, prefix, facility_regions)]
     adjustments = corrections(month=month, region_prefix=prefix, facility_regions=facility_regions)
     previous = _previous(month, prefix)
-    units: dict[Payer, list[ClaimLine]] = defaultdict(list)
+    units: dict[Payer, list[tuple]] = defaultdict(list)
     for line in lines:
         units[line.payer].append(_line_row(line, previous))
     for adjustment in adjustments:
@@ -234,14 +321,20 @@ def claims_generate(*, run: GenerationRun) -> GenerationRun:
                                            status__in=(BatchStatus.DRAFT, BatchStatus.RETURNED)):
         units.setdefault(Payer(facility_id=batch.facility_id, township=batch.township_id), [])
     GenerationRun.objects.filter(pk=run.pk).update(units_total=len(units))
-    for payer, rows in sorted(units.items(), key=lambda item: (item[0].facility_id or 0, item[0].township or "")):
-        region_id = facility_regions[payer.facility_id] if payer.facility_id else payer.township
-        written = _write_batch(month=month, payer=payer, region_id=region_id, rows=rows, by=run.requested_by)
+    regions = {payer: facility_regions[payer.facility_id] if payer.facility_id else payer.township for payer in units}
+    ordered = sorted(units.items(), key=lambda item: _payer_key(item[0]))
+    for start in range(0, len(ordered), UNITS_PER_TRANSACTION):
+        done, skipped, written = _write_units(month=month, units=ordered[start:start + UNITS_PER_TRANSACTION],
+                                              regions=regions, by=run.requested_by)
         GenerationRun.objects.filter(pk=run.pk).update(
-            units_done=F("units_done") + (1 if written else 0),
-            units_skipped=F("units_skipped") + (0 if written else 1),
-            lines_written=F("lines_written") + (len(rows) if written else 0),
+            units_done=F("units_done") + done, units_skipped=F("units_skipped") + skipped,
+            lines_written=F("lines_written") + written,
         )
+    if connection.vendor == "postgresql" and len(lines) >= ANALYZE_AFTER_LINES:
+        # A month of a province changes the tables' size by half a million rows: refresh the planner's
+        # statistics now, so the checks and exports that follow plan for them (autovacuum comes later).
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE subsidies_claimbatch, subsidies_claimline")
     GenerationRun.objects.filter(pk=run.pk).update(status=RunStatus.DONE, finished_at=timezone.now())
     run.refresh_from_db()
     return run

@@ -60,13 +60,20 @@ class StandardBook:
 
     def __init__(self, standards: Sequence[StandardFact]):
         self._index: dict[tuple, dict[str, list[StandardFact]]] = {}
+        self._found: dict[tuple, StandardFact | None] = {}  # answers already looked up (the book never changes)
         for fact in standards:
             key = (fact.item, fact.hukou_type, fact.support_form, fact.category)
             self._index.setdefault(key, {}).setdefault(fact.region_code, []).append(fact)
 
     def find(self, *, region_code: str, item: str, on: date, hukou_type: str = "", support_form: str = "",
              category: str = "") -> StandardFact | None:
-        by_region = self._index.get((item, hukou_type, support_form, category), {})
+        question = (region_code, item, on, hukou_type, support_form, category)
+        if question not in self._found:
+            self._found[question] = self._find(region_code, item, on, (item, hukou_type, support_form, category))
+        return self._found[question]
+
+    def _find(self, region_code: str, item: str, on: date, key: tuple) -> StandardFact | None:
+        by_region = self._index.get(key, {})
         for code in (*region_ancestors(region_code), ""):
             for fact in by_region.get(code, ()):
                 if fact.effective_from <= on and (fact.effective_to is None or on <= fact.effective_to):

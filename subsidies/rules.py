@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from datetime import date
 from decimal import ROUND_HALF_UP, Context, Decimal
 from fractions import Fraction
+from functools import lru_cache
 
 _FEN = Decimal("0.01")
 
@@ -34,6 +35,7 @@ def next_month(month: date) -> date:
     return date(month.year, month.month + 1, 1)
 
 
+@lru_cache(maxsize=512)
 def days_in_month(month: date) -> int:
     """Calendar days in the month `month` falls in (leap years included)."""
     return calendar.monthrange(month.year, month.month)[1]
@@ -119,19 +121,20 @@ def prorate_parts(parts: Sequence[tuple[Decimal, int]], *, days_in_month: int) -
     line is never a sum of separately rounded pieces.
     """
     total_days = 0
-    exact = Fraction(0)
     for monthly, days in parts:
         _require_money(monthly)
         _require_int("days", days)
         if days < 0:
             raise ValueError(f"天数不能为负 / days must not be negative, got {days}")
         total_days += days
-        exact += Fraction(monthly) * days
     _require_int("days_in_month", days_in_month)
     if not 28 <= days_in_month <= 31:
         raise ValueError(f"当月天数须在28至31之间 / days_in_month must be 28 to 31, got {days_in_month}")
     if total_days > days_in_month:
         raise ValueError(f"天数合计超过当月天数 / parts cover {total_days} days, more than {days_in_month}")
+    if len(parts) == 1 and total_days == days_in_month and not parts[0][0].is_signed():
+        return round_fen(parts[0][0])  # a whole month at one amount: monthly × n / n, the common case
+    exact = sum((Fraction(monthly) * days for monthly, days in parts), Fraction(0))
     return _fraction_to_fen(exact / days_in_month)
 
 

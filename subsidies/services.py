@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from config.enqueue import enqueue_on_commit
 from facilities.models import Region
 from facilities.scoping import (
     can_generate_claims,
@@ -14,6 +15,7 @@ from facilities.scoping import (
     can_review_claim_batch,
     can_submit_claim_batch,
 )
+from residents.recusal import ensure_not_related
 
 from .checks import batch_checks
 from .models import BatchStatus, ClaimBatch, GenerationRun, SubsidyItem, SubsidyStandard
@@ -125,7 +127,7 @@ def generation_request(*, by, region: Region, month: date) -> GenerationRun:
     if month > next_month(timezone.localdate()):
         raise ValidationError({"month": _("最多只能生成下个月的申报")})
     run = GenerationRun.objects.create(region=region, month=month, requested_by=by)
-    transaction.on_commit(lambda: generate_claims.delay(run.pk))
+    enqueue_on_commit(generate_claims, run.pk)
     return run
 
 
@@ -156,6 +158,7 @@ def batch_submit(*, by, batch: ClaimBatch) -> ClaimBatch:
     batch = _locked(batch)
     if not can_submit_claim_batch(by, batch):
         raise PermissionDenied
+    ensure_not_related(user=by, person_ids=batch.lines.values("person_id"), action=_("提交含其明细的申报批次"))
     _require_status(batch, BatchStatus.DRAFT)
     if batch.generated_at is None:
         raise ValidationError(_("请先生成本月申报明细"))
@@ -177,6 +180,7 @@ def batch_approve(*, by, batch: ClaimBatch) -> ClaimBatch:
     _require_status(batch, BatchStatus.SUBMITTED)
     if batch.submitted_by_id == by.pk:
         raise ValidationError(_("提交人不能审核自己提交的批次，请由其他经办人员审核"))
+    ensure_not_related(user=by, person_ids=batch.lines.values("person_id"), action=_("审核含其明细的申报批次"))
     batch.status = BatchStatus.APPROVED
     batch.reviewed_by = by
     batch.reviewed_at = timezone.now()

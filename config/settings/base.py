@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "simple_history",
     "ninja",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "accounts",
     "facilities",
     "residents",
@@ -81,6 +83,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -119,6 +123,10 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {})
     DATABASES["default"]["OPTIONS"].update({"timeout": 20, "transaction_mode": "IMMEDIATE"})
+else:
+    # PostgreSQL's JIT spends seconds compiling the big set-based queries (a province's census, a
+    # month of claims) that then run in a fraction of that (bench/, README "Scale"): off by default.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -135,12 +143,22 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 # Lockout (django-axes): 5 failed logins lock the account, and the address they came from, for 15 minutes.
+# Wrong second-factor codes and wrong API tokens count as failed logins (accounts/lockout.py); the
+# count is cleared only when a whole login succeeds (password and, where enrolled, the code).
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=_read("LOCKOUT_MINUTES", env.int, 15))
-AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
-AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_PARAMETERS = "accounts.lockout.lockout_parameters"  # address, and account or token prefix
+AXES_RESET_ON_SUCCESS = False  # accounts.views.LoginView and the code step clear it instead
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"  # the page, or the API's JSON error
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+# Never copied into the attempt records administrators read in /admin/: searches (a whole ID number
+# may be one), the page to return to (it can carry a search), second-factor codes.
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "password", "code", "q", "next", "id_number"]
+
+# Second factor (django-otp, TOTP): optional per user, required per role by SecondFactorPolicy.
+OTP_TOTP_ISSUER = "养老机构与特困供养管理系统"
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the admin site never shows a device's secret key or QR code
 
 # Content Security Policy: no inline scripts or styles, nothing from other hosts.
 CONTENT_SECURITY_POLICY = {
@@ -229,13 +247,35 @@ if not CELERY_BROKER_URL:
     _queue = VAR_DIR / "celery" / "queue"
     _queue.mkdir(parents=True, exist_ok=True)
     (VAR_DIR / "celery" / "processed").mkdir(parents=True, exist_ok=True)
-    CELERY_BROKER_URL = "filesystem://"
+    (VAR_DIR / "celery" / "control").mkdir(parents=True, exist_ok=True)
+    CELERY_BROKER_URL = "filesystem://localhost/"  # a host name, which the transport ignores, keeps kombu quiet
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_queue),
         "data_folder_out": str(_queue),
         "processed_folder": str(VAR_DIR / "celery" / "processed"),
+        "control_folder": str(VAR_DIR / "celery" / "control"),
         "store_processed": False,
     }
+else:
+    # A task a dead worker left unacknowledged (acks_late) goes back to the queue after this many
+    # seconds; keep it longer than the longest task (a province's month of claims: about a minute).
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": _read("CELERY_VISIBILITY_TIMEOUT", env.int, 3600),
+        "socket_connect_timeout": _read("CELERY_BROKER_CONNECT_TIMEOUT", env.float, 2.0),
+    }
+    if not 1 <= CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] <= 86400:
+        raise ImproperlyConfigured(
+            "环境变量 CELERY_VISIBILITY_TIMEOUT 的值无效 / invalid value for CELERY_VISIBILITY_TIMEOUT: 1 to 86400 seconds"
+        )
+    if not 0 < CELERY_BROKER_TRANSPORT_OPTIONS["socket_connect_timeout"] <= 60:
+        raise ImproperlyConfigured(
+            "环境变量 CELERY_BROKER_CONNECT_TIMEOUT 的值无效 / invalid value for CELERY_BROKER_CONNECT_TIMEOUT: 0 to 60 seconds"
+        )
+    CELERY_BROKER_CONNECTION_TIMEOUT = CELERY_BROKER_TRANSPORT_OPTIONS["socket_connect_timeout"]
+    CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Sending gives up soon when the broker is unreachable (config/enqueue.py logs it and the work is
+# caught up later), so a request never hangs on it: one retry after the connect timeout.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5, "interval_max": 0.5}
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=None)
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
@@ -255,6 +295,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "residents.tasks.scan_residents",
         "schedule": crontab(hour=1, minute=30),
     },
+    "scan-complaints": {
+        "task": "facilities.tasks.scan_complaints",
+        "schedule": crontab(hour=1, minute=20),
+    },
+    "relative-review-scan": {
+        "task": "staffing.tasks.relative_review_scan",
+        "schedule": crontab(hour=2, minute=0),
+    },
     "purge-expired-sessions": {
         "task": "accounts.tasks.purge_expired_sessions",
         "schedule": crontab(hour=3, minute=30),
@@ -262,6 +310,10 @@ CELERY_BEAT_SCHEDULE = {
     "prune-access-records": {
         "task": "accounts.tasks.prune_access_records",
         "schedule": crontab(hour=3, minute=45),
+    },
+    "requeue-generation-runs": {
+        "task": "subsidies.tasks.requeue_queued_runs",
+        "schedule": crontab(minute="*/5"),
     },
 }
 

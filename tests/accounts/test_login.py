@@ -31,7 +31,7 @@ def test_wrong_password_says_so_without_revealing_which_part(cast, client):
 @pytest.mark.parametrize("who, present, absent", [
     ("manager_a", ["我的机构"], ["用户与分配"]),
     ("inspector", ["机构"], ["用户与分配", "我的机构"]),
-    ("admin", ["用户与分配"], ["我的机构"]),
+    ("admin", ["用户与分配", "访问日志"], ["我的机构", "人员", "预警", "补贴申报", "护理人员配备"]),
 ])
 def test_navigation_follows_the_role(cast, facilities, login, who, present, absent):
     nav = login(cast[who]).get(reverse("home")).content.decode().split("</nav>")[0]

@@ -26,6 +26,10 @@ def _check(**env):
     ({"DEBUG": "true", "SESSION_IDLE_MINUTES": "half an hour"}, "invalid value for SESSION_IDLE_MINUTES"),
     ({"DEBUG": "true", "AUDIT_RETENTION_DAYS": "90"}, "invalid value for AUDIT_RETENTION_DAYS"),
     ({"DEBUG": "true", "AUDIT_RETENTION_DAYS": "half a year"}, "invalid value for AUDIT_RETENTION_DAYS"),
+    ({"DEBUG": "true", "CELERY_BROKER_URL": "redis://127.0.0.1:1/0", "CELERY_VISIBILITY_TIMEOUT": "0"},
+     "invalid value for CELERY_VISIBILITY_TIMEOUT"),
+    ({"DEBUG": "true", "CELERY_BROKER_URL": "redis://127.0.0.1:1/0", "CELERY_BROKER_CONNECT_TIMEOUT": "soon"},
+     "invalid value for CELERY_BROKER_CONNECT_TIMEOUT"),
 ])
 def test_bad_configuration_fails_at_start_with_a_clear_message(env, message):
     result = _check(**env)

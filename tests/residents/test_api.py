@@ -86,7 +86,7 @@ def _tomorrow() -> str:
         ("inspector_city", {"alice", "bob", "former", "dave"}),
         ("inspector_other", set()),
         ("clerk", {"alice", "bob", "former", "dave"}),
-        ("admin", {"alice", "bob", "former", "dave"}),
+        ("admin", set()),  # separation of duties: administrators see no personal data
     ],
 )
 def test_list_shows_exactly_the_people_in_scope(cast, people, login, role, expected):
@@ -232,20 +232,21 @@ def test_list_query_count_does_not_grow_with_people(cast, facilities, login, rol
 
     add_resident()
     # session, user, count, one page of people (scope, current facility, latest category and
-    # support form are subqueries of that one statement), then the idle-timeout session renewal
-    # (savepoint, update, release)
+    # support form are subqueries of that one statement), the access record of the health read,
+    # then the idle-timeout session renewal (savepoint, update, release)
     one = _count_queries(client, "/api/people")
     for _ in range(29):
         add_resident()
-    assert _count_queries(client, "/api/people") == one == 7
+    assert _count_queries(client, "/api/people") == one == 8
     assert client.get("/api/people").json()["count"] == 30
 
 
 def test_detail_query_count(cast, people, login):
     client = login(cast["manager_a"])
     # session, user, person with both regions, statuses, current stay with facility, latest
-    # assessment, then the session renewal (savepoint, update, release)
-    assert _count_queries(client, f"/api/people/{people['alice'].pk}") == 9
+    # assessment, the access record of the health read, then the session renewal (savepoint,
+    # update, release)
+    assert _count_queries(client, f"/api/people/{people['alice'].pk}") == 10
 
 
 # --- registration ------------------------------------------------------------------------
@@ -348,6 +349,7 @@ def test_manager_readmits_a_former_resident(cast, people, facilities, login):
         ("manager_a", "b", 404),  # facility B is out of manager A's scope
         ("clerk", "a", 403),
         ("inspector", "a", 403),
+        ("admin", "a", 404),  # administrators do not see people at all
     ],
 )
 def test_admission_is_refused_for_the_wrong_role(cast, people, facilities, login, role, facility, expected):
@@ -361,8 +363,9 @@ def test_admission_is_refused_for_the_wrong_role(cast, people, facilities, login
 
 
 def test_admission_of_someone_already_in_care_names_the_field(cast, people, facilities, login):
+    both = UserFactory(username="manager_ab", facilities=[facilities["a"], facilities["b"]])
     status, body = _json(
-        login(cast["admin"]), "post", f"/api/people/{people['alice'].pk}/stays",
+        login(both), "post", f"/api/people/{people['alice'].pk}/stays",
         {"facility_id": facilities["b"].pk, "admitted_on": "2024-07-01"},
     )
     assert status == 422 and _fields(body) == ["person"]
@@ -450,6 +453,7 @@ def test_manager_of_both_facilities_transfers(cast, people, facilities, login):
         ("manager_b", "b", 404),  # nor manager B alice's stay
         ("clerk", "b", 403),
         ("inspector", "b", 403),
+        ("admin", "b", 404),  # administrators do not see stays
     ],
 )
 def test_transfer_is_refused_for_the_wrong_role(cast, people, facilities, login, role, to, expected):
@@ -466,7 +470,7 @@ def test_transfer_is_refused_for_the_wrong_role(cast, people, facilities, login,
 def test_transfer_to_the_same_facility_names_the_field(cast, people, facilities, login):
     stay = _alice_stay(people)
     status, body = _json(
-        login(cast["admin"]), "post", f"/api/stays/{stay.pk}/transfer",
+        login(cast["manager_a"]), "post", f"/api/stays/{stay.pk}/transfer",
         {"to_facility_id": facilities["a"].pk, "transferred_on": "2024-09-01"},
     )
     assert status == 422 and _fields(body) == ["to_facility_id"]
@@ -578,3 +582,25 @@ def test_a_token_user_is_scoped_like_a_session_user(cast, people):
     _token, raw = api_token_create(user=cast["manager_b"], name="对接")
     response = Client().get("/api/people", HTTP_AUTHORIZATION=f"Bearer {raw}")
     assert response.status_code == 200 and {item["name"] for item in response.json()["items"]} == {"李波"}
+
+
+def test_health_reads_are_in_the_access_log(cast, people, login):
+    from accounts.models import AccessAction, AccessRecord
+
+    client = login(cast["manager_a"])
+    person = people["alice"]
+    assert client.get(f"/api/people/{person.pk}").status_code == 200
+    assert client.get(f"/api/people/{person.pk}/assessments").status_code == 200
+    assert client.get("/api/people?category=partial").status_code == 200
+    assert client.get(f"/people/{person.pk}/").status_code == 200
+    records = list(AccessRecord.objects.filter(action=AccessAction.READ_HEALTH).order_by("id"))
+    assert [r.target for r in records] == [f"person:{person.pk}", f"person:{person.pk}", "people", f"person:{person.pk}"]
+    assert all(r.username == "manager_a" for r in records)
+    assert person.name in records[0].detail and "category=partial" in records[2].detail
+
+
+def test_a_refused_health_read_is_not_logged(cast, people, login):
+    from accounts.models import AccessRecord
+
+    assert login(cast["manager_b"]).get(f"/api/people/{people['alice'].pk}").status_code == 404
+    assert not AccessRecord.objects.exists()

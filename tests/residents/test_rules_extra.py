@@ -9,7 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from residents.rules import NO_LABOUR_CAPACITY_RULE, add_months, add_working_days, no_labour_capacity_reason
+from facilities.rules import add_working_days
+from residents.rules import NO_LABOUR_CAPACITY_RULE, add_months, no_labour_capacity_reason
 
 CATEGORIES = ["vision", "hearing", "speech", "physical", "intellectual", "mental", "multiple"]
 QUALIFYING = {("intellectual", 1), ("intellectual", 2), ("intellectual", 3), ("mental", 1), ("mental", 2),

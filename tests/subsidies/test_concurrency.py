@@ -2,12 +2,11 @@
 
 SQLite serialises every writer, so these run on PostgreSQL only (CI's second pass).
 """
-import threading
 from datetime import date
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
+from django.db import connection  # noqa: F401  (the skipif condition below reads it)
 from django.db.models import Count
 
 from accounts.models import Role
@@ -16,6 +15,7 @@ from subsidies.models import BatchStatus, ClaimBatch, ClaimLine, GenerationRun, 
 from subsidies.services import batch_approve, batch_submit
 from subsidies.tasks import generate_claims
 from tests.factories import UserFactory
+from tests.parallel import in_parallel
 from tests.residents.factories import AssessmentFactory, PersonFactory, StayFactory, SupportStatusFactory
 
 JULY = date(2026, 7, 1)
@@ -33,28 +33,6 @@ def residents(facility, count):
         SupportStatusFactory(person=person, confirmed_on=date(2025, 3, 10))
         AssessmentFactory(person=person, assessed_on=date(2026, 4, 1), computed_category="partial")
         StayFactory(person=person, facility=facility, admitted_on=date(2025, 6, 1))
-
-
-def in_parallel(*calls):
-    """Run the calls at the same moment in threads, each with its own connection; return results or errors."""
-    barrier = threading.Barrier(len(calls))
-    results = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            barrier.wait()
-            results[index] = call()
-        except Exception as error:  # the race's loser is part of the result
-            results[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    return results
 
 
 def test_two_clerks_approving_at_once_exactly_one_wins(cast, facilities, generate):

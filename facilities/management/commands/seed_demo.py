@@ -50,7 +50,7 @@ class Command(BaseCommand):
                 FacilityAssignment.objects.get_or_create(user=users[username], facility=facilities[facility_name])
         self.stdout.write("\n演示账号 / demo accounts (password 密码: %s)" % DEMO_PASSWORD)
         for username, full_name, role, region, managed in DEMO_USERS:
-            scope = region or "、".join(managed) or "全部 / all"
+            scope = region or "、".join(managed) or "用户、分配与规则参数，不含个人信息 / users, assignments, rules; no personal data"
             self.stdout.write(f"  {username:<14} {full_name}  {Role(role).label}  {scope}")
 
     def _users(self) -> dict[str, User]:

@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import User
+from facilities.demo import demo_facility_manager, demo_inspector
 from facilities.models import Facility, FacilityKind, Operator, Region
 from residents import scans, services
 from residents.models import Person, SupportForm, SupportKind
@@ -48,16 +48,18 @@ class Command(BaseCommand):
         if Person.objects.filter(id_number__startswith="6210").count() >= 100:
             self.stdout.write("演示人员已存在 / demo residents already present")
             return
-        actor = User.objects.get(username="admin")
+        inspector = demo_inspector()  # region work: people, support status, dispersed support
         rng = random.Random(SEED)
         today = timezone.localdate()
         created = 0
-        for facility in Facility.objects.filter(region__code__startswith="6210", status="operating").order_by("id"):
-            if facility.kind == FacilityKind.CHILD_WELFARE:
-                created += self._orphans(rng, actor, facility, today)
-            else:
-                created += self._elderly(rng, actor, facility, today)
-        created += self._dispersed(rng, actor, today)
+        facilities = list(Facility.objects.filter(region__code__startswith="6210", status="operating").order_by("id"))
+        with demo_facility_manager(facilities) as manager:  # facility work: admissions, assessments
+            for facility in facilities:
+                if facility.kind == FacilityKind.CHILD_WELFARE:
+                    created += self._orphans(rng, inspector, manager, facility, today)
+                else:
+                    created += self._elderly(rng, inspector, manager, facility, today)
+        created += self._dispersed(rng, inspector, today)
         scans.scan_assessments(today=today)
         scans.scan_visits(today=today)
         scans.scan_duplicate_enrolment()
@@ -74,7 +76,7 @@ class Command(BaseCommand):
             hukou_type=fields.pop("hukou_type", "rural"), phone=f"139{rng.randrange(10**7, 10**8)}", **fields,
         )
 
-    def _elderly(self, rng, actor, facility: Facility, today: date) -> int:
+    def _elderly(self, rng, actor, manager, facility: Facility, today: date) -> int:
         count = max(4, facility.bed_capacity // 8)
         county = facility.region_id[:6]
         for index in range(count):
@@ -91,19 +93,19 @@ class Command(BaseCommand):
                 services.support_status_confirm(by=actor, person=person, kind=SupportKind.DIBAO, confirmed_on=confirmed)
             else:
                 services.support_status_confirm(by=actor, person=person, kind=SupportKind.SELF_PAYING, confirmed_on=confirmed)
-            services.stay_admit(by=actor, facility=facility, person=person, admitted_on=admitted)
+            services.stay_admit(by=manager, facility=facility, person=person, admitted_on=admitted)
             if index % 7 == 3:
                 continue  # never assessed: opens "assessment missing"
             overdue = index % 9 == 1
             assessed_on = today - timedelta(days=rng.randrange(400, 500) if overdue else rng.randrange(10, 300))
             unable = rng.choices(range(7), weights=[30, 10, 10, 10, 12, 12, 16])[0]
             services.assessment_record(
-                by=actor, person=person, assessed_on=max(assessed_on, admitted), unable=_indicators(rng, unable),
+                by=manager, person=person, assessed_on=max(assessed_on, admitted), unable=_indicators(rng, unable),
                 assessors=f"{_name(rng)}、{_name(rng)}", reason="initial" if not overdue else "periodic",
             )
         return count
 
-    def _orphans(self, rng, actor, facility: Facility, today: date) -> int:
+    def _orphans(self, rng, actor, manager, facility: Facility, today: date) -> int:
         count = max(3, facility.bed_capacity // 10)
         county = facility.region_id[:6]
         for index in range(count):
@@ -112,9 +114,9 @@ class Command(BaseCommand):
             admitted = max(born + timedelta(days=30), today - timedelta(days=rng.randrange(100, 1500)))
             kind = SupportKind.ORPHAN if index % 4 else SupportKind.UNSUPPORTED_CHILD
             services.support_status_confirm(by=actor, person=person, kind=kind, confirmed_on=admitted)
-            services.stay_admit(by=actor, facility=facility, person=person, admitted_on=admitted)
+            services.stay_admit(by=manager, facility=facility, person=person, admitted_on=admitted)
             services.assessment_record(
-                by=actor, person=person, assessed_on=max(admitted, today - timedelta(days=rng.randrange(20, 330))),
+                by=manager, person=person, assessed_on=max(admitted, today - timedelta(days=rng.randrange(20, 330))),
                 unable=_indicators(rng, rng.choice((0, 0, 2, 5))),
                 assessors=_name(rng), reason="initial",
             )

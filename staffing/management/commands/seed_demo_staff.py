@@ -25,7 +25,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import User
+from facilities.demo import demo_facility_manager
 from facilities.models import Facility, FacilityKind
 from facilities.selectors import region_policies
 from residents.rules import id_check_character
@@ -111,22 +111,20 @@ class Command(BaseCommand):
         today = timezone.localdate()
         days = [today - timedelta(days=offset) for offset in range(HISTORY_DAYS - 1, -1, -1)]
         people = employments = leaves = 0
-        with transaction.atomic():
-            present = StaffMember.objects.filter(id_number__startswith=DEMO_ID_PREFIX).exists()
-            if not present:
-                actor = User.objects.filter(username="admin").first()
-                if actor is None:
-                    raise CommandError("请先运行 seed_demo / run seed_demo first")
-                writes, last = self._plan_all(today, days)
-                employments, leaves = self._write(actor, writes)
-                people = len(self._ids)
+        present = StaffMember.objects.filter(id_number__startswith=DEMO_ID_PREFIX).exists()
         if not present:
-            # The double-counted carer's second employment goes in on its own, after the rest has
-            # committed and each facility's after-commit recompute has run: that per-facility
-            # recompute (staffing.tasks.compliance_for_facility) fails with an IntegrityError once a
-            # double-counting alert is open in the *other* facility, so at most one may see both.
-            with transaction.atomic():
-                more = self._write(actor, [last])
+            writes, last = self._plan_all(today, days)
+            # Staff are entered by a facility manager account (facilities.demo), not the administrator.
+            with demo_facility_manager({facility for facility, _job in writes} | {last[0]}) as actor:
+                with transaction.atomic():
+                    employments, leaves = self._write(actor, writes)
+                    people = len(self._ids)
+                # The double-counted carer's second employment goes in on its own, after the rest has
+                # committed and each facility's after-commit recompute has run: that per-facility
+                # recompute (staffing.tasks.compliance_for_facility) fails with an IntegrityError once a
+                # double-counting alert is open in the *other* facility, so at most one may see both.
+                with transaction.atomic():
+                    more = self._write(actor, [last])
             employments, leaves = employments + more[0], leaves + more[1]
         with transaction.atomic():
             computed = self._snapshots(days, recompute_all=not present)
@@ -313,7 +311,7 @@ class Command(BaseCommand):
 
     @staticmethod
     def _write(actor, writes: list[tuple[Facility, Job]]) -> tuple[int, int]:
-        """Through the services, as the admin user; returns (employments, leaves)."""
+        """Through the services, as the demo's facility-manager account; returns (employments, leaves)."""
         leaves = 0
         for facility, job in writes:
             employment = services.staff_employ(

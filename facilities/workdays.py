@@ -1,7 +1,8 @@
 """The Chinese working-day calendar: official holidays and make-up working days (调休).
 
 `chinese-calendar` publishes each year's State Council holiday schedule; for a year it does not
-know yet, Monday to Friday are working days until the package is updated.
+know yet, Monday to Friday are working days until the package is updated. Complaint deadlines
+(facilities) and re-assessment deadlines (residents) both count on it.
 """
 from datetime import date
 

@@ -1,0 +1,488 @@
+"""The province benchmarks of DESIGN §6, each against a floor measured in the same run on the same database.
+
+    make bench                      # full size (3,000 facilities, 300,000 people, 40,000 staff)
+    BENCH_SCALE=0.1 make bench      # a tenth, for a quick run (own database carehome_bench_s100)
+    .venv/bin/python -m bench.run --only scan,claims
+    BENCH_PORT=8799 make bench      # gunicorn's port (default 8791; the bench refuses a port in use)
+
+Creates and seeds its PostgreSQL database on first use (`manage.py seed_scale`), then reuses it.
+Prints every figure with its ratio to the floor and its target, and writes them as JSON under
+var/bench/. Figures:
+
+1. compliance scan of every facility for today (staffing.compliance.compliance_compute) vs one
+   hand-written SQL aggregate of the same census;
+2. the province's month of claims generated and stored (subsidies.generation.claims_generate)
+   vs COPY of the same number of rows into a table shaped like claim lines;
+3. that month's CSV and .xlsx download (subsidies.export_views → exports.py), each in its own
+   process for its peak memory, vs `COPY (query) TO STDOUT`;
+4. list pages and endpoints under 20 concurrent clients against gunicorn: p50 / p95 latency,
+   requests per second, and the queries each request makes (counted in-process); once with each
+   client asking again the moment it has its answer (a stress figure: on two cores it measures the
+   queue more than the page) and once with clients pausing about a second between clicks, as people do.
+"""
+import argparse
+import json
+import os
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.parse
+from datetime import date, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PROVINCE = "620000"
+PORT = int(os.environ.get("BENCH_PORT", "8791"))
+FULL = {"facilities": 3000, "people": 300_000, "staff": 40_000}
+TARGETS = {"scan": 3.0, "claims": 60.0, "csv": 10.0, "xlsx": 60.0, "xlsx_mib": 1024.0, "p95_ms": 150.0}
+FLOOR_AIM = 5.0
+THINK_S = 1.0  # the second load of each page: 20 people who read a page for about a second before the next click
+CPU_SAMPLES = 5
+
+
+def _scale() -> float:
+    value = float(os.environ.get("BENCH_SCALE", "1"))
+    if not 0 < value <= 1:
+        raise SystemExit("BENCH_SCALE must be in (0, 1]")
+    return value
+
+
+def _database_url(scale: float) -> str:
+    if os.environ.get("BENCH_DATABASE_URL"):
+        return os.environ["BENCH_DATABASE_URL"]
+    name = "carehome_bench" if scale == 1 else f"carehome_bench_s{round(scale * 1000)}"
+    return f"postgres://postgres@127.0.0.1:5432/{name}"
+
+
+def _ensure_database(url: str) -> None:
+    import psycopg
+
+    parts = urllib.parse.urlparse(url)
+    name = parts.path.lstrip("/")
+    if not name.startswith("carehome_bench"):
+        raise SystemExit(f"refusing to benchmark on {name!r}: the bench database's name starts with carehome_bench")
+    admin = parts._replace(path="/postgres").geturl()
+    with psycopg.connect(admin, autocommit=True) as connection:
+        exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if not exists:
+            connection.execute(f'CREATE DATABASE "{name}"')
+            print(f"created database {name}")
+
+
+def _print(text: str = "") -> None:
+    print(text, flush=True)
+
+
+def _load() -> str:
+    """The machine's load average (1 min): other work on the same two cores slows every figure."""
+    return f"load {os.getloadavg()[0]:.1f}"
+
+
+class Cpu:
+    """CPU seconds spent by this process and by its PostgreSQL backend while the block runs.
+
+    On a shared machine the wall-clock figures grow with everyone else's load; CPU seconds hardly
+    do, so each timed figure prints both (parallel query workers are not counted)."""
+
+    def __enter__(self):
+        from django.db import connection
+
+        connection.ensure_connection()
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            self.backend = cursor.fetchone()[0]
+        self.start = time.process_time() + self._backend()
+        self.wall = time.perf_counter()
+        return self
+
+    def __exit__(self, *exc):
+        self.seconds = time.process_time() + self._backend() - self.start
+        self.wall = time.perf_counter() - self.wall
+        return False
+
+    def _backend(self) -> float:
+        try:
+            fields = Path(f"/proc/{self.backend}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:  # the server on another machine: only this process counts
+            return 0.0
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _ratio(value: float, floor: float) -> str:
+    return f"{value / floor:.1f}×" if floor > 0 else "n/a"
+
+
+def _verdict(value: float, target: float) -> str:
+    return "ok" if value <= target else "MISSES target"
+
+
+class Bench:
+    def __init__(self, *, scale: float, seconds: float, clients: int, regenerate: bool = True):
+        self.regenerate = regenerate
+        self.scale = scale
+        self.seconds = seconds
+        self.clients = clients
+        self.results: dict = {"scale": scale, "started": datetime.now().isoformat(timespec="seconds")}
+
+    # --- setup -------------------------------------------------------------------------------
+
+    def prepare(self) -> None:
+        from django.core.management import call_command
+
+        from facilities.models import Facility
+
+        call_command("migrate", verbosity=0, interactive=False)
+        sizes = {key: max(1, round(value * self.scale)) for key, value in FULL.items()}
+        present = Facility.objects.filter(region__code__startswith=PROVINCE[:2]).count()
+        if present == 0:
+            _print(f"seeding the province: {sizes}")
+            started = time.perf_counter()
+            call_command("seed_scale", **sizes, months=24, province=PROVINCE)
+            self.results["seed_seconds"] = time.perf_counter() - started
+        elif present != sizes["facilities"]:
+            raise SystemExit(f"the bench database has {present} facilities, expected {sizes['facilities']}: "
+                             "drop it (dropdb) or set BENCH_SCALE to match")
+        from accounts.models import User
+
+        self.clerk = User.objects.get(username="scale_clerk")
+        self.inspector = User.objects.get(username="scale_inspector")
+        from django.utils import timezone
+
+        self.today = timezone.localdate()
+        self.month = self.today.replace(day=1)
+
+    # --- 1. compliance scan ------------------------------------------------------------------
+
+    def scan(self) -> None:
+        from django.db import connection
+
+        from staffing.compliance import compliance_compute
+
+        runs, cpus = [], []
+        for _ in range(3):
+            with Cpu() as cpu:
+                snapshots = compliance_compute(day=self.today)
+            runs.append(cpu.wall)
+            cpus.append(cpu.seconds)
+        floor_runs, floor_cpus = [], []
+        for _ in range(3):
+            with Cpu() as cpu, connection.cursor() as cursor:
+                cursor.execute(CENSUS_SQL, {"day": self.today})
+                rows = cursor.fetchall()
+            floor_runs.append(cpu.wall)
+            floor_cpus.append(cpu.seconds)
+        value, floor = statistics.median(runs[1:]), min(floor_runs)
+        cpu_value, cpu_floor = statistics.median(cpus[1:]), min(floor_cpus)
+        from collections import Counter
+
+        statuses = Counter(s.status for s in snapshots)
+        self.results["scan"] = {"first_s": runs[0], "seconds": value, "floor_s": floor, "cpu_s": cpu_value,
+                                "floor_cpu_s": cpu_floor, "facilities": len(snapshots),
+                                "statuses": dict(statuses), "floor_rows": len(rows)}
+        _print(f"1. compliance scan, {len(snapshots):,} facilities ({dict(statuses)})")
+        _print(f"   scan {value:.2f} s (first run of the day {runs[0]:.2f} s) · floor (one SQL census aggregate) "
+               f"{floor:.3f} s · ratio {_ratio(value, floor)} · target ≤ {TARGETS['scan']:.0f} s: "
+               f"{_verdict(value, TARGETS['scan'])} ({_load()})")
+        _print(f"   CPU seconds (this process and its database backend): scan {cpu_value:.2f} · floor {cpu_floor:.3f}"
+               f" · ratio {_ratio(cpu_value, cpu_floor)}")
+
+    # --- 2. claims ---------------------------------------------------------------------------
+
+    def _clear_month(self, month: date) -> None:
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute("""DELETE FROM subsidies_claimline WHERE batch_id IN (
+                                SELECT id FROM subsidies_claimbatch WHERE month = %s AND status NOT IN ('approved', 'paid'))""",
+                           [month])
+            cursor.execute("DELETE FROM subsidies_claimbatch WHERE month = %s AND status NOT IN ('approved', 'paid')",
+                           [month])
+            cursor.execute("DELETE FROM subsidies_generationrun WHERE month = %s", [month])
+
+    def _generate(self, month: date):
+        from subsidies.generation import claims_generate
+        from subsidies.models import GenerationRun
+
+        run = GenerationRun.objects.create(region_id=PROVINCE, month=month, requested_by=self.clerk)
+        with Cpu() as cpu:
+            run = claims_generate(run=run)
+        self.last_cpu = cpu.seconds
+        return cpu.wall, run
+
+    def claims(self) -> None:
+        from django.db import connection
+
+        from subsidies.generation import previous_month
+        from subsidies.models import ClaimBatch, ClaimLine
+
+        before = previous_month(self.month)
+        if not ClaimBatch.objects.filter(month=before, status="paid").exists():
+            self._clear_month(before)
+            seconds, run = self._generate(before)
+            with connection.cursor() as cursor:  # last month was reviewed and paid
+                cursor.execute("""UPDATE subsidies_claimbatch SET status = 'paid', submitted_at = now(),
+                                  reviewed_at = now(), paid_at = now() WHERE month = %s""", [before])
+            _print(f"   (setup: {before:%Y-%m} generated in {seconds:.1f} s and marked paid: {run.lines_written:,} lines)")
+            self.results["claims_previous_month_s"] = seconds
+        self._clear_month(self.month)
+        fresh, run = self._generate(self.month)
+        fresh_cpu = self.last_cpu
+        lines = ClaimLine.objects.filter(batch__month=self.month).count()
+        again = self._generate(self.month)[0] if self.regenerate else None
+        floor, floor_cpu = self._copy_floor()
+        self.results["claims"] = {"seconds": fresh, "regenerate_s": again, "floor_s": floor, "lines": lines,
+                                  "batches": run.units_total, "cpu_s": fresh_cpu, "floor_cpu_s": floor_cpu}
+        _print(f"2. claims for {self.month:%Y-%m}: {lines:,} lines in {run.units_total:,} batches")
+        again_text = f"{again:.1f} s" if again is not None else "skipped"
+        _print(f"   generate {fresh:.1f} s · regenerate (replace the drafts) {again_text} · floor (COPY of {lines:,} "
+               f"rows) {floor:.2f} s · ratio {_ratio(fresh, floor)} · target ≤ {TARGETS['claims']:.0f} s: "
+               f"{_verdict(fresh, TARGETS['claims'])} ({_load()})")
+        _print(f"   CPU seconds (this process and its database backend): generate {fresh_cpu:.1f} · floor "
+               f"{floor_cpu:.2f} · ratio {_ratio(fresh_cpu, floor_cpu)}")
+
+    def _copy_floor(self) -> float:
+        from django.db import connection, transaction
+
+        columns = ("id, item, amount, support_form, category, days, basis, flags, previous_amount, previous_category,"
+                   " adjusts_month, batch_id, corrects_id, person_id")
+        with transaction.atomic(), connection.cursor() as cursor:
+            data = bytearray()
+            with cursor.cursor.copy(f"""COPY (SELECT {columns} FROM subsidies_claimline WHERE batch_id IN
+                                        (SELECT id FROM subsidies_claimbatch WHERE month = %s)) TO STDOUT""",
+                                    [self.month]) as copy:
+                for chunk in copy:
+                    data += chunk
+            cursor.execute("CREATE TEMP TABLE bench_floor_lines (LIKE subsidies_claimline INCLUDING ALL) ON COMMIT DROP")
+            with Cpu() as cpu:
+                with cursor.cursor.copy(f"COPY bench_floor_lines ({columns}) FROM STDIN") as copy:
+                    copy.write(bytes(data))
+            return cpu.wall, cpu.seconds
+
+    # --- 3. exports --------------------------------------------------------------------------
+
+    def _child(self, fmt: str) -> dict:
+        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings"}
+        out = subprocess.run(
+            [sys.executable, "-m", "bench.export_child", fmt, self.month.isoformat(), "scale_clerk", PROVINCE[:2]],
+            cwd=ROOT, env=env, capture_output=True, text=True, check=False,
+        )
+        if out.returncode != 0:
+            raise RuntimeError(f"export {fmt} failed:\n{out.stderr[-3000:]}")
+        return json.loads(out.stdout.strip().splitlines()[-1])
+
+    def exports(self) -> None:
+        floor = min((self._child("floor") for _ in range(2)), key=lambda r: r["seconds"])
+        csv = self._child("csv")
+        xlsx = self._child("xlsx")
+        self.results["exports"] = {"floor": floor, "csv": csv, "xlsx": xlsx}
+        _print(f"3. exports of {self.month:%Y-%m} ({floor['lines']:,} lines; floor COPY TO STDOUT {floor['seconds']:.2f} s, "
+               f"{floor['bytes'] / 2**20:.0f} MiB, peak {floor['peak_mib']:.0f} MiB)")
+        for name, result, target in (("csv", csv, TARGETS["csv"]), ("xlsx", xlsx, TARGETS["xlsx"])):
+            verdict = _verdict(result["seconds"], target)
+            if name == "xlsx" and result["peak_mib"] > TARGETS["xlsx_mib"]:
+                verdict = "MISSES memory target"
+            _print(f"   .{name} {result['seconds']:.1f} s ({result['cpu_s']:.1f} CPU s vs floor {floor['cpu_s']:.1f}) · "
+                   f"{result['bytes'] / 2**20:.0f} MiB · peak memory "
+                   f"{result['peak_mib']:.0f} MiB (process baseline {result['baseline_mib']:.0f} MiB) · ratio "
+                   f"{_ratio(result['seconds'], floor['seconds'])} · target ≤ {target:.0f} s"
+                   f"{' and ≤ 1 GiB' if name == 'xlsx' else ''}: {verdict} ({_load()})")
+
+    # --- 4. pages and endpoints --------------------------------------------------------------
+
+    def _targets(self) -> list[tuple[str, str, str]]:
+        from subsidies.models import ClaimBatch
+
+        batches = ClaimBatch.objects.filter(month=self.month).order_by("line_count")
+        count = batches.count()
+        median = batches[count // 2] if count else None
+        largest = batches.last()
+        pages = [
+            ("web", "facility list", "/facilities/"),
+            ("web", "resident list", "/people/"),
+            ("web", "alert list", "/alerts/"),
+            ("api", "facilities", "/api/facilities"),
+            ("api", "people", "/api/people"),
+            ("api", "alerts", "/api/alerts"),
+        ]
+        for label, batch in (("median", median), ("largest", largest)):
+            if batch is not None:
+                pages.append(("web", f"batch detail ({label}: {batch.line_count} lines)", f"/subsidies/claims/{batch.pk}/"))
+                pages.append(("api", f"batch ({label})", f"/api/subsidies/batches/{batch.pk}"))
+                pages.append(("api", f"batch lines ({label})", f"/api/subsidies/batches/{batch.pk}/lines"))
+        return pages
+
+    def web(self) -> None:
+        from django.db import connection, reset_queries
+        from django.test import Client
+        from django.test.utils import CaptureQueriesContext
+
+        from accounts.tokens import api_token_create
+
+        client = Client()
+        client.force_login(self.clerk)
+        session = client.cookies["sessionid"].value
+        _token, token = api_token_create(user=self.clerk, name=f"bench {datetime.now():%Y-%m-%d %H:%M:%S}")
+        pages = self._targets()
+        queries, cpu_ms = {}, {}
+        for kind, _label, path in pages:
+            headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"} if kind == "api" else {}
+            client.get(path, **headers)  # warm caches (translations, templates)
+            reset_queries()
+            with CaptureQueriesContext(connection) as captured:
+                response = client.get(path, **headers)
+            queries[path] = len(captured.captured_queries)
+            reset_queries()
+            if response.status_code != 200:
+                raise RuntimeError(f"{path} answered {response.status_code}")
+            with Cpu() as cpu:  # what one request costs, whatever else runs on the machine
+                for _ in range(CPU_SAMPLES):
+                    client.get(path, **headers)
+            cpu_ms[path] = cpu.seconds / CPU_SAMPLES * 1000
+        server = self._start_gunicorn()
+        try:
+            from .load import run_load
+
+            rows = []
+            _print(f"4. pages and endpoints, {self.clients} concurrent clients, {self.seconds:.0f} s each, gunicorn "
+                   f"{self.gunicorn_shape} on 127.0.0.1:{PORT} (signed in as the province's subsidy clerk)")
+            _print(f"   {'':<44} {'without pauses':^25} {f'users pausing ~{THINK_S:g} s':^25}")
+            _print(f"   {'':<44} {'p50 ms':>8} {'p95 ms':>8} {'req/s':>7} {'p50 ms':>8} {'p95 ms':>8} {'req/s':>7}"
+                   f" {'queries':>8} {'CPU ms':>7}  errors")
+            for kind, label, path in pages:
+                headers = {"Authorization": f"Bearer {token}"} if kind == "api" else {"Cookie": f"sessionid={session}"}
+                result = run_load(host="127.0.0.1", port=PORT, path=path, headers=headers, clients=self.clients,
+                                  seconds=self.seconds)
+                users = run_load(host="127.0.0.1", port=PORT, path=path, headers=headers, clients=self.clients,
+                                 seconds=self.seconds * 2, think=THINK_S)
+                row = {"kind": kind, "label": label, "path": path, "p50_ms": result.p50, "p95_ms": result.p95,
+                       "rps": result.rps, "requests": result.requests, "errors": result.errors + users.errors,
+                       "statuses": result.statuses, "queries": queries[path], "cpu_ms": cpu_ms[path],
+                       "users_p50_ms": users.p50, "users_p95_ms": users.p95, "users_rps": users.rps}
+                flag = "" if result.p95 <= TARGETS["p95_ms"] else "  ← misses p95 ≤ 150 ms without pauses"
+                _print(f"   {kind + ' ' + label:<44} {result.p50:8.0f} {result.p95:8.0f} {result.rps:7.1f} "
+                       f"{users.p50:8.0f} {users.p95:8.0f} {users.rps:7.1f} "
+                       f"{queries[path]:8d} {cpu_ms[path]:7.1f}  {result.errors + users.errors}{flag} ({_load()})")
+                row["load"] = os.getloadavg()[0]
+                rows.append(row)
+            self.results["web"] = {"gunicorn": self.gunicorn_shape, "clients": self.clients, "think_s": THINK_S,
+                                   "rows": rows}
+            _print("   (CPU ms: one request's CPU in this process and its database backend, measured in-process;"
+                   " two idle cores serve about 2000 / CPU ms requests a second)")
+        finally:
+            self._stop(server)
+
+    def _start_gunicorn(self):
+        import http.client
+
+        workers = int(os.environ.get("BENCH_WORKERS", "4"))
+        threads = int(os.environ.get("BENCH_THREADS", "2"))
+        self.gunicorn_shape = f"{workers} workers × {threads} threads (gthread)"
+        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings"}
+        command = [str(Path(sys.executable).parent / "gunicorn"), "config.wsgi:application", "--bind",
+                   f"127.0.0.1:{PORT}", "--workers", str(workers), "--threads", str(threads), "--worker-class",
+                   "gthread", "--keep-alive", "30", "--log-level", "warning", "--timeout", "120"]
+        probe = socket.socket()
+        try:
+            probe.bind(("127.0.0.1", PORT))  # never measure someone else's server
+        except OSError as error:
+            raise SystemExit(f"port {PORT} is in use ({error}): set BENCH_PORT to a free port") from error
+        finally:
+            probe.close()
+        server = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            try:
+                connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=2)
+                connection.request("GET", "/accounts/login/")
+                if connection.getresponse().status == 200:
+                    return server
+            except OSError:
+                time.sleep(0.3)
+            if server.poll() is not None:
+                raise RuntimeError("gunicorn exited")
+        self._stop(server)
+        raise RuntimeError("gunicorn did not start")
+
+    @staticmethod
+    def _stop(server) -> None:
+        if server.poll() is None:
+            os.killpg(server.pid, signal.SIGTERM)
+            try:
+                server.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(server.pid, signal.SIGKILL)
+                server.wait()
+
+    def save(self) -> Path:
+        folder = ROOT / "var" / "bench"
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"results-{datetime.now():%Y%m%d-%H%M%S}.json"
+        path.write_text(json.dumps(self.results, indent=2, default=str), encoding="utf-8")
+        return path
+
+
+CENSUS_SQL = """
+SELECT s.facility_id,
+       count(*) FILTER (WHERE NOT o.orphan AND COALESCE(a.category, 'full') = 'full') AS full,
+       count(*) FILTER (WHERE NOT o.orphan AND a.category = 'partial') AS partial,
+       count(*) FILTER (WHERE NOT o.orphan AND a.category = 'self_care') AS self_care,
+       count(*) FILTER (WHERE o.orphan) AS orphans,
+       count(*) FILTER (WHERE NOT o.orphan AND a.category IS NULL) AS unassessed
+FROM residents_stay s
+LEFT JOIN LATERAL (
+  SELECT category FROM residents_selfcareassessment
+  WHERE person_id = s.person_id AND assessed_on <= %(day)s ORDER BY assessed_on DESC, id DESC LIMIT 1
+) a ON true
+CROSS JOIN LATERAL (
+  SELECT EXISTS (SELECT 1 FROM residents_supportstatus
+                 WHERE person_id = s.person_id AND kind IN ('orphan', 'unsupported_child')
+                   AND confirmed_on <= %(day)s AND (terminated_on IS NULL OR terminated_on > %(day)s)) AS orphan
+) o
+WHERE s.admitted_on <= %(day)s AND (s.ended_on IS NULL OR s.ended_on > %(day)s)
+GROUP BY s.facility_id
+"""
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--only", default="scan,claims,exports,web", help="comma-separated: scan,claims,exports,web")
+    parser.add_argument("--seconds", type=float, default=float(os.environ.get("BENCH_SECONDS", "8")),
+                        help="load per page or endpoint")
+    parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--no-regenerate", action="store_true", help="skip timing a second generation of the month")
+    args = parser.parse_args(argv)
+    scale = _scale()
+    url = _database_url(scale)
+    _ensure_database(url)
+    os.environ["DATABASE_URL"] = url
+    os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    bench = Bench(scale=scale, seconds=args.seconds, clients=args.clients, regenerate=not args.no_regenerate)
+    started = time.perf_counter()
+    bench.prepare()
+    import platform
+
+    _print(f"bench on {urllib.parse.urlparse(url).path.lstrip('/')} (scale {scale:g}); {os.cpu_count()} cores, "
+           f"Python {platform.python_version()}, {_server_version()}; today {bench.today}")
+    for name in args.only.split(","):
+        getattr(bench, name.strip())()
+    bench.results["total_s"] = time.perf_counter() - started
+    _print(f"results written to {bench.save().relative_to(ROOT)} ({bench.results['total_s']:.0f} s in all)")
+
+
+def _server_version() -> str:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        return "PostgreSQL " + cursor.fetchone()[0].split()[0]
+
+
+if __name__ == "__main__":
+    main()
