@@ -15,6 +15,8 @@ from django.utils import timezone
 from . import lockout
 from .models import ApiToken
 
+NAME_MAX = ApiToken._meta.get_field("name").max_length
+
 
 class ApiTokenLockedOut(Exception):
     """Too many wrong tokens from this address (or for this token): refused without looking at the token."""
@@ -30,9 +32,11 @@ def api_token_create(*, user, name: str) -> tuple[ApiToken, str]:
     name = name.strip()
     if not name:
         raise ValidationError({"name": "请填写令牌名称 / Give the token a name"})
+    if len(name) > NAME_MAX:
+        raise ValidationError({"name": f"令牌名称最多 {NAME_MAX} 个字 / A token name has at most {NAME_MAX} characters"})
     prefix = secrets.token_hex(4)
     secret = secrets.token_urlsafe(32)
-    token = ApiToken.objects.create(user=user, name=name[:100], prefix=prefix, secret_hash=_hash(secret))
+    token = ApiToken.objects.create(user=user, name=name, prefix=prefix, secret_hash=_hash(secret))
     return token, f"{prefix}.{secret}"
 
 

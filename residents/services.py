@@ -42,6 +42,10 @@ from .rules import (
     self_care_category,
 )
 
+CONFIRM_REFUSED = _("认定须由该人员所在区划的民政督查办理")
+TERMINATE_REFUSED = _("终止须由该人员所在区划的民政督查办理")
+DISPERSED_REFUSED = _("分散供养事务由该人员所在区划的民政督查办理")
+
 PERSON_FIELDS = (
     "name", "hukou_region", "hukou_type", "residence_region", "address", "phone", "emergency_contact_name",
     "emergency_contact_phone", "disability_category", "disability_grade", "photo",
@@ -128,18 +132,29 @@ def person_register(
     return person
 
 
-@transaction.atomic
-def person_update(*, by, person: Person, **changes) -> Person:
-    unknown = set(changes) - set(PERSON_FIELDS)
-    if unknown:
-        raise ValidationError(_("不能修改的字段：%(fields)s"), params={"fields": "、".join(sorted(unknown))})
-    person = Person.objects.select_for_update().get(pk=person.pk)
+def ensure_may_edit(by, person: Person) -> None:
+    """The manager of the facility where the person lives, or an inspector of their region."""
     active = person.stays.filter(ended_on__isnull=True).select_related("facility").first()
     allowed = (active is not None and can_act_for_facility(by, active.facility)) or can_act_in_region(
         by, (person.residence_region_id or person.hukou_region_id)
     )
     if not allowed:
         raise PermissionDenied(_("您无权修改该人员信息"))
+
+
+def ensure_may_act_in_region(by, person: Person, message) -> None:
+    """Support statuses and dispersed support belong to the inspectors of the person's region."""
+    if not can_act_in_region(by, person.residence_region_id or person.hukou_region_id):
+        raise PermissionDenied(message)
+
+
+@transaction.atomic
+def person_update(*, by, person: Person, **changes) -> Person:
+    unknown = set(changes) - set(PERSON_FIELDS)
+    if unknown:
+        raise ValidationError(_("不能修改的字段：%(fields)s"), params={"fields": "、".join(sorted(unknown))})
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    ensure_may_edit(by, person)
     changed = [name for name, value in changes.items() if getattr(person, name) != value]
     for name in changed:
         setattr(person, name, changes[name])
@@ -157,8 +172,7 @@ def support_status_confirm(
 ) -> SupportStatus:
     """Record a confirmed support status; 特困 is checked against the no-labour-capacity conditions."""
     person = Person.objects.select_for_update().get(pk=person.pk)
-    if not can_act_in_region(by, person.residence_region_id or person.hukou_region_id):
-        raise PermissionDenied(_("认定须由该人员所在区划的民政督查办理"))
+    ensure_may_act_in_region(by, person, CONFIRM_REFUSED)
     ensure_not_related(user=by, person_ids=[person.pk], action=_("办理其救助供养认定"))
     _not_future(confirmed_on, "confirmed_on")
     if confirmed_on < person.birth_date:
@@ -201,8 +215,7 @@ def support_status_confirm(
 def support_status_terminate(*, by, status: SupportStatus, terminated_on: date, reason: str) -> SupportStatus:
     status = SupportStatus.objects.select_for_update().select_related("person").get(pk=status.pk)
     person = status.person
-    if not can_act_in_region(by, person.residence_region_id or person.hukou_region_id):
-        raise PermissionDenied(_("终止须由该人员所在区划的民政督查办理"))
+    ensure_may_act_in_region(by, person, TERMINATE_REFUSED)
     ensure_not_related(user=by, person_ids=[person.pk], action=_("终止其救助供养认定"))
     if status.terminated_on:
         raise ValidationError({"terminated_on": _("该认定已终止")})
@@ -321,7 +334,7 @@ def _home_region(person: Person, facility: Facility | None) -> str:
     return facility.region_id if facility else (person.residence_region_id or person.hukou_region_id)
 
 
-def _may_assess(by, person: Person) -> Facility | None:
+def may_assess(by, person: Person) -> Facility | None:
     """The facility where the person lives if its manager assesses; inspectors assess dispersed people."""
     active = person.stays.filter(ended_on__isnull=True).select_related("facility").first()
     if active is not None and can_act_for_facility(by, active.facility):
@@ -338,7 +351,7 @@ def assessment_record(
 ) -> SelfCareAssessment:
     """Record the six indicators; the category follows from them unless the assessor overrides it with a reason."""
     person = Person.objects.select_for_update().get(pk=person.pk)
-    facility = _may_assess(by, person)
+    facility = may_assess(by, person)
     ensure_not_related(user=by, person_ids=[person.pk], action=_("为其录入生活自理能力评估"))
     _not_future(assessed_on, "assessed_on")
     if assessed_on < person.birth_date:
@@ -370,7 +383,7 @@ def assessment_record(
 def assessment_change_report(*, by, person: Person, reported_on: date) -> date:
     """A reported change of condition: re-assessment falls due within N working days (default 10)."""
     person = Person.objects.select_for_update().get(pk=person.pk)
-    facility = _may_assess(by, person)
+    facility = may_assess(by, person)
     _not_future(reported_on, "reported_on")
     policy = region_policy(region_code=_home_region(person, facility), on=reported_on)
     due = working_days_after(reported_on, policy.change_reassessment_working_days)
@@ -384,8 +397,7 @@ def assessment_change_report(*, by, person: Person, reported_on: date) -> date:
 
 
 def _dispersed_person(by, person: Person) -> Person:
-    if not can_act_in_region(by, person.residence_region_id or person.hukou_region_id):
-        raise PermissionDenied(_("分散供养事务由该人员所在区划的民政督查办理"))
+    ensure_may_act_in_region(by, person, DISPERSED_REFUSED)
     if not person.statuses.filter(terminated_on__isnull=True, support_form=SupportForm.DISPERSED).exists():
         raise ValidationError(_("该人员不是分散供养人员"))
     return person

@@ -119,6 +119,7 @@ def person_create(request):
 @login_required
 def person_edit(request, person_id):
     person = person_get_for_user(user=request.user, person_id=person_id)
+    services.ensure_may_edit(request.user, person)
     initial = {
         "name": person.name, "hukou_region": person.hukou_region_id, "hukou_type": person.hukou_type,
         "residence_region": person.residence_region_id or "", "address": person.address, "phone": person.phone,
@@ -176,6 +177,7 @@ def stay_discharge(request, stay_id):
 @login_required
 def assessment_create(request, person_id):
     person = person_get_for_user(user=request.user, person_id=person_id)
+    services.may_assess(request.user, person)
     form = AssessmentForm(request.POST or None, initial={"assessed_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -225,9 +227,11 @@ def change_report(request, person_id):
     return _form_page(request, form, title=_("报告状况变化"), person=person)
 
 
-def _record_for_person(request, person_id, *, form_class, service, title, done, initial=None):
-    """A form about one person whose valid data goes to one service; the page the simple actions share."""
+def _record_for_person(request, person_id, *, form_class, service, title, done, refused, initial=None):
+    """A form about one person whose valid data goes to one service; the page the simple actions share.
+    Only the person's region's inspectors get the form (`refused` is the service's message for others)."""
     person = person_get_for_user(user=request.user, person_id=person_id)
+    services.ensure_may_act_in_region(request.user, person, refused)
     form = form_class(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         if run_service(form, lambda: service(by=request.user, person=person, **form.cleaned_data)) is not None:
@@ -240,13 +244,14 @@ def _record_for_person(request, person_id, *, form_class, service, title, done, 
 def support_status_create(request, person_id):
     return _record_for_person(
         request, person_id, form_class=SupportStatusForm, service=services.support_status_confirm,
-        title=_("登记救助供养认定"), done=_("认定已登记"),
+        title=_("登记救助供养认定"), done=_("认定已登记"), refused=services.CONFIRM_REFUSED,
     )
 
 
 @login_required
 def support_status_terminate(request, status_id):
     status = status_get_for_user(user=request.user, status_id=status_id)
+    services.ensure_may_act_in_region(request.user, status.person, services.TERMINATE_REFUSED)
     form = TerminateStatusForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -263,7 +268,7 @@ def support_status_terminate(request, status_id):
 def visit_create(request, person_id):
     return _record_for_person(
         request, person_id, form_class=VisitForm, service=services.visit_record, title=_("登记探访"),
-        done=_("探访记录已保存"), initial={"visited_on": timezone.localdate()},
+        done=_("探访记录已保存"), refused=services.DISPERSED_REFUSED, initial={"visited_on": timezone.localdate()},
     )
 
 
@@ -271,7 +276,7 @@ def visit_create(request, person_id):
 def care_agreement_create(request, person_id):
     return _record_for_person(
         request, person_id, form_class=CareAgreementForm, service=services.care_agreement_record,
-        title=_("登记照料服务协议"), done=_("照料服务协议已登记"),
+        title=_("登记照料服务协议"), done=_("照料服务协议已登记"), refused=services.DISPERSED_REFUSED,
     )
 
 

@@ -20,6 +20,28 @@ from subsidies.models import GenerationRun
 from tests.factories import PASSWORD, FacilityFactory, RegionFactory, UserFactory
 
 
+FIGURES: list[str] = []  # summary lines of the security and concurrency drills, shown at the end of every run
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Print the figures (operations, requests, attempts, leaks, races) even under `-q`, so CI logs show them."""
+    if FIGURES:
+        terminalreporter.section("security and concurrency figures")
+        for line in FIGURES:
+            terminalreporter.write_line(line)
+
+
+@pytest.fixture
+def figures():
+    """Append a summary line: printed now (with -s) and in the terminal summary of the run."""
+
+    def report(line: str) -> None:
+        print(line)
+        FIGURES.append(line)
+
+    return report
+
+
 @pytest.fixture(autouse=True)
 def sqlite_guards_step_aside_for_flush(request):
     """After a transactional test on SQLite, empty the tables the database guards (access log,

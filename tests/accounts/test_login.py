@@ -59,6 +59,14 @@ def test_token_needs_a_name(cast, login):
     assert not ApiToken.objects.exists()
 
 
+def test_a_token_name_over_100_characters_is_refused_not_cut(cast, login):
+    client = login(cast["clerk"])
+    page = client.post(reverse("token_list"), {"name": "长" * 101}).content.decode()
+    assert "令牌名称最多 100 个字" in page and not ApiToken.objects.exists()
+    client.post(reverse("token_list"), {"name": "长" * 100})
+    assert ApiToken.objects.get().name == "长" * 100
+
+
 def test_one_user_cannot_revoke_anothers_token(cast, login):
     client = login(cast["clerk"])
     client.post(reverse("token_list"), {"name": "mine"})

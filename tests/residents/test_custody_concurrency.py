@@ -37,7 +37,7 @@ def _withdraw(manager, person, amount):
     )
 
 
-def test_eight_withdrawals_at_once_never_overdraw(cast, facilities):
+def test_eight_withdrawals_at_once_never_overdraw(cast, facilities, figures):
     person = StayFactory(facility=facilities["a"], person=PersonFactory(name="并发对象")).person
     deposit(cast["manager_a"], person, "100.00")
     results = in_parallel(*(_withdraw(cast["manager_a"], person, "30.00") for _ in range(8)))
@@ -49,6 +49,8 @@ def test_eight_withdrawals_at_once_never_overdraw(cast, facilities):
     assert [e.sequence for e in entries] == [1, 2, 3, 4]
     assert [e.balance_after for e in entries] == [Decimal("100.00"), Decimal("70.00"), Decimal("40.00"), Decimal("10.00")]
     assert CustodyAccount.objects.get(person=person).entry_count == 4
+    figures(f"fault drill: {len(results)} withdrawals of 30.00 from 100.00 at once, {len(winners)} recorded, "
+            f"{len(losers)} refused, balance {entries[-1].balance_after}, never negative")
 
 
 def test_first_deposits_at_once_open_one_account_and_add_up(cast, facilities):

@@ -48,26 +48,6 @@ from tests.factories import RegionFactory, UserFactory
 from tests.residents.factories import AssessmentFactory, PersonFactory, StayFactory, SupportStatusFactory, make_id_number
 
 KEYS = ("a", "b", "c", "y")
-FIGURES: list[str] = []  # summary lines of the security modules, shown at the end of every run
-
-
-def pytest_terminal_summary(terminalreporter):
-    """Print the figures (operations, requests, attempts, leaks) even under `-q`, so CI logs show them."""
-    if FIGURES:
-        terminalreporter.section("security figures")
-        for line in FIGURES:
-            terminalreporter.write_line(line)
-
-
-@pytest.fixture
-def figures():
-    """Append a summary line: printed now (with -s) and in the terminal summary of the run."""
-
-    def report(line: str) -> None:
-        print(line)
-        FIGURES.append(line)
-
-    return report
 
 # Where each facility's people come from: the ID number's region and the household registration.
 HOME_REGION = {"a": "621002100", "b": "621002101", "c": "621021", "y": "530102"}

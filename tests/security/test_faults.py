@@ -48,17 +48,6 @@ ADMISSIONS = 8
 postgres_only = pytest.mark.skipif("connection.vendor != 'postgresql'", reason="needs PostgreSQL row locks")
 
 
-@pytest.fixture
-def report(capsys):
-    """Print a drill's figures to the terminal, also when pytest captures the output (CI)."""
-
-    def _report(line: str) -> None:
-        with capsys.disabled():
-            print(f"\n{line}", flush=True)
-
-    return _report
-
-
 def _wait_for(condition, *, timeout: float, what: str, interval: float = 0.05, log: Path | None = None):
     deadline = time.monotonic() + timeout
     while True:
@@ -76,7 +65,7 @@ def _wait_for(condition, *, timeout: float, what: str, interval: float = 0.05, l
 
 @postgres_only
 @pytest.mark.django_db(transaction=True)
-def test_parallel_admissions_to_the_last_free_bed_admit_exactly_one(cast, facilities, report):
+def test_parallel_admissions_to_the_last_free_bed_admit_exactly_one(cast, facilities, figures):
     facility = facilities["a"]
     Facility.objects.filter(pk=facility.pk).update(bed_capacity=3)
     for _ in range(2):
@@ -97,7 +86,7 @@ def test_parallel_admissions_to_the_last_free_bed_admit_exactly_one(cast, facili
     assert all(error.error_dict["facility"][0].params["occupied"] == 3 for error in refused)
     assert Stay.objects.filter(facility=facility, ended_on__isnull=True).count() == 3
     assert Stay.objects.filter(person__in=applicants).get() == admitted[0]
-    report(f"fault drill: {ADMISSIONS} parallel admissions to the last free bed, {len(admitted)} admitted, "
+    figures(f"fault drill: {ADMISSIONS} parallel admissions to the last free bed, {len(admitted)} admitted, "
            f"{len(refused)} refused (bed full), occupancy 3/3 ({elapsed:.2f} s)")
 
 
@@ -210,7 +199,7 @@ def _line_counts() -> dict[int, int]:
 @pytest.mark.usefixtures("sample_standards", "sending_to_the_broker")
 @pytest.mark.parametrize("killed", ["worker", "pool child"])
 def test_a_worker_killed_mid_generation_redelivers_the_task_and_the_drafts_come_out_whole(
-    killed, request, cast, facilities, tmp_path, report,
+    killed, request, cast, facilities, tmp_path, figures,
 ):
     """SIGKILL while the run is `running` and its worker is inside the transaction that rewrites the drafts.
 
@@ -284,7 +273,7 @@ def test_a_worker_killed_mid_generation_redelivers_the_task_and_the_drafts_come_
     claims_generate(run=GenerationRun.objects.create(region_id="621002", month=JULY, requested_by=cast["clerk"]))
     assert sorted(ClaimLine.objects.values_list("batch__facility_id", "person_id", "item", "amount")) == redelivered
     how = f"new worker up {ready_after:.1f} s after the kill" if killed == "worker" else "requeued by the worker"
-    report(f"worker killed mid-task ({killed} SIGKILLed in the draft-writing transaction, "
+    figures(f"worker killed mid-task ({killed} SIGKILLed in the draft-writing transaction, "
            f"{written_before_kill} of 2 drafts committed before): redelivered ({how}), run done {done_after:.1f} s "
            f"after the kill, {duplicated} duplicated lines, {partial} partial batches "
            f"(2 batches, {len(redelivered)} lines, same as a clean generation)")
@@ -325,7 +314,7 @@ def _broker_unreachable(monkeypatch):
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.usefixtures("sample_standards")
 def test_with_the_broker_down_the_app_keeps_working_and_catches_up_when_it_is_back(
-    request, cast, facilities, login, caplog, monkeypatch, report,
+    request, cast, facilities, login, caplog, monkeypatch, figures,
 ):
     residents(facilities["a"], 2)
     today = timezone.localdate()
@@ -389,7 +378,7 @@ def test_with_the_broker_down_the_app_keeps_working_and_catches_up_when_it_is_ba
     assert ClaimBatch.objects.get(facility=facilities["a"], month=today.replace(day=1)).line_count == 6
     assert requeue_queued_runs.apply().get() == []
     assert "requeue-generation-runs" in settings.CELERY_BEAT_SCHEDULE
-    report(f"broker down: {served} requests served, {errors} errors, slowest {slowest:.2f} s, "
+    figures(f"broker down: {served} requests served, {errors} errors, slowest {slowest:.2f} s, "
            f"{len(not_sent)} failed sends logged; run queued then done "
            f"({'real worker' if real_worker else 'in-process'} after the broker came back)")
 

@@ -35,7 +35,7 @@ def residents(facility, count):
         StayFactory(person=person, facility=facility, admitted_on=date(2025, 6, 1))
 
 
-def test_two_clerks_approving_at_once_exactly_one_wins(cast, facilities, generate):
+def test_two_clerks_approving_at_once_exactly_one_wins(cast, facilities, generate, figures):
     residents(facilities["a"], 3)
     generate(JULY)
     batch = ClaimBatch.objects.get(facility=facilities["a"])
@@ -49,9 +49,11 @@ def test_two_clerks_approving_at_once_exactly_one_wins(cast, facilities, generat
     assert batch.history.filter(history_change_reason="审核通过").count() == 1
     batch.refresh_from_db()
     assert batch.status == BatchStatus.APPROVED and batch.reviewed_by == winners[0].reviewed_by
+    figures(f"fault drill: {len(clerks)} clerks approving one batch at once, {len(winners)} approval, "
+            f"{len(losers)} refused as already handled")
 
 
-def test_two_generations_at_once_write_each_line_once(cast, facilities):
+def test_two_generations_at_once_write_each_line_once(cast, facilities, figures):
     residents(facilities["a"], 20)
     runs = [GenerationRun.objects.create(region_id="621002", month=JULY, requested_by=cast["clerk"]) for _ in range(3)]
     results = in_parallel(*(lambda run=run: claims_generate(run=run) for run in runs))
@@ -62,6 +64,8 @@ def test_two_generations_at_once_write_each_line_once(cast, facilities):
     assert not doubled.exists()
     batch = ClaimBatch.objects.get()
     assert batch.line_count == 60 and batch.total == sum(line.amount for line in ClaimLine.objects.all())
+    figures(f"fault drill: {len(runs)} generations of one month at once, {ClaimLine.objects.count()} lines written, "
+            f"{doubled.count()} duplicated")
 
 
 def test_a_redelivered_generation_task_leaves_the_same_lines(cast, facilities):
