@@ -147,3 +147,16 @@ def test_english_is_one_switch_away(cast, facilities, login):
     assert "Facility register" in page
     client.post(reverse("set_language"), {"language": "zh-hans", "next": "/"})
     assert "机构名册" in client.get(reverse("facility_list")).content.decode()
+
+
+@pytest.mark.parametrize(("who", "links"), [
+    ("manager_a", ["custody_overview", "relative_register"]),
+    ("inspector", ["custody_overview", "notice_list", "relative_register", "staffing_budget"]),
+    ("clerk", ["notice_list", "relative_register", "staffing_budget"]),
+])
+def test_home_page_links_to_the_accountability_pages(cast, facilities, login, who, links):
+    client = login(cast[who])
+    page = client.get(reverse("home")).content.decode()
+    for name in links:
+        assert f'href="{reverse(name)}"' in page
+        assert client.get(reverse(name)).status_code == 200
