@@ -402,6 +402,7 @@ def test_the_review_pages_and_api(cast, neighbours, login, django_capture_on_com
     review = RelativeReview.objects.get()
     page = client.get("/staffing/relatives/reviews/").content.decode()
     assert "许护理员" in page and "许父" in page
+    assert "救助对象是该工作人员的…（补报时选）" in page  # whose relation it is, so "parent" is not read backwards
     assert login(cast["clerk"]).get("/staffing/relatives/reviews/").status_code == 403
     assert login(cast["manager_a"]).get("/api/relatives/reviews").json()["count"] == 0
     body = login(cast["inspector"]).get("/api/relatives/reviews?decision=pending").json()
