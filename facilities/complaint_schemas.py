@@ -9,6 +9,7 @@ from config.api_fields import LocalDateTime
 
 from .complaint_selectors import AGE_BUCKETS, complaint_due_state, contact_for
 from .models import ComplaintChannel
+from .place_schemas import FacilityPlaceOut
 
 MAX_ID = 2**63 - 1  # larger ids cannot exist and would overflow the database driver
 
@@ -48,14 +49,10 @@ class ComplaintConcludeIn(Schema):
     reply: str = Field(..., min_length=1, max_length=4000, description="办理结果及答复 / the result and the reply given")
 
 
-class ComplaintOut(Schema):
+class ComplaintOut(FacilityPlaceOut):
     """One complaint; names come from the list query's joins, so no query per row."""
 
     id: int
-    facility_id: int
-    facility_name: str
-    region_code: str
-    region_name: str
     channel: ComplaintChannel
     channel_display: str
     received_at: datetime
@@ -73,18 +70,6 @@ class ComplaintOut(Schema):
     state: Literal["new", "ok", "soon", "unacknowledged", "overdue", "concluded"] = Field(
         description="待受理 / 办理中 / 即将到期 / 逾期未受理 / 逾期未办结 / 已办结"
     )
-
-    @staticmethod
-    def resolve_facility_name(obj):
-        return obj.facility.name
-
-    @staticmethod
-    def resolve_region_code(obj):
-        return obj.facility.region_id
-
-    @staticmethod
-    def resolve_region_name(obj):
-        return obj.facility.region.full_name
 
     @staticmethod
     def resolve_channel_display(obj):

@@ -7,6 +7,7 @@ from django.utils import timezone
 from ninja import Field, Schema
 
 from .models import FindingSeverity, FindingStatus, InspectionKind
+from .place_schemas import FacilityPlaceOut
 
 MAX_ID = 2**63 - 1  # larger ids cannot exist and would overflow the database driver
 
@@ -92,30 +93,14 @@ class FindingOut(Schema):
         return reverse("finding_evidence", args=[obj.pk]) if obj.evidence else None
 
 
-class _InspectionBase(Schema):
+class _InspectionBase(FacilityPlaceOut):
     id: int
-    facility_id: int
-    facility_name: str
-    region_code: str
-    region_name: str
     inspected_on: date
     kind: InspectionKind
     kind_display: str
     inspectors: str
     summary: str
     closed_on: date | None
-
-    @staticmethod
-    def resolve_facility_name(obj):
-        return obj.facility.name
-
-    @staticmethod
-    def resolve_region_code(obj):
-        return obj.facility.region_id
-
-    @staticmethod
-    def resolve_region_name(obj):
-        return obj.facility.region.full_name
 
     @staticmethod
     def resolve_kind_display(obj):

@@ -9,6 +9,8 @@ from decimal import Decimal
 from django.utils import timezone
 from ninja import Field, Schema
 
+from facilities.place_schemas import FacilityPlaceOut
+
 from .models import ComplianceStatus, LeaveKind, StaffRole
 
 REGION_CODE = r"^\d{6}(\d{3})?$"
@@ -122,13 +124,9 @@ class ComplianceFilterIn(Schema):
     date_to: date | None = Field(None, description="截止日期，默认今天 / last day, defaults to today")
 
 
-class ComplianceOut(Schema):
+class ComplianceOut(FacilityPlaceOut):
     """One facility on one day. `actual` and `gap` are decimals (FTE) returned as strings."""
 
-    facility_id: int
-    facility_name: str
-    region_code: str
-    region_name: str
     day: date
     full: int
     partial: int
@@ -139,15 +137,3 @@ class ComplianceOut(Schema):
     actual: Decimal
     gap: Decimal
     status: ComplianceStatus
-
-    @staticmethod
-    def resolve_facility_name(obj):
-        return obj.facility.name
-
-    @staticmethod
-    def resolve_region_code(obj):
-        return obj.facility.region_id
-
-    @staticmethod
-    def resolve_region_name(obj):
-        return obj.facility.region.full_name

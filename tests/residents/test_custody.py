@@ -51,11 +51,6 @@ def frozen_today():
         yield
 
 
-@pytest.fixture
-def resident(facilities):
-    """A resident of facility A since 2025-02-03."""
-    return StayFactory(facility=facilities["a"], person=PersonFactory(name="张桂兰")).person
-
 
 @pytest.fixture
 def resident_b(facilities):

@@ -13,7 +13,7 @@ from residents import custody
 from residents.models import CustodyEntry
 
 from .custody_helpers import TODAY, deposit, frozen, withdraw
-from .factories import PersonFactory, StayFactory
+from .factories import StayFactory
 
 pytestmark = pytest.mark.django_db
 ERROR_SHAPE = {"code", "message", "message_en", "errors"}
@@ -24,10 +24,6 @@ def frozen_today():
     with frozen():
         yield
 
-
-@pytest.fixture
-def resident(facilities):
-    return StayFactory(facility=facilities["a"], person=PersonFactory(name="张桂兰")).person
 
 
 def _entries(person):

@@ -22,10 +22,6 @@ def frozen_today():
         yield
 
 
-@pytest.fixture
-def resident(facilities):
-    return StayFactory(facility=facilities["a"], person=PersonFactory(name="张桂兰")).person
-
 
 def _count(client, url, params=None):
     with CaptureQueriesContext(connection) as ctx:
