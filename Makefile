@@ -8,7 +8,7 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup demo worker lock bench clean
+.PHONY: run test setup demo worker lock bench clean messages
 
 $(STAMP): requirements.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || ($(PYTHON) -m pip install --user virtualenv && $(PYTHON) -m virtualenv $(VENV))
@@ -40,7 +40,7 @@ run: demo
 	  DEBUG=true $(MANAGE) runserver $(HOST):$(PORT)
 
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto
 
 # Province-scale benchmarks (bench/, DESIGN §6) on PostgreSQL, not part of `make test`: creates and
 # seeds its own database on first use (carehome_bench; BENCH_SCALE=0.1 for a quick run on a smaller one).
@@ -51,6 +51,15 @@ bench: $(STAMP)
 lock: $(STAMP)
 	$(BIN)/pip-compile --quiet --strip-extras --extra dev --no-emit-index-url --no-emit-find-links \
 	  --no-emit-trusted-host --output-file requirements.lock pyproject.toml
+
+# Refresh the English catalog from the code: sorted, without source locations, so that parallel
+# changes merge; then compile it.
+messages: $(STAMP)
+	DEBUG=true $(MANAGE) makemessages -l en --ignore=.venv --ignore=tests --ignore=var --ignore=bench \
+	  --no-obsolete --add-location=never -v0
+	msgcat --sort-output --output-file=locale/en/LC_MESSAGES/django.po locale/en/LC_MESSAGES/django.po
+	sed -i '/^"POT-Creation-Date: /d' locale/en/LC_MESSAGES/django.po
+	DEBUG=true $(MANAGE) compilemessages -l en -v0
 
 clean:
 	rm -rf var/ .pytest_cache

@@ -1,5 +1,9 @@
 """Administrators manage users and the per-role second-factor requirement in the admin site;
-facility assignments are added by facilities.admin. Access records are shown read-only: the log is
+facility assignments are added by facilities.admin. The role decides the staff flag (accounts.models)
+and the superuser flag is never offered: an administrator cannot make an account both an
+administrator and a working role, nor change their own role, scope or active state; what they
+change on another account is access-logged (accounts.services), and a password they set must be
+changed at the next login. Access records are shown read-only: the log is
 append-only. (A user's TOTP device appears under django-otp's own admin, without its secret, so an
 administrator can remove a lost one; residents, staff and claims are deliberately not registered.)"""
 from django.contrib import admin
@@ -8,6 +12,9 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import AccessRecord, ApiToken, SecondFactorPolicy, User
+from .services import account_change_record
+
+SELF_LOCKED = ("role", "region_code", "is_active")
 
 
 @admin.register(User)
@@ -19,12 +26,35 @@ class UserAdmin(SimpleHistoryAdmin, BaseUserAdmin):
         (None, {"fields": ("username", "password")}),
         (_("个人信息"), {"fields": ("full_name", "phone", "email")}),
         (_("角色与范围"), {"fields": ("role", "region_code")}),
-        (_("状态"), {"fields": ("is_active", "is_staff", "is_superuser", "last_login", "date_joined")}),
+        (_("状态"), {"fields": ("is_active", "must_change_password", "is_staff", "is_superuser", "last_login",
+                               "date_joined")}),
     )
     add_fieldsets = (
         (None, {"classes": ("wide",), "fields": ("username", "full_name", "role", "region_code", "password1", "password2")}),
     )
-    readonly_fields = ("last_login", "date_joined")
+    readonly_fields = ("last_login", "date_joined", "is_staff", "is_superuser", "must_change_password")
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        return (*fields, *SELF_LOCKED) if obj is not None and obj.pk == request.user.pk else fields
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.must_change_password = True
+        super().save_model(request, obj, form, change)
+        account_change_record(request=request, user=obj, created=not change)
+
+    def user_change_password(self, request, id, form_url=""):
+        """Setting another account's password: logged, and to be changed at its next login."""
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:
+            user = self.get_object(request, id)
+            if user is not None and user.pk != request.user.pk:
+                user.must_change_password = True
+                user.save(update_fields=["must_change_password"])
+                user.credentials_changed = ["password"]
+                account_change_record(request=request, user=user)
+        return response
 
 
 @admin.register(SecondFactorPolicy)

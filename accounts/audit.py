@@ -1,26 +1,21 @@
 """The access log (等保 level 3): every read of a full ID number or of health and disability details,
 and every export, writes one AccessRecord through `access_record`; records are pruned only after the
 retention period (AUDIT_RETENTION_DAYS, at least 183 days).
+
+The log keeps what it needs and no more: the path, the target and the detail (which carries the
+filters) are stored with ID numbers and mobile numbers masked (common.masking), and the address is
+the client's behind the trusted proxies (common.client_address).
 """
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_ipv46_address
 from django.db import router
 from django.utils import translation
 
+from common.client_address import client_address
+from common.masking import mask_personal_numbers
+
 from .models import AccessRecord
-
-
-def _client_ip(request) -> str | None:
-    """REMOTE_ADDR as the server saw it (behind a reverse proxy, the proxy's address); None if malformed."""
-    address = request.META.get("REMOTE_ADDR", "")
-    try:
-        validate_ipv46_address(address)
-    except ValidationError:
-        return None
-    return address
 
 
 def access_record(*, request=None, user=None, action: str, target: str, detail="", params=None) -> AccessRecord:
@@ -40,10 +35,10 @@ def access_record(*, request=None, user=None, action: str, target: str, detail="
         username=user.username if user else "",
         role=user.role if user else "",
         action=action,
-        target=target[:100],
-        detail=text[:300],
-        ip=_client_ip(request) if request is not None else None,
-        path=request.get_full_path()[:300] if request is not None else "",
+        target=mask_personal_numbers(target)[:100],
+        detail=mask_personal_numbers(text)[:300],
+        ip=client_address(request) if request is not None else None,
+        path=mask_personal_numbers(request.get_full_path())[:300] if request is not None else "",
     )
 
 

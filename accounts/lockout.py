@@ -1,13 +1,16 @@
 """Lockout (等保 level 3) for everything that proves who someone is, through django-axes' public API.
 
-Axes counts wrong passwords itself (AxesStandaloneBackend). This module adds the rest:
+Axes counts wrong passwords itself (AxesStandaloneBackend). A failure counts against the account
+(or token) and against the address together with that account, never against the address alone:
+behind a bureau's NAT one office shares an address, and one person's wrong password or a
+colleague's wrong token must not lock everyone else there out. This module adds the rest:
 
 - a wrong second-factor code counts as a failed login of the account and the address;
-- a wrong API token counts as a failed login of the address and of the token's prefix, recorded as
-  the "username" `api-token:<prefix>` so a token never shares a count with an account of the same
-  name; a token that does not even parse counts for the address only;
-- while the address (or the token's prefix) is locked out, API requests with a token are refused
-  before the token is looked at;
+- a wrong API token counts as a failed login of the token's prefix, recorded as the "username"
+  `api-token:<prefix>` so a token never shares a count with an account of the same name; a token
+  that does not even parse counts under no name, for that address's unparseable tokens only;
+- while the token's prefix (or that address's unparseable tokens) is locked out, API requests with
+  that token are refused before the token is looked at;
 - the count is cleared only when a whole login succeeds: after the password for users without a
   second factor, after the code for the others, so signing in again with a known password does not
   give someone guessing codes five fresh tries. Using a token successfully clears nothing, so it
@@ -16,23 +19,25 @@ Axes counts wrong passwords itself (AxesStandaloneBackend). This module adds the
 import re
 
 from axes.handlers.proxy import AxesProxyHandler
-from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.contrib.auth.signals import user_login_failed
 from django.shortcuts import render
 from django.urls import reverse
 
+from common.client_address import client_address
+
 TOKEN_USERNAME_PREFIX = "api-token:"
 _TOKEN_PREFIX = re.compile(r"[0-9a-f]{8}")  # accounts.tokens issues 4 random bytes in hex
 
 
-def lockout_parameters(request_or_attempt, credentials=None) -> list[str]:
-    """AXES_LOCKOUT_PARAMETERS: failures count against the address and, when there is one, the
-    account (or token prefix). A failure without a name counts for the address only, so malformed
-    tokens from everywhere never pile up under one empty name and lock each other out."""
+def lockout_parameters(request_or_attempt, credentials=None) -> list:
+    """AXES_LOCKOUT_PARAMETERS: failures count against the account (or token prefix), and against
+    the address with that account; the address alone never locks anything. A failure without a
+    name counts for the address's nameless failures only, so malformed tokens from everywhere never
+    pile up under one empty name, and they never lock a real account or token."""
     if credentials is not None and credentials.get(settings.AXES_USERNAME_FORM_FIELD) is None:
-        return ["ip_address"]
-    return ["ip_address", "username"]
+        return [["ip_address", "username"]]
+    return ["username", ["ip_address", "username"]]
 
 
 def token_credentials(raw: str) -> dict:
@@ -62,10 +67,11 @@ def failure_record(request, credentials: dict) -> bool:
 
 
 def login_success_record(request, user) -> None:
-    """A whole login succeeded: clear the failures of this address and this account (what axes does
-    itself with AXES_RESET_ON_SUCCESS, which is off so that the password alone does not clear them)."""
+    """A whole login succeeded: clear this account's failures from this address (AXES_RESET_ON_SUCCESS
+    is off so that the password alone does not clear them). Other accounts' failures from the same
+    address, and this account's from elsewhere, keep counting."""
     AxesProxyHandler.reset_attempts(
-        ip_address=get_client_ip_address(request), username=user.get_username(), ip_or_username=True
+        ip_address=client_address(request), username=user.get_username(), ip_or_username=False
     )
 
 

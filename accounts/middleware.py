@@ -1,5 +1,6 @@
 """Second factor enforcement (see accounts.second_factor): a signed-in user who still owes a code,
-or whose role requires a second factor they have not enrolled, reaches only that step."""
+or whose role requires a second factor they have not enrolled, reaches only that step. After it, a
+user whose password an administrator set reaches only the password change."""
 from urllib.parse import urlencode
 
 from django.http import HttpResponse
@@ -15,6 +16,7 @@ OPEN_VIEWS = {
     Step.ENROL: ALWAYS_OPEN | {"account_security", "totp_enrol_start", "totp_enrol_confirm", "totp_qr"},
 }
 STEP_VIEW = {Step.VERIFY: "second_factor_verify", Step.ENROL: "account_security"}
+PASSWORD_OPEN = ALWAYS_OPEN | {"password_change"}
 
 
 class SecondFactorMiddleware:
@@ -31,9 +33,17 @@ class SecondFactorMiddleware:
         step = step_pending(request)
         request.second_factor_pending = step
         match = request.resolver_match
-        if step is None or match.namespace == "api" or match.view_name in OPEN_VIEWS[step]:
+        if match.namespace == "api":
             return None
-        target = reverse(STEP_VIEW[step])
+        if step is None:
+            if not getattr(request.user, "must_change_password", False) or match.view_name in PASSWORD_OPEN:
+                return None
+            request.second_factor_pending = "password"  # no navigation until the password is changed
+            target = reverse("password_change")
+        elif match.view_name in OPEN_VIEWS[step]:
+            return None
+        else:
+            target = reverse(STEP_VIEW[step])
         if request.method == "GET":
             target += "?" + urlencode({"next": request.get_full_path()})
         if request.headers.get("HX-Request"):

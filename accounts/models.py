@@ -1,10 +1,23 @@
 """People who use the system, their role and region scope, their API tokens, and the append-only log
-of their reads and exports of personal data."""
-from django.contrib.auth.models import AbstractUser
+of their reads and exports of personal data.
+
+An account is either an administrator (role `admin`, Django staff) or a working role, never both:
+`is_staff` follows the role on every save, a check constraint refuses anything else in the database,
+and the superuser flag exists only on administrator accounts made by `createsuperuser` for recovery.
+A change of role, scope, password or active state ends the account's sessions (the session hash
+covers them) and its API tokens (revoked on save, and refused by their stamp whatever wrote the row).
+"""
+import hashlib
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -24,6 +37,19 @@ region_code_validator = RegexValidator(
 )
 
 
+# What a session or an API token was granted under: changing any of these ends both.
+CREDENTIAL_FIELDS = ("password", "role", "region_code", "is_active", "is_staff", "is_superuser")
+# Apps whose admin pages administrators manage by their role (no superuser flag needed).
+ADMINISTERED_APPS = frozenset({"accounts", "facilities", "otp_totp", "axes"})
+
+
+class AccountManager(UserManager):
+    def create_superuser(self, username, email=None, password=None, **extra_fields):
+        """`createsuperuser`, the recovery route: always an administrator, never a working role."""
+        extra_fields["role"] = Role.ADMIN
+        return super().create_superuser(username, email, password, **extra_fields)
+
+
 class User(AbstractUser):
     full_name = models.CharField(_("姓名"), max_length=50)
     phone = models.CharField(_("电话"), max_length=20, blank=True)
@@ -35,7 +61,12 @@ class User(AbstractUser):
         validators=[region_code_validator],
         help_text=_("民政督查和救助经办可查看该区划内的全部数据"),
     )
+    must_change_password = models.BooleanField(
+        _("下次登录须修改密码"), default=False, help_text=_("管理员设置的密码，用户登录后须先改为自己的密码"),
+    )
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
+
+    objects = AccountManager()
 
     class Meta:
         verbose_name = _("用户")
@@ -45,10 +76,68 @@ class User(AbstractUser):
                 condition=~Q(role__in=[r.value for r in REGIONAL_ROLES]) | ~Q(region_code=""),
                 name="regional_role_has_region",
             ),
+            models.CheckConstraint(
+                condition=Q(role="admin", is_staff=True) | Q(~Q(role="admin"), is_staff=False, is_superuser=False),
+                name="administrator_or_working_role",
+            ),
         ]
 
     def __str__(self):
         return self.full_name or self.username
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._credentials_loaded = instance._credentials()
+        return instance
+
+    def _credentials(self) -> dict:
+        return {name: self.__dict__.get(name) for name in CREDENTIAL_FIELDS}
+
+    def clean(self):
+        super().clean()
+        if self.is_superuser and self.role != Role.ADMIN:
+            raise ValidationError({"role": _("超级用户只能是系统管理员，不能担任业务角色")})
+        if self.role == Role.ADMIN and self.region_code:
+            raise ValidationError({"region_code": _("系统管理员没有行政区划范围，请留空")})
+
+    def save(self, *args, **kwargs):
+        """`is_staff` follows the role; a changed credential revokes the account's API tokens."""
+        self.is_staff = self.role == Role.ADMIN
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "role" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "is_staff"}
+        loaded = getattr(self, "_credentials_loaded", None)
+        now = self._credentials()
+        self.credentials_changed = sorted(k for k in CREDENTIAL_FIELDS if loaded and loaded[k] != now[k])
+        super().save(*args, **kwargs)
+        self._credentials_loaded = now
+        if self.credentials_changed:
+            self.api_tokens.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+
+    def _get_session_auth_hash(self, secret=None):
+        """Django's hash of the password, extended to the role and scope: changing them ends sessions."""
+        return salted_hmac(
+            "accounts.User.get_session_auth_hash", self.credential_text(), secret=secret, algorithm="sha256",
+        ).hexdigest()
+
+    def credential_text(self) -> str:
+        return "|".join(str(getattr(self, name)) for name in CREDENTIAL_FIELDS)
+
+    def credential_stamp(self) -> str:
+        """What an API token remembers of its owner at issue; a token whose stamp differs is refused."""
+        return hashlib.sha256(self.credential_text().encode()).hexdigest()
+
+    def has_perm(self, perm, obj=None):
+        """Administrators manage the admin pages of the administered apps by their role."""
+        if self.is_active and self.role == Role.ADMIN and perm.split(".", 1)[0] in ADMINISTERED_APPS:
+            return True
+        return super().has_perm(perm, obj)
+
+    def has_module_perms(self, app_label):
+        if self.is_active and self.role == Role.ADMIN and app_label in ADMINISTERED_APPS:
+            return True
+        return super().has_module_perms(app_label)
 
     @property
     def is_manager(self):
@@ -88,8 +177,26 @@ class SecondFactorPolicy(models.Model):
         return f"{self.get_role_display()}：{_('必须') if self.required else _('可选')}"
 
 
+class RecoveryCode(models.Model):
+    """A one-time second-factor recovery code; only its keyed hash is stored (accounts.recovery)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="recovery_codes", verbose_name=_("用户"))
+    code_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(_("生成时间"), auto_now_add=True)
+    used_at = models.DateTimeField(_("使用时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("恢复码")
+        verbose_name_plural = _("恢复码")
+
+
+def token_expiry():
+    return timezone.now() + timedelta(days=settings.API_TOKEN_DAYS)
+
+
 class ApiToken(models.Model):
-    """A per-user token for other systems. Only a hash of the secret is stored."""
+    """A per-user token for other systems. Only a hash of the secret is stored. It expires after
+    API_TOKEN_DAYS and ends when its owner's password, role, scope or active state changes."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("用户"))
     name = models.CharField(_("名称"), max_length=100)
@@ -98,6 +205,8 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("吊销时间"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("到期时间"), default=token_expiry)
+    user_stamp = models.CharField(max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("API 令牌")
@@ -113,6 +222,20 @@ class AccessAction(models.TextChoices):
     READ_HEALTH = "read_health", _("读取健康与残疾信息")
     EXPORT = "export", _("导出数据")
     EXPORT_PERSONAL = "export_personal", _("导出含完整身份证号码的数据")
+    LOOKUP_OUTSIDE_SCOPE = "lookup_outside_scope", _("按身份证号码查询辖区外人员")
+    ACCOUNT_CREATE = "account_create", _("创建账户")
+    ROLE_GRANT = "role_grant", _("授予或变更角色与范围")
+    PASSWORD_RESET = "password_reset", _("管理员重置密码")
+    ASSIGNMENT_ADD = "assignment_add", _("添加机构负责人分配")
+    ACCOUNT_DEACTIVATE = "account_deactivate", _("停用账户")
+    SECOND_FACTOR_RESET = "second_factor_reset", _("管理员重置两步验证")
+
+
+# Account actions by an administrator: each is shown to the other administrators on their home page.
+ACCOUNT_ACTIONS = (
+    AccessAction.ACCOUNT_CREATE, AccessAction.ROLE_GRANT, AccessAction.PASSWORD_RESET,
+    AccessAction.ASSIGNMENT_ADD, AccessAction.ACCOUNT_DEACTIVATE, AccessAction.SECOND_FACTOR_RESET,
+)
 
 
 class AccessRecordImmutable(RuntimeError):

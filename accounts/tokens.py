@@ -2,7 +2,11 @@
 
 A token reads `<prefix>.<secret>`; the prefix finds the row, the secret is compared by hash in
 constant time, so a leaked database does not leak usable tokens. Wrong tokens count like wrong
-passwords (accounts.lockout): after five, the address is refused until the cool-off ends.
+passwords (accounts.lockout): after five, that token is refused until the cool-off ends.
+
+A token expires API_TOKEN_DAYS after it was issued, and it ends with a change of its owner's
+password, role, scope or active state: the save revokes it, and its stamp of those credentials no
+longer matches whatever wrote the change.
 """
 import hashlib
 import hmac
@@ -36,7 +40,9 @@ def api_token_create(*, user, name: str) -> tuple[ApiToken, str]:
         raise ValidationError({"name": f"令牌名称最多 {NAME_MAX} 个字 / A token name has at most {NAME_MAX} characters"})
     prefix = secrets.token_hex(4)
     secret = secrets.token_urlsafe(32)
-    token = ApiToken.objects.create(user=user, name=name, prefix=prefix, secret_hash=_hash(secret))
+    token = ApiToken.objects.create(
+        user=user, name=name, prefix=prefix, secret_hash=_hash(secret), user_stamp=user.credential_stamp(),
+    )
     return token, f"{prefix}.{secret}"
 
 
@@ -45,18 +51,22 @@ def api_token_revoke(*, user, token_id: int) -> None:
 
 
 def api_token_authenticate(raw: str):
-    """Return the active user owning this token, or None."""
+    """Return the active user owning this token, or None (also when it expired or its owner's
+    credentials changed since it was issued)."""
     prefix, _, secret = raw.partition(".")
     if not prefix or not secret:
         return None
+    now = timezone.now()
     token = (
         ApiToken.objects.select_related("user")
-        .filter(prefix=prefix, revoked_at__isnull=True, user__is_active=True)
+        .filter(prefix=prefix, revoked_at__isnull=True, expires_at__gt=now, user__is_active=True)
         .first()
     )
     if token is None or not hmac.compare_digest(token.secret_hash, _hash(secret)):
         return None
-    ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+    if not hmac.compare_digest(token.user_stamp, token.user.credential_stamp()):
+        return None
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
 
 

@@ -12,6 +12,7 @@ urlpatterns = [
     path("security/totp/confirm/", views.totp_enrol_confirm, name="totp_enrol_confirm"),
     path("security/totp/remove/", views.totp_remove, name="totp_remove"),
     path("security/totp/qr.svg", views.totp_qr, name="totp_qr"),
+    path("security/recovery-codes/", views.recovery_codes_new, name="recovery_codes_new"),
     path("password/", views.PasswordChangeView.as_view(), name="password_change"),
     path("tokens/", views.token_list, name="token_list"),
     path("tokens/<int:token_id>/revoke/", views.token_revoke, name="token_revoke"),

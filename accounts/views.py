@@ -3,6 +3,7 @@ and password change, and the signed-in user's API tokens."""
 import io
 
 import segno
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
@@ -12,13 +13,14 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from . import lockout, second_factor
+from . import lockout, recovery, second_factor
 from .forms import CodeForm
 from .models import ApiToken
 from .second_factor import Step
@@ -64,6 +66,8 @@ def second_factor_verify(request):
     credentials = lockout.account_credentials(user)
     if lockout.is_locked_out(request, credentials):
         return _locked_out(request)
+    if request.method == "POST" and request.POST.get("recovery_code"):
+        return _recovery_step(request, user, credentials)
     form = CodeForm(request.POST or None, autofocus=True)
     if request.method == "POST" and form.is_valid():
         device = second_factor.totp_verify(user=user, code=form.cleaned_data["code"])
@@ -77,7 +81,33 @@ def second_factor_verify(request):
     return render(request, "accounts/second_factor_verify.html", {"form": form, "next": _next_url(request)})
 
 
-def _security_page(request, *, form=None):
+def _recovery_step(request, user, credentials):
+    """The code step passed with a one-time recovery code instead of the authenticator's code."""
+    if recovery.recovery_code_use(user=user, code=request.POST["recovery_code"][:40]):
+        second_factor.session_verified(request, second_factor.confirmed_device(user))
+        lockout.login_success_record(request, user)
+        messages.warning(request, _("您使用了一个恢复码，它已作废。如手机丢失，请停用并重新绑定验证器，再生成新的恢复码。"))
+        return redirect(_next_url(request))
+    if lockout.failure_record(request, credentials):
+        return _locked_out(request)
+    return render(request, "accounts/second_factor_verify.html", {
+        "form": CodeForm(autofocus=True), "next": _next_url(request),
+        "recovery_error": _("恢复码不正确或已使用过"),
+    })
+
+
+@never_cache
+@login_required
+@require_POST
+def recovery_codes_new(request):
+    """Generate (or regenerate) one's recovery codes; they are shown this once."""
+    if second_factor.confirmed_device(request.user) is None:
+        messages.error(request, _("请先启用两步验证，再生成恢复码"))
+        return redirect("account_security")
+    return _security_page(request, new_codes=recovery.recovery_codes_generate(user=request.user))
+
+
+def _security_page(request, *, form=None, new_codes=None):
     user = request.user
     device = second_factor.confirmed_device(user)
     enrolling = None if device else second_factor.unconfirmed_device(user)
@@ -88,6 +118,8 @@ def _security_page(request, *, form=None):
         "required": second_factor.second_factor_required(user),
         "must_enrol": second_factor.step_pending(request) == Step.ENROL,
         "form": form or CodeForm(),
+        "new_codes": new_codes,
+        "codes_left": recovery.recovery_codes_left(user) if device else 0,
     })
 
 
@@ -167,6 +199,14 @@ class PasswordChangeView(SuccessMessageMixin, auth_views.PasswordChangeView):
     success_url = reverse_lazy("account_security")
     success_message = gettext_lazy("密码已修改")
 
+    def form_valid(self, form):
+        """The user's own password replaces one an administrator set (saved with it, in one write)."""
+        form.user.must_change_password = False
+        return super().form_valid(form)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs, must_change=self.request.user.must_change_password)
+
 
 @login_required
 def token_list(request):
@@ -178,7 +218,10 @@ def token_list(request):
         except ValidationError as exc:
             error = exc.message_dict["name"][0]
     tokens = ApiToken.objects.filter(user=request.user)
-    return render(request, "accounts/token_list.html", {"tokens": tokens, "new_token": new_token, "error": error})
+    return render(request, "accounts/token_list.html", {
+        "tokens": tokens, "new_token": new_token, "error": error, "now": timezone.now(),
+        "token_days": settings.API_TOKEN_DAYS,
+    })
 
 
 @login_required

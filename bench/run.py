@@ -433,7 +433,7 @@ SELECT s.facility_id,
        count(*) FILTER (WHERE NOT o.orphan AND a.category IS NULL) AS unassessed
 FROM residents_stay s
 LEFT JOIN LATERAL (
-  SELECT category FROM residents_selfcareassessment
+  SELECT CASE WHEN due_on >= %(day)s THEN category END AS category FROM residents_selfcareassessment
   WHERE person_id = s.person_id AND assessed_on <= %(day)s ORDER BY assessed_on DESC, id DESC LIMIT 1
 ) a ON true
 CROSS JOIN LATERAL (

@@ -53,7 +53,7 @@ from residents.models import (
     SupportStatus,
     Visit,
 )
-from residents.rules import add_months, id_check_character
+from residents.rules import add_months, assessment_due_on, id_check_character, is_assessment_valid
 from staffing.models import ComplianceSnapshot, Employment, Leave, StaffMember
 from staffing.rules import required_staff
 from subsidies.models import SubsidyStandard
@@ -328,7 +328,6 @@ class Province:
             found = User.objects.filter(username=username).first()
             if found is None:
                 found = User(username=username, full_name=full_name, role=role, region_code=region)
-                found.is_staff = found.is_superuser = role == Role.ADMIN
                 found.set_password(PASSWORD)
                 found.save()
             return found
@@ -461,7 +460,7 @@ class Province:
             pid, self._name(), self._id_number(county, born, male), born, "M" if male else "F", hukou_type,
             address, self._phone() if self.rng.random() < 0.6 else "", "", "",
             disability[0] if disability else "", disability[1] if disability else None, "", due,
-            self.now, self.now, county, residence,
+            self.now, self.now, county, residence, False,
         ])
         return pid
 
@@ -514,8 +513,8 @@ class Province:
             override, reason = "full", "认知障碍，需全程照护（评估人调整）"
         self.assessment_rows.append((
             self.next_assessment, on, *(i in chosen for i in range(6)), computed, override, reason, category,
-            f"{self._name()}、{self._name()}", "periodic" if periodic else "initial", self.now,
-            facility_id, pid, self.admin.pk,
+            f"{self._name()}、{self._name()}", "periodic" if periodic else "initial",
+            assessment_due_on(assessed_on=on, interval_months=12), False, self.now, facility_id, pid, self.admin.pk,
         ))
         self.next_assessment += 1
 
@@ -553,7 +552,7 @@ class Province:
         latest, assessed_on = self._assessments(pid, since=admitted, until=today, category=category,
                                                 facility_id=facility.id, never=0.03, overdue=0.05)
         self._set_due(assessed_on)
-        self._count(facility, latest, orphan=False)
+        self._count(facility, self._valid_today(latest, assessed_on), orphan=False)
 
     def _child_in_care(self, facility: FacilityRow) -> None:
         rng, today = self.rng, self.today
@@ -570,7 +569,7 @@ class Province:
         latest, assessed_on = self._assessments(pid, since=admitted, until=today, category=self._category((60, 20, 20)),
                                                 facility_id=facility.id, never=0.02, overdue=0.03)
         self._set_due(assessed_on)
-        self._count(facility, latest, orphan=True)
+        self._count(facility, self._valid_today(latest, assessed_on), orphan=True)
 
     def _died_in_care(self, facility: FacilityRow) -> None:
         rng = self.rng
@@ -633,7 +632,12 @@ class Province:
             self.next_visit += 1
 
     def _set_due(self, assessed_on: date | None) -> None:
-        self.person_rows[-1][13] = add_months(assessed_on, 12) if assessed_on else None
+        self.person_rows[-1][13] = assessment_due_on(assessed_on=assessed_on, interval_months=12) if assessed_on else None
+
+    def _valid_today(self, category: str | None, assessed_on: date | None) -> str | None:
+        """The category the census counts today: none once the latest assessment is overdue (residents.rules)."""
+        due = assessment_due_on(assessed_on=assessed_on, interval_months=12) if assessed_on else None
+        return category if is_assessment_valid(assessed_on=assessed_on, due_on=due, on=self.today) else None
 
     def _count(self, facility: FacilityRow, category: str | None, *, orphan: bool) -> None:
         facility.residents += 1
@@ -650,13 +654,13 @@ class Province:
         out.write(Person, ("id", "name", "id_number", "birth_date", "sex", "hukou_type", "address", "phone",
                            "emergency_contact_name", "emergency_contact_phone", "disability_category",
                            "disability_grade", "photo", "assessment_due_on", "created_at", "updated_at",
-                           "hukou_region", "residence_region"), self.person_rows)
+                           "hukou_region", "residence_region", "assessment_due_provisional"), self.person_rows)
         out.write(SupportStatus, ("id", "kind", "support_form", "confirmed_on", "certificate_number", "terminated_on",
                                   "termination_reason", "recorded_at", "person"), self.status_rows)
         out.write(Stay, ("id", "admitted_on", "ended_on", "end_reason", "note", "facility", "person"), self.stay_rows)
         out.write(SelfCareAssessment, ("id", "assessed_on", *INDICATOR_FIELDS, "computed_category", "override_category",
-                                       "override_reason", "category", "assessors", "reason", "recorded_at", "facility",
-                                       "person", "recorded_by"), self.assessment_rows)
+                                       "override_reason", "category", "assessors", "reason", "due_on", "due_provisional", "recorded_at",
+                                       "facility", "person", "recorded_by"), self.assessment_rows)
         out.write(CareAgreement, ("id", "caregiver_name", "caregiver_relation", "caregiver_phone", "township_party",
                                   "signed_on", "valid_until", "person"), self.agreement_rows)
         out.write(Visit, ("id", "visited_on", "visitor", "mode", "findings", "person", "recorded_by"), self.visit_rows)

@@ -1,6 +1,7 @@
 """The one JSON API.
 
-Browsers use their session (with CSRF; a session that still owes its second-factor code is refused);
+Browsers use their session (with CSRF; a session that still owes its second-factor code, or a new
+password after an administrator set one, is refused);
 other systems send `Authorization: Bearer <token>`, which needs no second factor. Wrong tokens count
 like wrong passwords: after five from an address, its token requests get 429 until the cool-off ends.
 Every error has one shape: {"code", "message", "message_en", "errors": [{"field", "message",
@@ -15,12 +16,14 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer, SessionAuth
 
 from accounts.api import router as accounts_router
+from common.params import BadParameter
 from accounts.second_factor import step_pending
 from accounts.tokens import ApiTokenLockedOut, api_token_authenticate_request
 from facilities.alert_api import router as alerts_router
 from facilities.api import router as facilities_router
 from residents.api import router as residents_router
 from residents.api import stays_router
+from residents.id_lookups import TOO_MANY, IdLookupsExhausted
 from staffing.api import compliance_router, staff_router
 
 from .api_parser import TextParser
@@ -38,7 +41,9 @@ class TokenAuth(HttpBearer):
 class ActiveSessionAuth(SessionAuth):
     def authenticate(self, request, key):
         user = super().authenticate(request, key)
-        return user if user is not None and user.is_active and step_pending(request) is None else None
+        if user is None or not user.is_active or user.must_change_password or step_pending(request) is not None:
+            return None
+        return user
 
 
 api = NinjaAPI(
@@ -116,6 +121,14 @@ def _rendered(error) -> tuple[str, str]:
     return results[0], results[1]
 
 
+@api.exception_handler(IdLookupsExhausted)
+def on_id_lookups_exhausted(request, exc):
+    """Too many look-ups of ID numbers outside the user's scope this hour (residents.id_lookups)."""
+    errors = [{"field": field, "message": zh, "message_en": en}
+              for field, field_errors in exc.error_dict.items() for zh, en in map(_rendered, field_errors)]
+    return error_response(request, status=429, code="too_many_lookups", message=TOO_MANY, errors=errors)
+
+
 @api.exception_handler(ValidationError)
 def on_rule_violation(request, exc):
     if getattr(exc, "code", None) == "stale":
@@ -130,6 +143,12 @@ def on_rule_violation(request, exc):
             zh, en = _rendered(error)
             errors.append({"field": "" if field == "__all__" else field, "message": zh, "message_en": en})
     return error_response(request, status=422, code="invalid", message=translation.gettext_lazy("数据未通过校验"), errors=errors)
+
+
+@api.exception_handler(BadParameter)
+def on_bad_parameter(request, exc):
+    return error_response(request, status=400, code="bad_request",
+                          message=translation.gettext_lazy("请求参数有误：月份、日期、页码或编号不在有效范围内"))
 
 
 @api.exception_handler(HttpError)

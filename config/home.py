@@ -10,14 +10,25 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from accounts.models import Role
+from accounts.selectors import account_actions_by_others
 from facilities.models import AlertKind, FacilityStatus
+from facilities.rules import working_day_year_to_enter
 from facilities.scoping import alerts_visible_to, facilities_visible_to
-from residents.selectors import PersonFilters, person_list
+from facilities.workdays import WorkingDays
+from residents.rules import assessment_status
+from residents.selectors import PersonFilters, person_list, without_valid_assessment_q
 from staffing.compliance import compliance_preview, fte_text
 from staffing.models import ComplianceStatus
 from staffing.selectors import snapshots_in_scope
 from subsidies.generation import months_back
-from subsidies.page_selectors import item_totals, month_batches_by_facility, month_status_grid, waiting_for_review
+from subsidies.models import BatchStatus
+from subsidies.page_selectors import (
+    batches_with_declared_relatives,
+    item_totals,
+    month_batches_by_facility,
+    month_status_grid,
+    waiting_for_review,
+)
 from subsidies.selectors import batches_visible_to
 
 
@@ -25,7 +36,11 @@ from subsidies.selectors import batches_visible_to
 def home(request):
     user = request.user
     if user.role == Role.ADMIN:
-        return render(request, "home/admin.html", {})
+        known = WorkingDays().known_years
+        return render(request, "home/admin.html", {
+            "calendar_year_to_enter": working_day_year_to_enter(timezone.localdate(), known),
+            "account_actions": account_actions_by_others(user),
+        })
     if user.role == Role.MANAGER:
         return _manager(request)
     return _regional(request)
@@ -39,16 +54,25 @@ def _manager(request):
         ).order_by("name")
     )
     claims = month_batches_by_facility(user=request.user, month=today.replace(day=1))
+    recused = batches_with_declared_relatives(
+        user=request.user, batch_ids=[batch.pk for batch in claims.values() if batch.status == BatchStatus.DRAFT],
+    )
     cards = []
     for facility in facilities:
         snapshot = compliance_preview(day=today, facility_id=facility.pk)
         cards.append({
             "facility": facility, "snapshot": snapshot, "claim": claims.get(facility.pk),
+            "claim_recused": facility.pk in claims and claims[facility.pk].pk in recused,
             "actual": fte_text(snapshot.actual) if snapshot else "", "gap": fte_text(snapshot.gap) if snapshot else "",
         })
-    due = person_list(user=request.user, filters=PersonFilters(in_care=True), today=today).filter(
-        Q(assessment_due_on__isnull=True) | Q(assessment_due_on__lte=today + timedelta(days=30))
-    ).order_by("assessment_due_on", "name")[:20]
+    due = [
+        {"person": person, "due_on": person.latest_due_on,
+         "provisional": person.latest_due_provisional if person.latest_due_on else person.assessment_due_provisional,
+         "status": assessment_status(assessed_on=person.latest_assessed_on, due_on=person.latest_due_on, on=today).value}
+        for person in person_list(user=request.user, filters=PersonFilters(in_care=True), today=today).filter(
+            without_valid_assessment_q(today) | Q(latest_due_on__lte=today + timedelta(days=30))
+        ).order_by("latest_due_on", "name")[:20]
+    ]
     alerts = alerts_visible_to(request.user).filter(resolved_at__isnull=True).select_related("facility")[:10]
     return render(request, "home/manager.html", {
         "cards": cards, "due": due, "alerts": alerts, "today": today, "month": today.replace(day=1),

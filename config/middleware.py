@@ -2,6 +2,7 @@
 
 Django would otherwise follow the browser's Accept-Language, and many intranet PCs run an
 English browser."""
+from django.utils.cache import patch_cache_control
 
 
 class ChineseFirstMiddleware:
@@ -11,3 +12,29 @@ class ChineseFirstMiddleware:
     def __call__(self, request):
         request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
         return self.get_response(request)
+
+
+# Browser features the app never uses, switched off for every page (and for anything it frames).
+PERMISSIONS_POLICY = ", ".join(f"{feature}=()" for feature in (
+    "accelerometer", "ambient-light-sensor", "autoplay", "bluetooth", "browsing-topics", "camera",
+    "display-capture", "encrypted-media", "geolocation", "gyroscope", "hid", "idle-detection", "magnetometer",
+    "microphone", "midi", "payment", "publickey-credentials-get", "screen-wake-lock", "serial", "usb",
+    "xr-spatial-tracking",
+))
+
+
+class PrivateAnswersMiddleware:
+    """Every answer that reaches the app is `Cache-Control: no-store` (pages, the API, exports, served
+    files, error pages): most carry personal data, and a shared PC or a proxy must not keep a copy.
+    Static files are answered by WhiteNoise before this middleware and keep their long cache. Also
+    sets the Permissions-Policy."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        patch_cache_control(response, no_store=True, private=True)
+        response.headers.pop("Expires", None)
+        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        return response

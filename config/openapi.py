@@ -15,14 +15,16 @@ it can receive:
 """
 from ninja import Schema
 
+# Keyed by int, as ninja keys the responses a handler declares (`response={200: …, 409: …}`): the
+# same status under "409" and 409 would be written twice into the JSON document.
 ERRORS = {
-    "400": "请求体无法解析 / the body cannot be parsed",
-    "401": "未登录或令牌无效 / not signed in, or the token is not valid",
-    "403": "无权执行此操作 / not allowed",
-    "404": "未找到，或不在您的范围内 / not found, or outside your scope",
-    "409": "已被他人修改，请刷新后重试 / changed by someone else first: reload and try again",
-    "422": "请求参数或数据有误 / invalid parameters or data",
-    "429": "失败次数过多，暂时锁定 / too many failed attempts, locked for a while",
+    400: "请求体无法解析 / the body cannot be parsed",
+    401: "未登录或令牌无效 / not signed in, or the token is not valid",
+    403: "无权执行此操作 / not allowed",
+    404: "未找到，或不在您的范围内 / not found, or outside your scope",
+    409: "已被他人修改，请刷新后重试 / changed by someone else first: reload and try again",
+    422: "请求参数或数据有误 / invalid parameters or data",
+    429: "失败次数过多，暂时锁定 / too many failed attempts, locked for a while",
 }
 REF = "#/components/schemas/ApiError"
 
@@ -57,19 +59,19 @@ def _names_an_object(schema, components, seen=()) -> bool:
     return False
 
 
-def error_codes(method: str, operation: dict, components: dict) -> list[str]:
+def error_codes(method: str, operation: dict, components: dict) -> list[int]:
     parameters = operation.get("parameters", [])
     body = operation.get("requestBody")
-    codes = ["401", "403", "429"]
+    codes = [401, 403, 429]
     if body:
-        codes.append("400")
+        codes.append(400)
     if parameters or body:
-        codes.append("422")
+        codes.append(422)
     if method != "get":
-        codes.append("409")
+        codes.append(409)
     names_an_object = any(p["in"] == "path" or p["name"].endswith("_id") for p in parameters)
     if names_an_object or (body and _names_an_object(body, components)):
-        codes.append("404")
+        codes.append(404)
     return sorted(codes)
 
 
@@ -81,11 +83,14 @@ def add_error_responses(schema: dict) -> dict:
     for operations in schema.get("paths", {}).values():
         for method, operation in operations.items():
             responses = operation.setdefault("responses", {})
+            declared = {int(code) for code in responses}  # a handler's own answer for a status wins
             for code in error_codes(method, operation, components):
-                responses.setdefault(code, {
+                if code in declared:
+                    continue
+                responses[code] = {
                     "description": ERRORS[code],
                     "content": {"application/json": {"schema": {"$ref": REF}}},
-                })
+                }
     return schema
 
 

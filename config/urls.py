@@ -16,7 +16,9 @@ urlpatterns = [
     path("", home, name="home"),
     path("accounts/", include("accounts.urls")),
     path("audit/", include("accounts.audit_urls")),
+    path("users/", include("accounts.user_urls")),
     path("facilities/", include("facilities.urls")),
+    path("regions/", include("facilities.region_urls")),
     path("people/", include("residents.urls")),
     path("staffing/", include("staffing.urls")),
     path("subsidies/", include("subsidies.urls")),
@@ -27,6 +29,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+handler400 = "config.errors.bad_request"
 handler403 = "config.errors.forbidden"
 handler404 = "config.errors.not_found"
 handler500 = "config.errors.server_error"

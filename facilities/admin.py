@@ -3,6 +3,8 @@ every change's history."""
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from accounts.services import assignment_record
+
 from .models import Facility, FacilityAssignment, Region, RegionPolicy
 
 
@@ -28,6 +30,13 @@ class FacilityAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ("region",)
     inlines = [AssignmentInline]
 
+    def save_formset(self, request, form, formset, change):
+        """Each assignment added here is access-logged, like one added on its own page."""
+        super().save_formset(request, form, formset, change)
+        for obj in formset.new_objects:
+            if isinstance(obj, FacilityAssignment):
+                assignment_record(request=request, assignment=obj)
+
 
 @admin.register(FacilityAssignment)
 class FacilityAssignmentAdmin(SimpleHistoryAdmin):
@@ -35,6 +44,11 @@ class FacilityAssignmentAdmin(SimpleHistoryAdmin):
     list_select_related = ("user", "facility")
     search_fields = ("user__username", "user__full_name", "facility__name")
     autocomplete_fields = ("user", "facility")
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change:
+            assignment_record(request=request, assignment=obj)
 
 
 @admin.register(RegionPolicy)

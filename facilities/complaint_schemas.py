@@ -61,6 +61,9 @@ class ComplaintOut(FacilityPlaceOut):
     complainant_contact: str = Field(description="完整联系方式仅首问负责人可见，其他人为脱敏值 / whole only for the owner, masked otherwise")
     acknowledge_due_on: date
     conclude_due_on: date
+    due_provisional: bool = Field(
+        description="期限跨入尚未录入放假安排的年份，暂按周一至周五计算 / counted Monday to Friday over a year whose holidays are not entered yet; recounted when they are",
+    )
     owner_id: int | None = Field(alias="assigned_to_id")
     owner_name: str | None
     assigned_at: datetime | None

@@ -10,10 +10,11 @@ facility) → the owner concludes it with the reply given to the complainant.
 A refused right is PermissionDenied; a refused value a ValidationError with a Chinese message.
 The overdue scan for the complaint runs after the transaction commits whenever it changes.
 """
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -26,7 +27,7 @@ from .models import Complaint, ComplaintChannel, Facility, Inspection, Inspectio
 from .rules import complaint_due_dates
 from .scoping import can_act_in_region
 from .selectors import region_policy
-from .workdays import is_workday
+from .workdays import WorkingDays
 
 
 def may_handle_complaints(user, facility: Facility) -> bool:
@@ -72,18 +73,57 @@ def complaint_register(
         raise ValidationError({"content": _("请填写投诉举报内容")})
     received_on = timezone.localdate(received_at)
     policy = region_policy(region_code=facility.region_id, on=received_on)
-    due = complaint_due_dates(
-        received_on, acknowledge_days=policy.complaint_acknowledge_working_days,
-        conclude_days=policy.complaint_conclude_working_days, is_workday=is_workday,
-    )
+    acknowledge_days, conclude_days = policy.complaint_acknowledge_working_days, policy.complaint_conclude_working_days
+    due = _due_dates(WorkingDays(), received_on, acknowledge_days, conclude_days)
     complaint = Complaint(
         facility=facility, channel=channel, received_at=received_at, content=content.strip(),
         complainant_name=complainant_name.strip(), complainant_contact=complainant_contact.strip(),
-        acknowledge_due_on=due.acknowledge_by, conclude_due_on=due.conclude_by, registered_by=by,
+        acknowledge_due_on=due.acknowledge_by, conclude_due_on=due.conclude_by, due_provisional=due.provisional,
+        acknowledge_working_days=acknowledge_days, conclude_working_days=conclude_days, registered_by=by,
     )
     save_with_history(complaint, by=by, reason=_("登记投诉举报"))
     _scan_after_commit(complaint.pk)
     return complaint
+
+
+def _due_dates(calendar: WorkingDays, received_on: date, acknowledge_days: int, conclude_days: int):
+    return complaint_due_dates(
+        received_on, acknowledge_days=acknowledge_days, conclude_days=conclude_days,
+        is_workday=calendar.is_workday, known_years=calendar.known_years,
+    )
+
+
+def complaint_deadlines_recount(*, calendar: WorkingDays, years: frozenset[int], by=None) -> int:
+    """Count the deadlines of open complaints again after the calendar of `years` changed: those
+    received before the end of the last such year and due after the start of the first, and every
+    provisional one. Limits stay those of the day received; the history says why a date moved."""
+    reaches = Q(due_provisional=True)
+    if years:
+        reaches |= Q(received_at__lt=_local_midnight(date(max(years) + 1, 1, 1)), conclude_due_on__gte=date(min(years), 1, 1))
+    moved = 0
+    for complaint in Complaint.objects.filter(reaches, concluded_on__isnull=True).order_by("pk"):
+        due = _due_dates(
+            calendar, timezone.localdate(complaint.received_at), complaint.acknowledge_working_days,
+            complaint.conclude_working_days,
+        )
+        if (complaint.acknowledge_due_on, complaint.conclude_due_on, complaint.due_provisional) == (
+            due.acknowledge_by, due.conclude_by, due.provisional,
+        ):
+            continue
+        complaint.acknowledge_due_on, complaint.conclude_due_on = due.acknowledge_by, due.conclude_by
+        complaint.due_provisional = due.provisional
+        with transaction.atomic():
+            save_with_history(
+                complaint, by=by, reason=_("工作日历变更，重新计算期限"),
+                update_fields=["acknowledge_due_on", "conclude_due_on", "due_provisional"],
+            )
+        _scan_after_commit(complaint.pk)
+        moved += 1
+    return moved
+
+
+def _local_midnight(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 @transaction.atomic

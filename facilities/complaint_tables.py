@@ -32,6 +32,9 @@ class ComplaintTable(tables.Table):
         super().__init__(*args, **kwargs)
         self.user, self.today = user, today
 
+    def render_conclude_due_on(self, record):
+        return render_to_string("facilities/_due_date.html", {"day": record.conclude_due_on, "provisional": record.due_provisional})
+
     def render_contact(self, record):
         return contact_for(self.user, record) or "—"
 

@@ -91,7 +91,7 @@ def complaint_create(request):
         if complaint is not None:
             messages.success(request, _("投诉举报已登记。受理期限 %(ack)s，办结期限 %(due)s") % {
                 "ack": f"{complaint.acknowledge_due_on:%Y-%m-%d}", "due": f"{complaint.conclude_due_on:%Y-%m-%d}",
-            })
+            } + (_("（暂定：该年放假安排尚未录入，录入后自动重新计算）") if complaint.due_provisional else ""))
             return redirect("complaint_detail", complaint_id=complaint.pk)
     return render(request, "facilities/complaint_form.html", {"form": form, "title": _("登记投诉举报")})
 

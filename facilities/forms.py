@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from config.forms import DATE_INPUT, StyledFormMixin
 
 from .models import Facility, FacilityKind, FacilityStatus, Operator, RegionLevel
+from .region_picker import RegionPickerField
 from .scoping import regions_visible_to
 
 
@@ -16,13 +17,11 @@ class FacilityForm(StyledFormMixin, forms.ModelForm):
             "credit_code", "opened_on", "status", "contact_person", "contact_phone",
         ]
         widgets = {"opened_on": DATE_INPUT}
+        field_classes = {"region": RegionPickerField}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["region"].queryset = regions_visible_to(user).filter(
-            level__in=[RegionLevel.COUNTY, RegionLevel.TOWNSHIP]
-        )
-        self.fields["region"].label_from_instance = lambda region: f"{region.full_name}（{region.code}）"
+        self.fields["region"].for_user(user)
         credit_code = self.fields["credit_code"].widget.attrs
         credit_code.update({"maxlength": 18, "class": f"{credit_code.get('class', '')} text-uppercase"})
 
@@ -54,6 +53,9 @@ class FacilityFilterForm(StyledFormMixin, forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         regions = regions_visible_to(user).filter(level__in=[RegionLevel.CITY, RegionLevel.COUNTY]).values_list(
-            "code", "full_name"
+            "code", "full_name", "valid_to"
         )
-        self.fields["region"].choices = _blank(_("全部区划")) + [(code, name) for code, name in regions]
+        abolished = _("区划已撤销")
+        self.fields["region"].choices = _blank(_("全部区划")) + [
+            (code, f"{name}（{abolished}）" if valid_to else name) for code, name, valid_to in regions
+        ]

@@ -18,6 +18,7 @@ from .inspection_schemas import (
     CloseIn,
     FindingIn,
     FindingOut,
+    FindingReturnIn,
     FollowUpIn,
     FollowUpOut,
     InspectionDetailOut,
@@ -108,3 +109,9 @@ def rectify_finding(request, finding_id: int, payload: Form[RectifyIn], evidence
 def verify_finding(request, finding_id: int, payload: VerifyIn):
     finding = finding_get_for_user(user=request.user, finding_id=finding_id)
     return services.finding_verify(by=request.user, finding=finding, verified_on=payload.verified_on)
+
+
+@router.post("/findings/{int:finding_id}/return", response=FindingOut, summary="退回整改 / send a rectification back")
+def return_finding(request, finding_id: int, payload: FindingReturnIn):
+    finding = finding_get_for_user(user=request.user, finding_id=finding_id)
+    return services.finding_return(by=request.user, finding=finding, reason=payload.reason)

@@ -43,6 +43,10 @@ class VerifyIn(Schema):
     verified_on: date = Field(..., description="复核日期 / when the inspector checked it")
 
 
+class FindingReturnIn(Schema):
+    reason: str = Field(..., max_length=300, description="退回整改的原因 / why the rectification is sent back")
+
+
 class CloseIn(Schema):
     closed_on: date = Field(..., description="结案日期 / closing date")
 

@@ -169,3 +169,15 @@ def open_findings_by_age(*, user, today: date) -> list[dict]:
         }
         for index, (low, high) in enumerate(AGE_BUCKETS)
     ]
+
+
+def finding_rounds(*, findings) -> dict[int, list]:
+    """Each finding's history (recorded, rectified, returned with a reason, verified), oldest first,
+    so every round of 整改 and 退回整改 shows. One query, none without findings."""
+    rounds: dict[int, list] = {finding.pk: [] for finding in findings}
+    if rounds:
+        for row in Finding.history.filter(id__in=list(rounds)).select_related("history_user").order_by(
+            "history_date", "history_id"
+        ):
+            rounds[row.id].append(row)
+    return rounds

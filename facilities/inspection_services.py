@@ -192,3 +192,25 @@ def finding_verify(*, by, finding: Finding, verified_on: date) -> Finding:
     save_with_history(finding, by=by, reason=_("复核销号"), update_fields=["status", "verified_on"])
     _scan_after_commit(finding.inspection.facility_id)
     return finding
+
+
+RETURN_REASON_MAX = 300
+
+
+@transaction.atomic
+def finding_return(*, by, finding: Finding, reason: str) -> Finding:
+    """退回整改: an inspector finds the rectification not done and sends it back with a reason; the
+    finding is open again until the manager rectifies anew. Each round stays in the history."""
+    finding = Finding.objects.select_for_update().select_related("inspection", "inspection__facility").get(pk=finding.pk)
+    _require_inspector(by, finding.inspection.facility)
+    if finding.status != FindingStatus.RECTIFIED:
+        raise ValidationError(_("只有已填报整改、待复核的问题可以退回整改"))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("请填写退回整改的原因")})
+    if len(reason) > RETURN_REASON_MAX:
+        raise ValidationError({"reason": _("退回原因不能超过300字")})
+    finding.status = FindingStatus.OPEN
+    save_with_history(finding, by=by, reason=_("退回整改：%(reason)s") % {"reason": reason}, update_fields=["status"])
+    _scan_after_commit(finding.inspection.facility_id)
+    return finding

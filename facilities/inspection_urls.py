@@ -14,5 +14,6 @@ urlpatterns = [
     path("<int:inspection_id>/close/", views.inspection_close_view, name="inspection_close"),
     path("findings/<int:finding_id>/rectify/", views.finding_rectify, name="finding_rectify"),
     path("findings/<int:finding_id>/verify/", views.finding_verify, name="finding_verify"),
+    path("findings/<int:finding_id>/return/", views.finding_return, name="finding_return"),
     path("findings/<int:finding_id>/evidence/", views.finding_evidence, name="finding_evidence"),
 ]

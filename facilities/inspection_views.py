@@ -9,12 +9,12 @@ from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 from django_tables2 import RequestConfig
 
 from config.forms import run_service
@@ -37,6 +37,7 @@ from .inspection_selectors import (
     facilities_not_inspected,
     finding_due_state,
     finding_get_for_user,
+    finding_rounds,
     inspection_coverage,
     inspection_findings,
     inspection_follow_ups,
@@ -94,7 +95,9 @@ def inspection_create(request):
 def _detail_context(request, inspection, **forms) -> dict:
     today = timezone.localdate()
     findings = inspection_findings(inspection=inspection)
+    rounds = finding_rounds(findings=findings)
     for finding in findings:
+        finding.rounds = rounds[finding.pk]
         finding.due_state = finding_due_state(finding, today=today)
         finding.days = abs((finding.deadline - today).days)
     can_inspect = services.may_inspect(request.user, inspection.facility)
@@ -116,6 +119,7 @@ def _detail_context(request, inspection, **forms) -> dict:
         ),
         "close_form": forms.get("close_form") or CloseForm(initial={"closed_on": today}),
         "verify_form": VerifyForm(initial={"verified_on": today}),
+        "return_max": services.RETURN_REASON_MAX,
     }
 
 
@@ -224,6 +228,22 @@ def finding_verify(request, finding_id):
             return redirect("inspection_detail", inspection_id=finding.inspection_id)
     for error in form.errors.values():
         messages.error(request, " ".join(error))
+    return redirect("inspection_detail", inspection_id=finding.inspection_id)
+
+
+@login_required
+@require_POST
+def finding_return(request, finding_id):
+    """退回整改 with a reason; a refusal (no reason, not awaiting verification) is shown as an error."""
+    finding = finding_get_for_user(user=request.user, finding_id=finding_id)
+    if not services.may_inspect(request.user, finding.inspection.facility):
+        raise PermissionDenied
+    try:
+        services.finding_return(by=request.user, finding=finding, reason=request.POST.get("reason", ""))
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, _("已退回整改：%(category)s，待机构重新整改") % {"category": finding.category})
     return redirect("inspection_detail", inspection_id=finding.inspection_id)
 
 

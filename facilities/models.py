@@ -3,10 +3,12 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from common.text_safety import SafeTextModel
 
 from .rules import StarThresholds, region_level
 from .validators import validate_credit_code
@@ -31,6 +33,14 @@ class Region(models.Model):
     )
     longitude = models.DecimalField(_("经度"), max_digits=9, decimal_places=6, null=True, blank=True)
     latitude = models.DecimalField(_("纬度"), max_digits=9, decimal_places=6, null=True, blank=True)
+    location_approximate = models.BooleanField(
+        _("坐标为近似值"), default=False, help_text=_("无公布坐标时取前身或上级的坐标")
+    )
+    valid_from = models.DateField(_("启用日期"), null=True, blank=True, help_text=_("空表示载入的首个版本中已有"))
+    valid_to = models.DateField(_("区划撤销日期"), null=True, blank=True, db_index=True, help_text=_("空表示现行有效"))
+    successors = models.ManyToManyField(
+        "self", symmetrical=False, blank=True, related_name="predecessors", verbose_name=_("继承单位"),
+    )
 
     class Meta:
         verbose_name = _("行政区划")
@@ -38,7 +48,59 @@ class Region(models.Model):
         ordering = ["code"]
 
     def __str__(self):
+        if self.valid_to:
+            abolished = _("区划已撤销")
+            return f"{self.full_name}（{self.code}，{abolished}）"
         return f"{self.full_name}（{self.code}）"
+
+    @property
+    def in_force(self) -> bool:
+        return self.valid_to is None
+
+
+class RegionChangeKind(models.TextChoices):
+    ADDED = "added", _("新设")
+    ABOLISHED = "abolished", _("撤销")
+    RENAMED = "renamed", _("更名")
+    MOVED = "moved", _("改变隶属")
+    SPLIT = "split", _("撤销待定（分设或去向未定）")
+
+
+class DecisionStatus(models.TextChoices):
+    APPLIED = "applied", _("已执行")
+    PENDING = "pending", _("待决定")
+    DECIDED = "decided", _("已决定")
+
+
+class RegionChange(models.Model):
+    """One line of an applied region-table diff, with what moved; a split waits here for a person."""
+
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="changes", verbose_name=_("行政区划"))
+    kind = models.CharField(_("变更类型"), max_length=10, choices=RegionChangeKind.choices)
+    effective_on = models.DateField(_("生效日期"))
+    old_name = models.CharField(_("原名称"), max_length=120, blank=True)
+    new_name = models.CharField(_("新名称"), max_length=120, blank=True)
+    old_parent = models.CharField(_("原上级代码"), max_length=9, blank=True)
+    new_parent = models.CharField(_("新上级代码"), max_length=9, blank=True)
+    candidates = models.ManyToManyField(Region, blank=True, related_name="+", verbose_name=_("可选继承单位"))
+    moved = models.JSONField(_("迁移记录数"), default=dict, blank=True)
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+    status = models.CharField(_("状态"), max_length=10, choices=DecisionStatus.choices, default=DecisionStatus.APPLIED)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("决定人"),
+    )
+    decided_at = models.DateTimeField(_("决定时间"), null=True, blank=True)
+    applied_at = models.DateTimeField(_("执行时间"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("区划变更")
+        verbose_name_plural = _("区划变更")
+        ordering = ["-applied_at", "region_id"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.region_id}"
 
 
 class FacilityKind(models.TextChoices):
@@ -59,7 +121,7 @@ class FacilityStatus(models.TextChoices):
     CLOSED = "closed", _("已关闭")
 
 
-class Facility(models.Model):
+class Facility(SafeTextModel):
     name = models.CharField(_("名称"), max_length=100)
     kind = models.CharField(_("机构类型"), max_length=20, choices=FacilityKind.choices)
     region = models.ForeignKey(
@@ -117,6 +179,13 @@ class FacilityAssignment(models.Model):
     def __str__(self):
         return f"{self.user} → {self.facility}"
 
+    def clean(self):
+        """Only facility managers run facilities: an assignment never widens another role's scope."""
+        from accounts.models import Role  # accounts does not depend on facilities; imported here to keep it so
+
+        if self.user_id is not None and self.user.role != Role.MANAGER:
+            raise ValidationError({"user": _("只能把机构分配给机构负责人")})
+
 
 class Rounding(models.TextChoices):
     TOTAL = "total", _("总数向上取整")
@@ -126,6 +195,11 @@ class Rounding(models.TextChoices):
 class Proration(models.TextChoices):
     MONTH = "month", _("按月（每月1日状态定全月）")
     DAY = "day", _("按天折算")
+
+
+class RatingAfterExpiry(models.TextChoices):
+    LAST = "last", _("从原等级起逐级评定")
+    FIRST = "first", _("按首次评定办理")
 
 
 class RegionPolicy(models.Model):
@@ -158,6 +232,9 @@ class RegionPolicy(models.Model):
     rating_first_max_level = models.PositiveSmallIntegerField(_("首次评定最高等级"), default=3)
     rating_upgrade_wait_years = models.PositiveSmallIntegerField(_("晋级须满年限"), default=1)
     rating_reapply_wait_years = models.PositiveSmallIntegerField(_("未通过后再申请间隔（年）"), default=1)
+    rating_after_expiry = models.CharField(
+        _("等级过期后重新评定"), max_length=5, choices=RatingAfterExpiry.choices, default=RatingAfterExpiry.LAST,
+    )
     complaint_acknowledge_working_days = models.PositiveSmallIntegerField(
         _("投诉举报受理时限（工作日）"), default=1, validators=[MinValueValidator(1)]
     )
@@ -412,6 +489,14 @@ class Complaint(models.Model):
     complainant_contact = models.CharField(_("投诉人联系方式"), max_length=100, blank=True)
     acknowledge_due_on = models.DateField(_("受理期限"), editable=False)
     conclude_due_on = models.DateField(_("办结期限"), editable=False)
+    # The limits in working days as they were on the day received: the deadlines are counted again
+    # from them when the working-day calendar of a year they reach changes.
+    acknowledge_working_days = models.PositiveSmallIntegerField(_("受理时限（工作日）"), editable=False)
+    conclude_working_days = models.PositiveSmallIntegerField(_("办结时限（工作日）"), editable=False)
+    due_provisional = models.BooleanField(
+        _("期限暂定"), default=False, editable=False,
+        help_text=_("期限跨入尚未录入放假安排的年份，暂按周一至周五计算；录入后自动重新计算"),
+    )
     registered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("登记人")
     )
@@ -454,3 +539,69 @@ class Complaint(models.Model):
 
     def __str__(self):
         return f"{self.facility} · {self.received_at:%Y-%m-%d}"
+
+
+class HolidayNotice(models.Model):
+    """国务院办公厅关于…年部分节假日安排的通知: where a year's holidays and make-up working days come from.
+
+    A year is entered when its notice is here; its days are then exactly the `WorkingDayCalendar`
+    rows (every other day: Monday to Friday work). A year without a notice here follows
+    `chinese-calendar` if the package knows it, else Monday to Friday, and deadlines that reach it
+    are provisional (facilities/workdays.py).
+    """
+
+    year = models.PositiveSmallIntegerField(
+        _("年份"), unique=True, validators=[MinValueValidator(2000), MaxValueValidator(2100)],
+    )
+    title = models.CharField(_("通知标题"), max_length=200)
+    number = models.CharField(_("文号"), max_length=50, blank=True, help_text=_("如：国办发明电〔2025〕7号"))
+    published_on = models.DateField(_("发布日期"), null=True, blank=True)
+    url = models.URLField(_("原文链接"), blank=True)
+    source = models.CharField(
+        _("数据来源"), max_length=100, blank=True, help_text=_("由 chinese-calendar 载入时注明其版本；手工录入为空"),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("放假安排通知")
+        verbose_name_plural = _("放假安排通知")
+        ordering = ["-year"]
+
+    def __str__(self):
+        return f"{self.title}（{self.number}）" if self.number else self.title
+
+
+class WorkingDayKind(models.TextChoices):
+    HOLIDAY = "holiday", _("放假")
+    WORKDAY = "workday", _("调休上班")
+
+
+class WorkingDayCalendar(models.Model):
+    """One day that differs from Monday-to-Friday work: a holiday (放假) or a make-up working day (调休上班)."""
+
+    day = models.DateField(_("日期"), unique=True)
+    kind = models.CharField(_("类型"), max_length=10, choices=WorkingDayKind.choices)
+    name = models.CharField(_("节日"), max_length=50, help_text=_("如：春节"))
+    notice = models.ForeignKey(
+        HolidayNotice, on_delete=models.PROTECT, related_name="days", verbose_name=_("放假安排通知"),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("工作日历")
+        verbose_name_plural = _("工作日历")
+        ordering = ["day"]
+
+    def __str__(self):
+        return f"{self.day:%Y-%m-%d} {self.get_kind_display()} {self.name}"
+
+    def clean(self):
+        errors = {}
+        if self.kind == WorkingDayKind.WORKDAY and self.day and self.day.weekday() < 5:
+            errors["kind"] = _("调休上班日应为周六或周日")
+        # A notice arranges its own year, and sometimes the last days of the year before
+        # (e.g. 2018-12-29 to 31 in the notice for 2019).
+        if self.day and self.notice_id and self.day.year not in (self.notice.year, self.notice.year - 1):
+            errors["day"] = _("日期不在该通知安排的年份内")
+        if errors:
+            raise ValidationError(errors)

@@ -49,6 +49,11 @@ def rating_record(
         raise ValidationError({"__all__": _("机构已关闭，不能评定等级")})
     if rated_on > timezone.localdate():
         raise ValidationError({"rated_on": _("日期不能晚于今天")})
+    if facility.ratings.filter(rated_on=rated_on).exists():
+        raise ValidationError({"rated_on": _("该机构在这一天已有一次评定，同一机构同一天只能录入一次评定")})
+    certificate_number = certificate_number.strip()
+    if certificate_number and StarRating.objects.filter(certificate_number=certificate_number).exists():
+        raise ValidationError({"certificate_number": _("证书编号已被另一次评定使用，请核对证书")})
     policy = region_policy(region_code=facility.region_id, on=rated_on)
     try:
         level = star_level(
@@ -61,14 +66,14 @@ def rating_record(
     refusal = rating_refusal(
         level=level, on=rated_on, history=history, first_max_level=policy.rating_first_max_level,
         upgrade_wait_years=policy.rating_upgrade_wait_years, reapply_wait_years=policy.rating_reapply_wait_years,
-        valid_years=policy.rating_valid_years,
+        valid_years=policy.rating_valid_years, after_expiry=policy.rating_after_expiry,
     )
     if refusal:
         raise ValidationError({"__all__": refusal})
     rating = StarRating(
         facility=facility, rated_on=rated_on, environment=environment, equipment=equipment, management=management,
         service=service, level=level, expires_on=rating_expires_on(rated_on, policy.rating_valid_years),
-        certificate_number=certificate_number.strip(), evaluators=evaluators.strip(), report=report or "",
+        certificate_number=certificate_number, evaluators=evaluators.strip(), report=report or "",
         recorded_by=by,
     )
     save_with_history(rating, by=by, reason=_("等级评定"))

@@ -48,6 +48,7 @@ def _refusal(*, policy, ratings, level: int, on: date) -> str | None:
         level=level, on=on, history=[PastRating(r.rated_on, r.level) for r in ratings],
         first_max_level=policy.rating_first_max_level, upgrade_wait_years=policy.rating_upgrade_wait_years,
         reapply_wait_years=policy.rating_reapply_wait_years, valid_years=policy.rating_valid_years,
+        after_expiry=policy.rating_after_expiry,
     )
 
 

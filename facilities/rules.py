@@ -23,6 +23,10 @@ Policies encoded here:
   counted from the day after receipt on the Chinese working-day calendar (holidays and make-up
   working days), so a complaint received on a Saturday is due for acknowledgement on Monday.
   A complainant's contact details are shown masked to everyone but the inspector who owns it.
+* Working days (工作日): each year's holidays and make-up working days (调休上班) come from that
+  year's State Council notice (国务院办公厅关于…年部分节假日安排的通知), published around
+  November of the year before. A deadline that counts over a day of a year nobody has entered
+  yet is counted Monday to Friday and is **provisional** until the year is entered.
 
 Everything here is values in, values out: no ORM, no I/O, no clock.
 Error messages are bilingual "中文 / English" because they reach clerks' forms.
@@ -269,15 +273,23 @@ class PastRating:
 _LEVEL_ZH = {1: "一级", 2: "二级", 3: "三级", 4: "四级", 5: "五级"}
 
 
+AFTER_EXPIRY_FIRST = "first"  # an expired facility is rated again as if for the first time
+AFTER_EXPIRY_LAST = "last"  # an expired facility goes on from its last level, one step at a time
+
+
 def rating_refusal(
     *, level: int, on: date, history: Sequence[PastRating], first_max_level: int = 3,
     upgrade_wait_years: int = 1, reapply_wait_years: int = 1, valid_years: int = 3,
+    after_expiry: str = AFTER_EXPIRY_LAST,
 ) -> str | None:
     """Why the region's rules forbid recording an evaluation that reaches `level` on `on`, or None.
 
     - no evaluation within `reapply_wait_years` after a failed one (level 0);
     - a facility's first rating is at most `first_max_level`;
-    - an upgrade goes one level at a time, and only after `upgrade_wait_years` at the current level.
+    - an upgrade goes one level at a time, and only after `upgrade_wait_years` at the current level;
+    - once every rating has expired the region's `after_expiry` rule applies: `"first"` caps the level
+      as for a first rating, `"last"` allows at most one level above the last one held. Either way
+      an expired facility never jumps levels.
     """
     earlier = sorted((past for past in history if past.rated_on <= on), key=lambda past: past.rated_on)
     failed = [past for past in earlier if past.level == 0]
@@ -292,6 +304,13 @@ def rating_refusal(
     if not any(past.level > 0 for past in earlier):
         if level > first_max_level:
             return f"首次评定最高为{_LEVEL_ZH[first_max_level]}，本次评分达到{_LEVEL_ZH[level]}，不能直接评定"
+        return None
+    if not current:
+        if after_expiry == AFTER_EXPIRY_FIRST and level > first_max_level:
+            return f"原等级已过期，按首次评定办理：最高为{_LEVEL_ZH[first_max_level]}，本次评分达到{_LEVEL_ZH[level]}，不能直接评定"
+        last = [past for past in earlier if past.level > 0][-1]
+        if after_expiry != AFTER_EXPIRY_FIRST and level > last.level + 1:
+            return f"原等级（{_LEVEL_ZH[last.level]}）已过期，晋级须逐级进行：只能申请{_LEVEL_ZH[last.level + 1]}"
         return None
     if current and level > current[-1].level:
         holding = current[-1]
@@ -359,24 +378,65 @@ def add_working_days(start: date, days: int, *, is_workday) -> date:
 
 
 @dataclass(frozen=True)
+class WorkingDayDeadline:
+    """A deadline in working days; `provisional` when a day counted lies in a year not entered."""
+
+    due: date
+    provisional: bool
+
+
+def working_day_deadline(start: date, days: int, *, is_workday, known_years=None) -> WorkingDayDeadline:
+    """`add_working_days`, and whether any day it counted over (after `start`, up to the result)
+    lies in a year outside `known_years`: the caller's `is_workday` can only guess such a year
+    (Monday to Friday), so the deadline is provisional until the year's notice is entered.
+    `known_years=None` takes `is_workday` as exact for every year."""
+    due = add_working_days(start, days, is_workday=is_workday)
+    if known_years is None or due == start:
+        return WorkingDayDeadline(due=due, provisional=False)
+    counted = range(date.fromordinal(start.toordinal() + 1).year, due.year + 1)
+    return WorkingDayDeadline(due=due, provisional=any(year not in known_years for year in counted))
+
+
+REMIND_FROM_MONTH = 11  # the State Council publishes next year's holidays around November
+
+
+def working_day_year_to_enter(today: date, known_years) -> int | None:
+    """The year whose holidays an administrator should enter now: this year if it is not known,
+    from 1 November next year until it is; None when nothing is missing."""
+    if today.year not in known_years:
+        return today.year
+    if today.month >= REMIND_FROM_MONTH and today.year + 1 not in known_years:
+        return today.year + 1
+    return None
+
+
+@dataclass(frozen=True)
 class ComplaintDue:
-    """The last day to acknowledge (受理) and to conclude (办结) a complaint; overdue the day after."""
+    """The last day to acknowledge (受理) and to conclude (办结) a complaint; overdue the day after.
+
+    `provisional` when either was counted over a year whose holidays nobody has entered yet."""
 
     acknowledge_by: date
     conclude_by: date
+    provisional: bool = False
 
 
-def complaint_due_dates(received_on: date, *, acknowledge_days: int, conclude_days: int, is_workday) -> ComplaintDue:
-    """限时办结: the acknowledgement and conclusion deadlines of a complaint received on a day."""
+def complaint_due_dates(
+    received_on: date, *, acknowledge_days: int, conclude_days: int, is_workday, known_years=None,
+) -> ComplaintDue:
+    """限时办结: the acknowledgement and conclusion deadlines of a complaint received on a day.
+
+    `known_years` as in `working_day_deadline`."""
     if _is_int(acknowledge_days) and _is_int(conclude_days) and conclude_days < acknowledge_days:
         raise ValueError(
             "办结时限不能短于受理时限 / the conclusion limit cannot be shorter than the acknowledgement limit, "
             f"got {acknowledge_days} and {conclude_days}"
         )
-    return ComplaintDue(
-        acknowledge_by=add_working_days(received_on, acknowledge_days, is_workday=is_workday),
-        conclude_by=add_working_days(received_on, conclude_days, is_workday=is_workday),
-    )
+    acknowledge = add_working_days(received_on, acknowledge_days, is_workday=is_workday)
+    conclude = working_day_deadline(received_on, conclude_days, is_workday=is_workday, known_years=known_years)
+    # The conclusion deadline is never earlier than the acknowledgement one, so it counts over every
+    # day the acknowledgement did: its flag covers both.
+    return ComplaintDue(acknowledge_by=acknowledge, conclude_by=conclude.due, provisional=conclude.provisional)
 
 
 def mask_contact(value: str) -> str:

@@ -126,6 +126,15 @@ def can_act_for_facility(user, facility: Facility) -> bool:
     )
 
 
+def edit_keeps_in_scope(user, region_code: str | None) -> bool:
+    """Every edit keeps the record inside the editor's scope: a regional user may set a region field
+    only to a code within their own region (managers' scope follows facilities, not region codes)."""
+    region_prefix = user_region_prefix(user)
+    if region_prefix is None or region_prefix == "":
+        return True
+    return bool(region_code) and region_code.startswith(region_prefix)
+
+
 def can_act_in_region(user, region_code: str) -> bool:
     """Register people, confirm support status and manage dispersed support: inspectors of the region."""
     return (
@@ -179,16 +188,27 @@ def can_generate_claims(user, region_code: str) -> bool:
     return _clerk_covers(user, region_code)
 
 
-def can_submit_claim_batch(user, batch) -> bool:
+def claim_batch_managers(batch):
+    """The user ids of the active manager accounts of a facility batch's facility (none for a township's)."""
+    if not batch.facility_id:
+        return FacilityAssignment.objects.none().values_list("user_id", flat=True)
+    return FacilityAssignment.objects.filter(
+        facility_id=batch.facility_id, user__role=Role.MANAGER, user__is_active=True
+    ).values_list("user_id", flat=True)
+
+
+def can_submit_claim_batch(user, batch, *, recused=frozenset()) -> bool:
     """A facility's batch is submitted by its manager; a township's by a clerk on the township's behalf.
 
-    A facility with no active manager account (many small 敬老院) is submitted by a clerk too.
+    A facility with no active manager account (many small 敬老院) is submitted by a clerk too, and so
+    is one whose every manager is `recused` (user ids who declared a relative on the batch, found by
+    the caller: residents.recusal): nobody is stuck by the recusal rule. A recused user never submits.
     """
+    if not _active(user) or user.pk in recused:
+        return False
     if batch.facility_id:
-        managers = FacilityAssignment.objects.filter(
-            facility_id=batch.facility_id, user__role=Role.MANAGER, user__is_active=True
-        )
-        if _active(user) and user.role == Role.MANAGER:
+        managers = claim_batch_managers(batch).exclude(user_id__in=recused)
+        if user.role == Role.MANAGER:
             return managers.filter(user=user).exists()
         return _clerk_covers(user, batch.region_id) and not managers.exists()
     return _clerk_covers(user, batch.region_id)
@@ -238,3 +258,9 @@ def can_plan_staffing_budget(user, region_code: str) -> bool:
         _active(user) and user.role in (Role.INSPECTOR, Role.CLERK) and bool(user.region_code) and bool(region_code)
         and region_in_scope(region_code, user.region_code)
     )
+
+
+def can_edit_working_day_calendar(user) -> bool:
+    """The working-day calendar (holidays and make-up working days) is reference data for every
+    region: administrators keep it; every other role is refused its pages (403)."""
+    return _active(user) and user.role == Role.ADMIN

@@ -2,12 +2,12 @@
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, OuterRef, QuerySet, Subquery, Value
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
-from .models import Facility, RegionPolicy, StarRating
+from .models import Facility, Region, RegionPolicy, StarRating
 from .rules import region_ancestors, region_scope_prefix
 from .scoping import facilities_visible_to
 
@@ -22,6 +22,20 @@ class FacilityFilters:
     level: int | None = None
 
 
+def region_code_q(code: str, *, field: str = "region") -> Q:
+    """Records in a region, or, for an abolished code, also in its successors (what moved). One query."""
+    q = Q(**{f"{field}__code__startswith": region_scope_prefix(code)})
+    seen, frontier = {code}, [code]
+    while frontier:
+        successors = set(Region.successors.through.objects.filter(from_region_id__in=frontier)
+                         .values_list("to_region_id", flat=True)) - seen
+        for successor in successors:
+            q |= Q(**{f"{field}__code__startswith": region_scope_prefix(successor)})
+        seen |= successors
+        frontier = list(successors)
+    return q
+
+
 def facility_list(*, user, filters: FacilityFilters = FacilityFilters(), today=None) -> QuerySet[Facility]:
     qs = facilities_visible_to(user).select_related("region").annotate(
         residents=residents_subquery(),
@@ -31,10 +45,9 @@ def facility_list(*, user, filters: FacilityFilters = FacilityFilters(), today=N
         qs = qs.filter(star_level=filters.level)
     if filters.region:
         try:
-            prefix = region_scope_prefix(filters.region)
+            qs = qs.filter(region_code_q(filters.region))
         except ValueError as exc:
             raise ValidationError({"region": str(exc)}) from exc
-        qs = qs.filter(region__code__startswith=prefix)
     if filters.kind:
         qs = qs.filter(kind=filters.kind)
     if filters.operator:

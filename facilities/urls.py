@@ -13,4 +13,5 @@ urlpatterns = [
     path("ratings/<int:rating_id>/report/", rating_views.rating_report, name="rating_report"),
     path("inspections/", include("facilities.inspection_urls")),
     path("complaints/", include("facilities.complaint_urls")),
+    path("calendar/", include("facilities.calendar_urls")),
 ]

@@ -19,6 +19,7 @@ from facilities.selectors import facility_get_for_user
 
 from . import services
 from .health_reads import health_list_read_record, health_read_record
+from .id_lookups import id_lookup_guard
 from .models import Person, SelfCareAssessment, Stay
 from .schemas import (
     AssessmentIn,
@@ -93,6 +94,7 @@ def get_person(request, person_id: int):
 @router.post("", response={201: PersonDetailOut}, summary="登记人员 / register a person")
 def register_person(request, payload: PersonIn):
     data = payload.dict(exclude={"hukou_region_code", "residence_region_code", "admission"})
+    id_lookup_guard(user=request.user, id_number=payload.id_number, request=request)  # outside the transaction: logged
     with transaction.atomic():
         person = services.person_register(
             by=request.user,

@@ -12,10 +12,12 @@ from typing import Annotated
 from ninja import Schema
 from pydantic import AfterValidator, BeforeValidator, PlainSerializer, WithJsonSchema
 
+from common.money import round_fen
+from common.params import in_range
+
 MAX_ID = 2**63 - 1
 MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
 REGION_CODE = r"^\d{6}(\d{3})?$"
-FEN = Decimal("0.01")
 
 
 def _text(value: str) -> str:
@@ -33,13 +35,16 @@ def _month(value):
         return value
     if not isinstance(value, str) or not re.fullmatch(MONTH_PATTERN, value):
         raise ValueError("月份格式应为 YYYY-MM / a month is written YYYY-MM")
-    return date(int(value[:4]), int(value[5:]), 1)
+    month = date(int(value[:4]), int(value[5:]), 1)
+    if not in_range(month):
+        raise ValueError("月份应在 1900-01 至 2100-12 之间 / a month lies between 1900-01 and 2100-12")
+    return month
 
 
 Text = Annotated[str, AfterValidator(_text)]
 Money = Annotated[
     Decimal,
-    PlainSerializer(lambda value: format(Decimal(value).quantize(FEN), "f"), return_type=str),
+    PlainSerializer(lambda value: format(round_fen(Decimal(value)), "f"), return_type=str),
     WithJsonSchema({"type": "string", "pattern": r"^-?\d+\.\d{2}$", "examples": ["120.00"]}),
 ]
 Month = Annotated[

@@ -49,7 +49,3 @@ class CustodySampleCheckForm(StyledFormMixin, forms.Form):
     checked_on = forms.DateField(label=_("核查日期"), widget=DATE_INPUT)
     note = forms.CharField(label=_("核查意见"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 4}),
                            help_text=_("账实不符或缺少确认时必填"))
-
-
-class MonthForm(forms.Form):
-    month = forms.DateField(input_formats=["%Y-%m"], required=False)

@@ -28,6 +28,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
+from common.money import round_fen
 from facilities.models import Facility
 from facilities.scoping import can_read_personal_data, facilities_visible_to
 
@@ -45,7 +46,6 @@ from .models import (
 from .rules import StatementFigures, add_months, custody_statement
 
 ZERO = Decimal("0.00")
-FEN = Decimal("0.01")
 MONEY = DecimalField(max_digits=14, decimal_places=2)
 MONEY_HOLDINGS = [h for h in CustodyHolding.values if h != CustodyHolding.GOODS]
 
@@ -102,7 +102,7 @@ def _holding_balances(account_ref, *, before: date | None = None) -> dict:
 
 def balances_of(account) -> dict[str, Decimal]:
     """{holding: balance} from an account annotated by `_holding_balances`."""
-    return {holding: Decimal(getattr(account, f"balance_{holding}")).quantize(FEN) for holding in CustodyHolding.values}
+    return {holding: round_fen(Decimal(getattr(account, f"balance_{holding}"))) for holding in CustodyHolding.values}
 
 
 # --- one resident ------------------------------------------------------------------------------

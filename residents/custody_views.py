@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
+from common.params import id_param, month_param
 from config.forms import run_service
 from facilities.history import change_history
 from facilities.scoping import can_read_personal_data
@@ -29,7 +30,6 @@ from .custody_forms import (
     CustodyReversalForm,
     CustodySampleCheckForm,
     CustodySamplingForm,
-    MonthForm,
 )
 from .custody_selectors import (
     balances_of,
@@ -50,8 +50,7 @@ from .selectors import person_get_for_user
 
 
 def _facility_param(request) -> int | None:
-    value = request.GET.get("facility", "")
-    return int(value) if value.isdigit() and len(value) < 19 else None
+    return id_param(request.GET.get("facility"), name="facility")
 
 
 def _ledger_url(person_id, facility_id=None) -> str:
@@ -147,9 +146,7 @@ def custody_statement(request, person_id):
     """月度对账单, printable. ?month=YYYY-MM (default: this month) and ?facility= (default: the current one)."""
     person = person_get_for_user(user=request.user, person_id=person_id)
     custody = person_custody(user=request.user, person=person, facility_id=_facility_param(request))
-    month_form = MonthForm(request.GET)
-    month = (month_form.cleaned_data.get("month") if month_form.is_valid() else None) or timezone.localdate()
-    month = month.replace(day=1)
+    month = month_param(request.GET.get("month")) or timezone.localdate().replace(day=1)
     statement = custody_statement_for(account=custody.account, month=month) if custody.account else None
     return render(request, "residents/custody_statement.html", {
         "person": person, "custody": custody, "account": custody.account, "statement": statement, "month": month,

@@ -6,7 +6,8 @@ from django.utils.translation import pgettext_lazy
 
 from config.choices import NameChoiceField
 from config.forms import DATE_INPUT, StyledFormMixin
-from facilities.models import Facility, Region, RegionLevel
+from facilities.models import Facility, RegionLevel
+from facilities.region_picker import RegionPickerField
 from facilities.scoping import facilities_visible_to
 
 from .models import (
@@ -24,27 +25,6 @@ from .models import (
 PHOTO_MAX_BYTES = 2 * 1024 * 1024
 
 
-class RegionCodeField(forms.CharField):
-    """A region typed as its code (e.g. 621002), checked against the national table."""
-
-    def __init__(self, *, levels=None, **kwargs):
-        self.levels = levels
-        kwargs.setdefault("max_length", 9)
-        super().__init__(**kwargs)
-
-    def clean(self, value):
-        value = super().clean(value)
-        if not value:
-            return None
-        region = Region.objects.filter(code=value.strip()).first()
-        if region is None:
-            raise forms.ValidationError(_("行政区划代码不存在：%(code)s"), params={"code": value})
-        if self.levels and region.level not in self.levels:
-            raise forms.ValidationError(_("请填写%(levels)s级行政区划代码"), params={"levels": "、".join(
-                str(RegionLevel(level).label) for level in self.levels)})
-        return region
-
-
 class PersonFieldsForm(StyledFormMixin, forms.Form):
     name = forms.CharField(label=_("姓名"), max_length=50)
     id_number = forms.CharField(
@@ -52,10 +32,10 @@ class PersonFieldsForm(StyledFormMixin, forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
         help_text=_("出生日期和性别由身份证号码自动得出"),
     )
-    hukou_region = RegionCodeField(label=_("户籍地行政区划代码"), help_text=_("县级6位或乡镇9位，例如 621002"))
+    hukou_region = RegionPickerField(label=_("户籍地"), scoped=False)
     hukou_type = forms.ChoiceField(label=_("户籍类型"), choices=HukouType.choices)
-    residence_region = RegionCodeField(
-        label=_("现居住乡镇（街道）代码"), required=False, levels=[RegionLevel.TOWNSHIP],
+    residence_region = RegionPickerField(
+        label=_("现居住乡镇（街道）"), required=False, levels=[RegionLevel.TOWNSHIP], scoped=False,
         help_text=_("分散供养人员须填写"),
     )
     address = forms.CharField(label=_("居住地址"), max_length=200, required=False)

@@ -116,7 +116,7 @@ def _confirm(request):
         return redirect("people_import")
     try:
         with path.open("rb") as handle:
-            result = import_apply(user=request.user, file=File(handle, name=pending["name"]))
+            result = import_apply(user=request.user, file=File(handle, name=pending["name"]), request=request)
     finally:
         _discard_pending(request)
     if not result.applied:
@@ -146,7 +146,7 @@ def people_import(request):
         return _page(request, form)
     _discard_pending(request)
     upload = form.cleaned_data["file"]
-    preview = import_preview(user=request.user, file=upload)
+    preview = import_preview(user=request.user, file=upload, request=request)
     if preview.ok:
         _keep_pending(request, upload)
     return _page(request, ImportUploadForm(), problems=preview.problems, preview=preview, filename=upload.name)

@@ -19,7 +19,6 @@ import io
 import math
 import re
 import unicodedata
-import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path, PurePath
@@ -34,6 +33,9 @@ from django.utils.translation import gettext_lazy
 from openpyxl.styles import Font
 
 from accounts.models import Role
+from common.text_safety import validate_one_line
+from common.upload_budget import SheetBudget, UploadRefused, budgeted_rows, check_xlsx
+from facilities.csv_text import UnreadableCsv, csv_rows
 from facilities.exports import spreadsheet_text
 from facilities.models import (
     Facility,
@@ -44,6 +46,7 @@ from facilities.models import (
 )
 from facilities.scoping import can_act_for_facility, facilities_visible_to
 
+from .id_lookups import OUTSIDE_SCOPE, TOO_MANY, IdLookupsExhausted, id_lookup_screen
 from .models import (
     DisabilityCategory,
     HukouType,
@@ -53,13 +56,13 @@ from .models import (
     SupportStatus,
 )
 from .rules import ADULT_AGE, age_on, parse_id_number
+from .selectors import people_visible_to
 from .services import person_register, scans_deferred, stay_admit
 
-MAX_BYTES = 5 * 1024 * 1024
-MAX_ROWS = 5000
-# An .xlsx is a zip: a 5 MB file could unpack to gigabytes. Real sheets of 5,000 rows unpack to a few MB.
-MAX_UNPACKED_BYTES = 100 * 1024 * 1024
-MAX_COLUMNS = 100
+BUDGET = SheetBudget()  # 5 MB, 5000 rows under the header (blank ones too), 100 columns: common.upload_budget
+MAX_BYTES = BUDGET.max_bytes
+MAX_ROWS = BUDGET.max_rows
+MAX_COLUMNS = BUDGET.max_columns
 PERSON_NAME_MAX = Person._meta.get_field("name").max_length
 PHONE_MAX = Person._meta.get_field("phone").max_length
 
@@ -166,33 +169,17 @@ def _read_bytes(file) -> tuple[str, bytes]:
 
 
 def _csv_rows(data: bytes):
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise _Unreadable(_("不支持 UTF-16 编码的文件，请另存为“CSV UTF-8（逗号分隔）”"))
-    for encoding in ("utf-8-sig", "gb18030"):  # GB18030 is a superset of GBK, which Excel in China saves
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise _Unreadable(_("无法识别文件编码，请另存为 UTF-8 或 GBK 编码的 CSV"))
-    if "\x00" in text:
-        raise _Unreadable(_("文件中有空字符，不是 CSV 文本文件"))
     try:
-        for number, cells in enumerate(csv.reader(io.StringIO(text, newline="")), start=1):
-            yield number, cells[:MAX_COLUMNS]
-    except csv.Error as exc:
-        raise _Unreadable(_("CSV 格式有误（%(detail)s），请用 Excel 重新另存为 CSV") % {"detail": exc}) from exc
+        yield from csv_rows(data, max_columns=MAX_COLUMNS)
+    except UnreadableCsv as exc:
+        raise _Unreadable(str(exc)) from exc
 
 
 def _xlsx_rows(data: bytes):
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, ValueError) as exc:
-        raise _Unreadable(_("不是有效的 .xlsx 文件，请用 Excel 重新保存")) from exc
-    if unpacked > MAX_UNPACKED_BYTES:
-        raise _Unreadable(_("表格解压后过大，请拆分后分批导入"))
+        check_xlsx(data, BUDGET)
+    except UploadRefused as exc:
+        raise _Unreadable(str(exc)) from exc
     # openpyxl raises many kinds of exception on a damaged file (KeyError, ValueError, XML errors …);
     # any of them means the same thing to the user.
     try:
@@ -246,15 +233,16 @@ def _read_sheet(file) -> _Sheet:
     source = _csv_rows(data) if suffix == ".csv" else _xlsx_rows(data)
     header_cells = None
     rows = []
-    for number, cells in source:
-        if all(_is_blank(cell) for cell in cells):
-            continue
-        if header_cells is None:
-            header_cells = cells
-            continue
-        rows.append((number, cells))
-        if len(rows) > MAX_ROWS:
-            raise _Unreadable(_("表中超过 5000 行，请拆分后分批导入"))
+    try:
+        for number, cells in budgeted_rows(source, BUDGET):
+            if all(_is_blank(cell) for cell in cells):
+                continue
+            if header_cells is None:
+                header_cells = cells
+                continue
+            rows.append((number, cells))
+    except UploadRefused as exc:
+        raise _Unreadable(str(exc)) from exc
     if header_cells is None:
         raise _Unreadable(_("表中没有内容"))
     header: dict[str, int] = {}
@@ -292,6 +280,15 @@ class _MissingColumns(Exception):
 
 class _Bad(Exception):
     """This cell has a problem; the message is the reason."""
+
+
+def _one_line(text: str) -> str:
+    """The model's rule for names and one-line text (common.text_safety), as a problem of this cell."""
+    try:
+        validate_one_line(text)
+    except ValidationError as exc:
+        raise _Bad(exc.messages[0]) from None
+    return text
 
 
 def _text(value) -> str:
@@ -341,7 +338,7 @@ def _name(value) -> str:
         raise _Bad(_("请填写姓名"))
     if len(text) > PERSON_NAME_MAX:
         raise _Bad(_("姓名不能超过 %(n)s 个字") % {"n": PERSON_NAME_MAX})
-    return text
+    return _one_line(text)
 
 
 def _region_code(value) -> str:
@@ -402,7 +399,7 @@ def _phone(value) -> str:
     text = _text(value)
     if len(text) > PHONE_MAX:
         raise _Bad(_("联系电话不能超过 %(n)s 个字符") % {"n": PHONE_MAX})
-    return text
+    return _one_line(text)
 
 
 _DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?|(\d{4})(\d{2})(\d{2})", re.ASCII)
@@ -522,7 +519,7 @@ def _check_disability(rows: list[_Row], checker: _Checker) -> None:
             checker.add(row, "disability_category", _("填写残疾等级时须填写残疾类别"))
 
 
-def _check_people(rows: list[_Row], checker: _Checker) -> None:
+def _check_people(user, rows: list[_Row], checker: _Checker, request=None) -> None:
     seen: dict[str, int] = {}
     for row in rows:
         if "id_number" in row.bad:
@@ -532,9 +529,15 @@ def _check_people(rows: list[_Row], checker: _Checker) -> None:
             checker.add(row, "id_number", _("与第 %(row)s 行的身份证号码重复") % {"row": seen[number]})
         else:
             seen[number] = row.number
-    existing = Person.objects.in_bulk(list(seen), field_name="id_number")
+    # One answer for a number registered outside the user's scope, whatever that person's state;
+    # logged and rate-limited (residents.id_lookups). Only people the user may see are matched.
+    outside = id_lookup_screen(user=user, numbers=list(seen), request=request)
+    existing = people_visible_to(user).in_bulk(list(set(seen) - outside), field_name="id_number")
     for row in rows:
         if "id_number" in row.bad:
+            continue
+        if row.values["id_number"].value in outside:
+            checker.add(row, "id_number", str(OUTSIDE_SCOPE))
             continue
         person = existing.get(row.values["id_number"].value)
         if person is None:
@@ -660,7 +663,7 @@ def _check_stays(user, rows: list[_Row], checker: _Checker) -> None:
         row.facility, row.admit = facility, True
 
 
-def _plan(*, user, file) -> _Plan:
+def _plan(*, user, file, request=None) -> _Plan:
     try:
         sheet = _read_sheet(file)
     except _MissingColumns as exc:
@@ -671,7 +674,10 @@ def _plan(*, user, file) -> _Plan:
     checker = _Checker(sheet.header)
     rows = _parse_rows(sheet, checker)
     _check_disability(rows, checker)
-    _check_people(rows, checker)
+    try:
+        _check_people(user, rows, checker, request=request)
+    except IdLookupsExhausted:
+        return _Plan(problems=[Problem(row=None, column="", reason=str(TOO_MANY))])
     _check_regions(rows, checker)
     _check_stays(user, rows, checker)
     order = {column.key: position for position, column in enumerate(COLUMNS)}
@@ -683,10 +689,10 @@ def _plan(*, user, file) -> _Plan:
 # --- the two entry points ----------------------------------------------------------------
 
 
-def import_preview(*, user, file) -> ImportPreview:
-    """Read and check every row; write nothing."""
+def import_preview(*, user, file, request=None) -> ImportPreview:
+    """Read and check every row; write nothing (but the access records of numbers outside the scope)."""
     _check_may_import(user)
-    plan = _plan(user=user, file=file)
+    plan = _plan(user=user, file=file, request=request)
     return ImportPreview(
         problems=plan.problems, new_people=plan.new_people, existing_people=plan.existing_people,
         new_stays=plan.new_stays, rows=len(plan.rows), ignored_columns=plan.ignored,
@@ -718,10 +724,10 @@ def _failure(row: _Row, exc: Exception) -> Problem:
     return Problem(row=row.number, column="", reason=_("数据刚被他人修改，请重新预览后再导入"))
 
 
-def import_apply(*, user, file) -> ImportResult:
+def import_apply(*, user, file, request=None) -> ImportResult:
     """Check again and, only when no row has a problem, write every row in one transaction."""
     _check_may_import(user)
-    plan = _plan(user=user, file=file)
+    plan = _plan(user=user, file=file, request=request)
     if plan.problems or not plan.rows:
         return ImportResult(applied=False, problems=plan.problems)
     try:

@@ -6,6 +6,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from common.text_safety import SafeTextModel
 from facilities.models import Facility, Region
 
 from .rules import INDICATORS, SelfCare, mask_id_number
@@ -37,7 +38,7 @@ class DisabilityCategory(models.TextChoices):
     MULTIPLE = "multiple", _("多重残疾")
 
 
-class Person(models.Model):
+class Person(SafeTextModel):
     name = models.CharField(_("姓名"), max_length=50)
     id_number = models.CharField(_("身份证号码"), max_length=18, unique=True)
     birth_date = models.DateField(_("出生日期"), editable=False)
@@ -63,6 +64,14 @@ class Person(models.Model):
     )
     photo = models.FileField(_("照片"), upload_to="people/", blank=True)
     assessment_due_on = models.DateField(_("下次评估截止日"), null=True, blank=True, editable=False)
+    # A reported change of condition (状况变化) not yet assessed: the re-assessment falls due that
+    # many working days after the report, counted again when the working-day calendar changes.
+    change_reported_on = models.DateField(_("状况变化报告日"), null=True, blank=True, editable=False)
+    change_working_days = models.PositiveSmallIntegerField(_("状况变化后复评时限（工作日）"), null=True, blank=True, editable=False)
+    assessment_due_provisional = models.BooleanField(
+        _("复评期限暂定"), default=False, editable=False,
+        help_text=_("期限跨入尚未录入放假安排的年份，暂按周一至周五计算；录入后自动重新计算"),
+    )
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
     history = HistoricalRecords(excluded_fields=["updated_at"])
@@ -75,6 +84,11 @@ class Person(models.Model):
             models.CheckConstraint(
                 condition=Q(disability_grade__isnull=True) | Q(disability_grade__gte=1, disability_grade__lte=4),
                 name="person_disability_grade_1_to_4",
+            ),
+            models.CheckConstraint(
+                condition=Q(change_reported_on__isnull=True, change_working_days__isnull=True)
+                | Q(change_reported_on__isnull=False, change_working_days__isnull=False),
+                name="person_change_report_complete",
             ),
         ]
         indexes = [
@@ -201,6 +215,18 @@ class SelfCareAssessment(models.Model):
     category = models.CharField(_("生活自理能力"), max_length=10, choices=SelfCareCategory.choices)
     assessors = models.CharField(_("评估人"), max_length=100)
     reason = models.CharField(_("评估原因"), max_length=20, choices=AssessmentReason.choices)
+    due_on = models.DateField(
+        _("复评截止日"), editable=False,
+        help_text=_("评估在此日（含）之前有效：按评估时所在区划的复评周期计算，报告状况变化后提前到复评时限"),
+    )
+    due_provisional = models.BooleanField(
+        _("复评期限暂定"), default=False, editable=False,
+        help_text=_("期限跨入尚未录入放假安排的年份，暂按周一至周五计算；录入后自动重新计算"),
+    )
+    change_reported_on = models.DateField(_("状况变化报告日"), null=True, blank=True, editable=False)
+    change_working_days = models.PositiveSmallIntegerField(
+        _("状况变化后复评时限（工作日）"), null=True, blank=True, editable=False
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("录入人")
     )

@@ -40,3 +40,25 @@ def ensure_not_related(*, user, person_ids, action) -> None:
             _("近亲属回避：您已备案 %(names)s 为近亲属，按近亲属备案制度须回避，不能%(action)s，请交由其他工作人员办理"),
             params={"names": names, "action": action}, code="recused",
         )
+
+
+def recused_user_ids(*, user_ids, person_ids) -> set[int]:
+    """Which of these users have declared any of these people a close relative: one query.
+
+    Used to find who else may act when the first in line must step aside (a facility's managers on
+    a claim batch); `person_ids` may be a subquery, as in `declared_relatives`.
+    """
+    ids = {pk for pk in user_ids if pk is not None}
+    if not ids:
+        return set()
+    return set(
+        RelativeDeclaration.objects.filter(
+            declarant_user_id__in=ids, ended_on__isnull=True,
+            relative_id_number__in=Person.objects.filter(pk__in=person_ids).values("id_number"),
+        ).values_list("declarant_user_id", flat=True).distinct()
+    )
+
+
+def declared_id_numbers(*, user):
+    """The ID numbers the user has declared as close relatives (open declarations), as a subquery."""
+    return RelativeDeclaration.objects.filter(declarant_user=user, ended_on__isnull=True).values("relative_id_number")

@@ -9,6 +9,7 @@ Policies encoded here:
 * GB 11643-1999 公民身份号码: 6-digit region code, 8-digit birth date (YYYYMMDD),
   3-digit sequence code whose last digit is odd for men and even for women,
   and a check character computed with ISO 7064 MOD 11-2.
+* Self-care assessments: when one is valid, for claims, staffing, alerts and pages alike (see below).
 * 特殊救助对象款物代管: an append-only ledger whose balances never go negative (see below).
 * 公示: 7 days, names and masked ID numbers, never a minor (see below).
 
@@ -19,9 +20,13 @@ Error messages are bilingual "中文 / English" because they reach clerks' forms
 import calendar
 import enum
 import random
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Protocol, TypeVar
+
+from common.money import round_fen
 
 
 class SelfCare(str, enum.Enum):
@@ -223,13 +228,84 @@ def add_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
+# --- self-care assessments: when one is valid ------------------------------------------------
+#
+# Policy (DESIGN §3, the region's rule parameters): an assessment is valid from the day it was made
+# through its due date (下次评估截止日) — the same day `interval` months later, the region's
+# re-assessment interval in force when it was made (12 by default), or, once a change of condition
+# is reported, the re-assessment deadline the report sets (10 working days by default), whichever
+# comes first. From the day after, it no longer counts: claims price the person at the self-care
+# tier and flag the line, staffing counts them as fully disabled, and an alert says it is overdue.
+# The latest assessment on or before a day decides: an older one never stands in for a later one
+# that has lapsed. Set-based queries (residents.selectors.valid_category_on) say the same in SQL.
+
+
+class Assessed(Protocol):
+    id: int
+    assessed_on: date
+    due_on: date
+
+
+AssessedT = TypeVar("AssessedT", bound=Assessed)
+
+
+def assessment_due_on(*, assessed_on: date, interval_months: int, change_due_on: date | None = None) -> date:
+    """The last day an assessment made on `assessed_on` is valid."""
+    if isinstance(interval_months, bool) or not isinstance(interval_months, int) or interval_months < 1:
+        raise ValueError(f"复评周期须为正整数（月）/ the re-assessment interval must be a positive number of months, "
+                         f"got {interval_months!r}")
+    if change_due_on is not None and change_due_on < assessed_on:
+        raise ValueError("状况变化复评时限早于评估日期 / a change deadline before the assessment it shortens")
+    periodic = add_months(assessed_on, interval_months)
+    return periodic if change_due_on is None else min(periodic, change_due_on)
+
+
+def is_assessment_valid(*, assessed_on: date | None, due_on: date | None, on: date) -> bool:
+    """Whether an assessment counts on `on`: made by then, and `on` is not past its due date."""
+    return assessed_on is not None and due_on is not None and assessed_on <= on <= due_on
+
+
+def latest_assessment(assessments: Iterable[AssessedT], on: date) -> AssessedT | None:
+    """The assessment that decides on `on`: the latest made on or before it (the later record on a tie)."""
+    done = [a for a in assessments if a.assessed_on <= on]
+    return max(done, key=lambda a: (a.assessed_on, a.id)) if done else None
+
+
+def valid_assessment(assessments: Iterable[AssessedT], on: date) -> AssessedT | None:
+    """The latest assessment on or before `on` if it is still valid that day, else None."""
+    latest = latest_assessment(assessments, on)
+    if latest is None or not is_assessment_valid(assessed_on=latest.assessed_on, due_on=latest.due_on, on=on):
+        return None
+    return latest
+
+
+class AssessmentStatus(str, enum.Enum):
+    """How a person's assessment looks on a day, for pages and alerts."""
+
+    MISSING = "missing"    # never assessed
+    OVERDUE = "overdue"    # the latest assessment is past its due date: no valid assessment
+    DUE_SOON = "due_soon"  # valid, and due within the warning window
+    VALID = "valid"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+def assessment_status(*, assessed_on: date | None, due_on: date | None, on: date, soon_days: int = 30) -> AssessmentStatus:
+    """The state of the latest assessment (`assessed_on`, `due_on`; None when never assessed) on `on`."""
+    if assessed_on is None:
+        return AssessmentStatus.MISSING
+    if not is_assessment_valid(assessed_on=assessed_on, due_on=due_on, on=on):
+        return AssessmentStatus.OVERDUE
+    return AssessmentStatus.DUE_SOON if due_on <= on + timedelta(days=soon_days) else AssessmentStatus.VALID
+
+
 # --- custody of residents' money and goods (特殊救助对象款物代管) ----------------------------------
 #
 # Policy: the facility (受托方) keeps an append-only ledger per resident; every deposit and withdrawal
 # is a line with the running balance of its kind of holding, and a holding's balance can never go
 # below zero. Corrections are reversal lines, never edits. Amounts are yuan with at most two decimals.
 
-FEN = Decimal("0.01")
 DEPOSIT, WITHDRAWAL = "deposit", "withdrawal"
 
 
@@ -248,9 +324,9 @@ def check_custody_amount(amount: Decimal) -> Decimal:
         raise ValueError("金额须为有限的十进制数 / amount must be a finite Decimal")
     if amount <= 0:
         raise ValueError("金额须大于0 / amount must be greater than 0")
-    if amount != amount.quantize(FEN):
+    if amount != round_fen(amount):
         raise ValueError("金额最多两位小数（分）/ amount has at most two decimals")
-    return amount.quantize(FEN)
+    return round_fen(amount)
 
 
 def custody_balance_after(balance: Decimal, *, kind: str, amount: Decimal) -> Decimal:

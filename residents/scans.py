@@ -1,38 +1,45 @@
 """Scans that open and resolve alerts about people; each runs a fixed number of queries.
 
-- a resident in care without an assessment, or past the re-assessment date;
+- a resident in care without a valid assessment: none, or past its due date (rules.assessment_status);
 - a person under dispersed support not visited within the region's interval;
 - a person both in a facility and under dispersed support (data that predates the entry checks);
 - a facility with more residents than beds.
 """
 from datetime import date, timedelta
 
-from django.db.models import Count, Exists, F, Max, OuterRef, Q
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, Subquery
 
 from facilities.alerts import AlertSpec, alerts_sync
 from facilities.models import AlertKind, Facility, Severity
 from facilities.selectors import region_policies
 
 from .models import SelfCareAssessment, Stay, SupportForm, SupportStatus
+from .rules import AssessmentStatus, assessment_status
 
 
 def scan_assessments(*, today: date, facility_ids=None) -> tuple[int, int]:
+    """Residents in care without a valid assessment today (rules.assessment_status): never assessed,
+    or their latest assessment is past its due date."""
     stays = Stay.objects.filter(ended_on__isnull=True)
     if facility_ids is not None:
         stays = stays.filter(facility_id__in=list(facility_ids))
+    latest = SelfCareAssessment.objects.filter(person_id=OuterRef("person_id"), assessed_on__lte=today).order_by(
+        "-assessed_on", "-id"
+    )
     rows = stays.annotate(
-        assessed=Exists(SelfCareAssessment.objects.filter(person_id=OuterRef("person_id")))
-    ).values("person_id", "person__name", "person__assessment_due_on", "facility_id", "facility__region_id", "assessed")
+        assessed_on=Subquery(latest.values("assessed_on")[:1]), due_on=Subquery(latest.values("due_on")[:1]),
+    ).values("person_id", "person__name", "facility_id", "facility__region_id", "assessed_on", "due_on")
     wanted = []
     for row in rows:
-        due = row["person__assessment_due_on"]
+        due = row["due_on"]
+        status = assessment_status(assessed_on=row["assessed_on"], due_on=due, on=today)
         common = dict(
             region_id=row["facility__region_id"], facility_id=row["facility_id"], subject=f"person:{row['person_id']}",
             subject_label=row["person__name"],
         )
-        if not row["assessed"]:
+        if status == AssessmentStatus.MISSING:
             wanted.append(AlertSpec(kind=AlertKind.ASSESSMENT_MISSING, message=f"{row['person__name']} 尚未做生活自理能力评估", **common))
-        elif due is not None and due < today:
+        elif status == AssessmentStatus.OVERDUE:
             wanted.append(AlertSpec(
                 kind=AlertKind.ASSESSMENT_OVERDUE,
                 message=f"{row['person__name']} 的生活自理能力评估应于 {due:%Y-%m-%d} 前复评，已逾期 {(today - due).days} 天",

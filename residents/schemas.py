@@ -19,7 +19,7 @@ from .models import (
     SupportKind,
     VisitMode,
 )
-from .rules import age_on
+from .rules import AssessmentStatus, age_on, assessment_status
 
 REGION_CODE = r"^\d{6}(\d{3})?$"
 
@@ -45,6 +45,9 @@ class _PersonBase(Schema):
     age: int
     hukou_region_code: str = Field(alias="hukou_region_id")
     assessment_due_on: date | None
+    assessment_due_provisional: bool = Field(
+        description="期限跨入尚未录入放假安排的年份，暂按周一至周五计算 / counted Monday to Friday over a year whose holidays are not entered yet; recounted when they are",
+    )
 
     @staticmethod
     def resolve_age(obj):
@@ -58,8 +61,17 @@ class PersonOut(_PersonBase):
     current_facility_name: str | None
     latest_category: SelfCareCategory | None
     latest_assessed_on: date | None
+    latest_due_on: date | None = Field(description="最近一次评估的复评截止日 / the latest assessment's due date")
+    assessment_status: AssessmentStatus = Field(
+        description="今天的评估状态：missing 未评估、overdue 已逾期（无有效评估）、due_soon 30 天内到期、valid 有效 / "
+                    "the assessment today: never assessed, overdue (no valid assessment), due within 30 days, or valid",
+    )
     support_kind: SupportKind | None
     support_form: SupportForm | None
+
+    @staticmethod
+    def resolve_assessment_status(obj):
+        return assessment_status(assessed_on=obj.latest_assessed_on, due_on=obj.latest_due_on, on=timezone.localdate())
 
 
 class SupportStatusOut(Schema):
@@ -112,6 +124,7 @@ class AssessmentOut(Schema):
     category: SelfCareCategory
     assessors: str
     reason: AssessmentReason
+    due_on: date = Field(description="复评截止日：此日（含）之前有效 / valid up to and including this day")
 
     @staticmethod
     def resolve_override_category(obj):

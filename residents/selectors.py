@@ -2,7 +2,7 @@
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.http import Http404
 
 from facilities.scoping import personal_facility_scope_q, personal_region_scope_q
@@ -44,8 +44,23 @@ class PersonFilters:
     in_care: bool = False
 
 
-def _latest_assessment():
-    return SelfCareAssessment.objects.filter(person=OuterRef("pk")).order_by("-assessed_on", "-id")
+def _latest_assessment(today: date):
+    return SelfCareAssessment.objects.filter(person=OuterRef("pk"), assessed_on__lte=today).order_by("-assessed_on", "-id")
+
+
+def valid_category_on(day: date, *, person=OuterRef("person_id")) -> Subquery:
+    """The SQL twin of rules.valid_assessment, for set-based reads (the census, the scans): the
+    category of the person's latest assessment on or before `day` while it is valid that day
+    (through its due date), else NULL. The latest decides; an older one never stands in for it."""
+    latest = SelfCareAssessment.objects.filter(person_id=person, assessed_on__lte=day).order_by("-assessed_on", "-id")
+    valid = Case(When(due_on__gte=day, then=F("category")), default=Value(None), output_field=CharField())
+    return Subquery(latest.annotate(valid_category=valid).values("valid_category")[:1])
+
+
+def without_valid_assessment_q(today: date) -> Q:
+    """People (annotated by `person_list`) whose latest assessment is missing or past its due date today:
+    the SQL twin of rules.assessment_status being MISSING or OVERDUE."""
+    return Q(latest_assessed_on__isnull=True) | Q(latest_due_on__lt=today)
 
 
 def person_list(*, user, filters: PersonFilters = PersonFilters(), today: date) -> QuerySet[Person]:
@@ -55,8 +70,10 @@ def person_list(*, user, filters: PersonFilters = PersonFilters(), today: date) 
     qs = people_visible_to(user).annotate(
         current_facility_id=Subquery(active.values("facility_id")[:1]),
         current_facility_name=Subquery(active.values("facility__name")[:1]),
-        latest_category=Subquery(_latest_assessment().values("category")[:1]),
-        latest_assessed_on=Subquery(_latest_assessment().values("assessed_on")[:1]),
+        latest_category=Subquery(_latest_assessment(today).values("category")[:1]),
+        latest_assessed_on=Subquery(_latest_assessment(today).values("assessed_on")[:1]),
+        latest_due_on=Subquery(_latest_assessment(today).values("due_on")[:1]),
+        latest_due_provisional=Subquery(_latest_assessment(today).values("due_provisional")[:1]),
         support_form=Subquery(open_status.exclude(support_form="").values("support_form")[:1]),
         support_kind=Subquery(open_status.values("kind")[:1]),
     )
@@ -74,7 +91,7 @@ def person_list(*, user, filters: PersonFilters = PersonFilters(), today: date) 
     if filters.support_form:
         qs = qs.filter(Exists(open_status.filter(support_form=filters.support_form)))
     if filters.assessment_overdue:
-        qs = qs.filter(Exists(active)).filter(Q(assessment_due_on__isnull=True) | Q(assessment_due_on__lt=today))
+        qs = qs.filter(Exists(active)).filter(without_valid_assessment_q(today))
     return qs.order_by("name", "id")
 
 

@@ -9,17 +9,19 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from config.enqueue import enqueue
 from facilities.history import save_with_history
 from facilities.models import Facility, FacilityKind, Region
-from facilities.scoping import can_act_for_facility, can_act_in_region
+from facilities.scoping import can_act_for_facility, can_act_in_region, edit_keeps_in_scope
 from facilities.selectors import region_policy
-from facilities.workdays import working_days_after
+from facilities.workdays import WorkingDays
 
 from . import tasks
+from .id_lookups import OUTSIDE_SCOPE
 from .recusal import ensure_not_related
 from .models import (
     CareAgreement,
@@ -35,12 +37,13 @@ from .models import (
 from .rules import (
     ADULT_AGE,
     NO_LABOUR_CAPACITY_RULE,
-    add_months,
     age_on,
+    assessment_due_on,
     no_labour_capacity_reason,
     parse_id_number,
     self_care_category,
 )
+from .selectors import people_visible_to
 
 CONFIRM_REFUSED = _("认定须由该人员所在区划的民政督查办理")
 TERMINATE_REFUSED = _("终止须由该人员所在区划的民政督查办理")
@@ -118,7 +121,10 @@ def person_register(
         raise ValidationError({"id_number": str(exc)}) from exc
     if parsed.birth_date > timezone.localdate():
         raise ValidationError({"id_number": _("身份证号码中的出生日期晚于今天")})
-    if Person.objects.filter(id_number=parsed.value).exists():
+    existing = Person.objects.filter(id_number=parsed.value).first()
+    if existing is not None:
+        if not people_visible_to(by).filter(pk=existing.pk).exists():
+            raise ValidationError({"id_number": OUTSIDE_SCOPE})  # one answer outside the scope (id_lookups)
         raise ValidationError({"id_number": _("该身份证号码已登记，请勿重复登记")})
     person = Person(
         name=name.strip(), id_number=parsed.value, birth_date=parsed.birth_date, sex=parsed.sex,
@@ -148,6 +154,20 @@ def ensure_may_act_in_region(by, person: Person, message) -> None:
         raise PermissionDenied(message)
 
 
+OUT_OF_SCOPE_EDIT = _("修改后该人员将不在您的辖区内，不能这样修改；如该人员迁出，请联系迁入地民政部门")
+
+
+def _ensure_edit_keeps_in_scope(by, person: Person, changes: dict, changed: list[str]) -> None:
+    """An edit never moves a person out of the editor's own region (facilities.scoping.edit_keeps_in_scope)."""
+    for name in ("hukou_region", "residence_region"):
+        region = changes.get(name)
+        if name in changed and region is not None and not edit_keeps_in_scope(by, region.code):
+            raise ValidationError({name: OUT_OF_SCOPE_EDIT})
+    after = [changes[name] if name in changes else getattr(person, name) for name in ("residence_region", "hukou_region")]
+    if not any(region is not None and edit_keeps_in_scope(by, region.code) for region in after):
+        raise ValidationError({"residence_region" if "residence_region" in changed else "hukou_region": OUT_OF_SCOPE_EDIT})
+
+
 @transaction.atomic
 def person_update(*, by, person: Person, **changes) -> Person:
     unknown = set(changes) - set(PERSON_FIELDS)
@@ -156,6 +176,7 @@ def person_update(*, by, person: Person, **changes) -> Person:
     person = Person.objects.select_for_update().get(pk=person.pk)
     ensure_may_edit(by, person)
     changed = [name for name, value in changes.items() if getattr(person, name) != value]
+    _ensure_edit_keeps_in_scope(by, person, changes, changed)
     for name in changed:
         setattr(person, name, changes[name])
     if changed:
@@ -368,29 +389,137 @@ def assessment_record(
         person=person, facility=facility, assessed_on=assessed_on, computed_category=computed.value,
         override_category=override_category, override_reason=override_reason.strip(),
         category=override_category or computed.value, assessors=assessors.strip(), reason=reason, recorded_by=by,
+        due_on=_periodic_due(person, facility, assessed_on),
         **{name: bool(unable[name]) for name in SelfCareAssessment.INDICATOR_FIELDS},
     )
     save_with_history(assessment, by=by, reason=_("生活自理能力评估"))
-    latest = person.assessments.order_by("-assessed_on", "-id").first()
-    policy = region_policy(region_code=_home_region(person, facility), on=latest.assessed_on)
-    person.assessment_due_on = add_months(latest.assessed_on, policy.reassessment_months)
-    save_with_history(person, by=by, reason=_("评估后更新复评日期"), update_fields=["assessment_due_on", "updated_at"])
+    if person.change_reported_on is not None and assessed_on >= person.change_reported_on:
+        person.change_reported_on = person.change_working_days = None  # the reported change is assessed
+    person.assessment_due_on, person.assessment_due_provisional = _reassessment_due(person, WorkingDays())
+    save_with_history(person, by=by, reason=_("评估后更新复评日期"), update_fields=DUE_FIELDS)
     _scan_after_commit(facility_id=facility.pk if facility else None, person_id=person.pk)
     return assessment
 
 
+DUE_FIELDS = ["assessment_due_on", "assessment_due_provisional", "change_reported_on", "change_working_days", "updated_at"]
+ASSESSMENT_DUE_FIELDS = ["due_on", "due_provisional", "change_reported_on", "change_working_days"]
+
+
+def _periodic_due(person: Person, facility: Facility | None, assessed_on: date) -> date:
+    """The last day an assessment is valid without a reported change: the interval of the region
+    whose rules applied on the day it was made."""
+    policy = region_policy(region_code=_home_region(person, facility), on=assessed_on)
+    return assessment_due_on(assessed_on=assessed_on, interval_months=policy.reassessment_months)
+
+
+def _assessment_due(assessment: SelfCareAssessment, calendar: WorkingDays) -> tuple[date, bool]:
+    """The last day an assessment is valid, and whether that day is provisional: the periodic due
+    date, or sooner the deadline of the change reported while it was in force."""
+    periodic = _periodic_due(assessment.person, assessment.facility, assessment.assessed_on)
+    if assessment.change_reported_on is None:
+        return periodic, False
+    change = calendar.deadline(assessment.change_reported_on, assessment.change_working_days)
+    return (change.due, change.provisional) if change.due < periodic else (periodic, False)
+
+
+def _assessment_due_refresh(assessment: SelfCareAssessment, calendar: WorkingDays, *, by, reason) -> bool:
+    due, provisional = _assessment_due(assessment, calendar)
+    if (due, provisional) == (assessment.due_on, assessment.due_provisional):
+        return False
+    assessment.due_on, assessment.due_provisional = due, provisional
+    save_with_history(assessment, by=by, reason=reason, update_fields=ASSESSMENT_DUE_FIELDS)
+    return True
+
+
+def _reassessment_due(person: Person, calendar: WorkingDays) -> tuple[date | None, bool]:
+    """When the person's next assessment falls due, and whether that date is provisional: the day
+    their latest assessment stops being valid, or sooner the deadline of a reported change that no
+    assessment has followed yet (the only deadline for someone never assessed)."""
+    latest = person.assessments.order_by("-assessed_on", "-id").first()
+    current = (latest.due_on, latest.due_provisional) if latest is not None else (None, False)
+    if person.change_reported_on is None:
+        return current
+    change = calendar.deadline(person.change_reported_on, person.change_working_days)
+    if current[0] is not None and current[0] <= change.due:
+        return current
+    return change.due, change.provisional
+
+
 @transaction.atomic
 def assessment_change_report(*, by, person: Person, reported_on: date) -> date:
-    """A reported change of condition: re-assessment falls due within N working days (default 10)."""
+    """A reported change of condition: re-assessment falls due within N working days (default 10).
+
+    The assessment in force on the day of the report (the latest made before it) stays valid only
+    until that deadline; an assessment made on or after the report day has already assessed the
+    change. Of two reports not yet assessed, the one due first stands.
+    """
     person = Person.objects.select_for_update().get(pk=person.pk)
     facility = may_assess(by, person)
     _not_future(reported_on, "reported_on")
     policy = region_policy(region_code=_home_region(person, facility), on=reported_on)
-    due = working_days_after(reported_on, policy.change_reassessment_working_days)
-    if person.assessment_due_on is None or due < person.assessment_due_on:
-        person.assessment_due_on = due
-        save_with_history(person, by=by, reason=_("状况变化，提前复评"), update_fields=["assessment_due_on", "updated_at"])
+    calendar = WorkingDays()
+    days = policy.change_reassessment_working_days
+    reason = _("状况变化，提前复评")
+    assessments = list(person.assessments.select_related("person", "facility").order_by("-assessed_on", "-id"))
+    in_force = next((a for a in assessments if a.assessed_on < reported_on), None)
+    if in_force is not None and (
+        in_force.change_reported_on is None
+        or calendar.deadline(reported_on, days).due
+        < calendar.deadline(in_force.change_reported_on, in_force.change_working_days).due
+    ):
+        in_force.change_reported_on, in_force.change_working_days = reported_on, days
+        _assessment_due_refresh(in_force, calendar, by=by, reason=reason)
+    if assessments and assessments[0].assessed_on >= reported_on:
+        return person.assessment_due_on  # a later assessment already took the change into account
+    standing = person.change_reported_on
+    if standing is None or calendar.deadline(reported_on, days).due < calendar.deadline(standing, person.change_working_days).due:
+        person.change_reported_on, person.change_working_days = reported_on, days
+    due, provisional = _reassessment_due(person, calendar)
+    if (person.change_reported_on, due, provisional) != (standing, person.assessment_due_on, person.assessment_due_provisional):
+        person.assessment_due_on, person.assessment_due_provisional = due, provisional
+        save_with_history(person, by=by, reason=reason, update_fields=DUE_FIELDS)
     return person.assessment_due_on
+
+
+def assessment_due_recount(*, calendar: WorkingDays, years: frozenset[int], by=None) -> int:
+    """Count the re-assessment deadlines of reported changes again after the calendar of `years`
+    changed — those reported before the end of the last such year and due after the start of the
+    first, and every provisional one — on the assessments they shortened and on the people they
+    fall due for (registered with facilities.workdays in ResidentsConfig.ready)."""
+    reason = _("工作日历变更，重新计算复评期限")
+
+    def reaching(prefix: str, due_field: str, provisional_field: str) -> Q:
+        q = Q(**{provisional_field: True})
+        if years:
+            q |= Q(**{f"{prefix}change_reported_on__lte": date(max(years), 12, 31),
+                      f"{due_field}__gte": date(min(years), 1, 1)})
+        return q & Q(**{f"{prefix}change_reported_on__isnull": False})
+
+    moved = 0
+    people = set()
+    shortened = SelfCareAssessment.objects.filter(reaching("", "due_on", "due_provisional"))
+    for assessment_id in shortened.order_by("pk").values_list("pk", flat=True):
+        with transaction.atomic():
+            assessment = SelfCareAssessment.objects.select_for_update(of=("self",)).select_related("person", "facility").get(
+                pk=assessment_id
+            )
+            if _assessment_due_refresh(assessment, calendar, by=by, reason=reason):
+                people.add(assessment.person_id)
+                moved += 1
+    standing = Person.objects.filter(reaching("", "assessment_due_on", "assessment_due_provisional"))
+    people.update(standing.values_list("pk", flat=True))
+    for person_id in sorted(people):
+        with transaction.atomic():
+            person = Person.objects.select_for_update().get(pk=person_id)
+            due, provisional = _reassessment_due(person, calendar)
+            if (due, provisional) == (person.assessment_due_on, person.assessment_due_provisional):
+                continue
+            person.assessment_due_on, person.assessment_due_provisional = due, provisional
+            save_with_history(person, by=by, reason=reason, update_fields=DUE_FIELDS)
+            stay = person.stays.filter(ended_on__isnull=True).first()
+            _scan_after_commit(facility_id=stay.facility_id if stay else None, person_id=person.pk)
+            moved += 1
+    return moved
 
 
 # --- dispersed support -------------------------------------------------------------------

@@ -1,8 +1,10 @@
 """The sortable resident table."""
 import django_tables2 as tables
+from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
 from .models import Person
+from .rules import assessment_status
 
 
 class PersonTable(tables.Table):
@@ -13,7 +15,7 @@ class PersonTable(tables.Table):
     current_facility_name = tables.Column(verbose_name=_("入住机构"), default="—")
     support = tables.TemplateColumn(template_name="residents/_support_cell.html", verbose_name=_("救助供养"), orderable=False)
     latest_category = tables.TemplateColumn(template_name="residents/_category_cell.html", verbose_name=_("生活自理能力"))
-    assessment_due_on = tables.TemplateColumn(template_name="residents/_due_cell.html", verbose_name=_("下次评估"))
+    assessment_due_on = tables.Column(verbose_name=_("下次评估"), empty_values=())
 
     class Meta:
         model = Person
@@ -21,3 +23,15 @@ class PersonTable(tables.Table):
                   "latest_category", "assessment_due_on")
         attrs = {"class": "table table-sm table-hover align-middle"}
         empty_text = _("没有符合条件的人员")
+
+    def __init__(self, *args, today, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today
+
+    def render_assessment_due_on(self, record):
+        status = assessment_status(assessed_on=record.latest_assessed_on, due_on=record.latest_due_on, on=self.today)
+        return render_to_string("residents/_due_cell.html", {
+            "status": status.value, "due_on": record.latest_due_on or record.assessment_due_on,
+            "provisional": record.latest_due_provisional if record.latest_due_on else record.assessment_due_provisional,
+            "in_care": bool(record.current_facility_id),
+        })

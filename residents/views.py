@@ -32,8 +32,9 @@ from .forms import (
     VisitForm,
 )
 from .health_reads import health_read_record
+from .id_lookups import id_lookup_guard
 from .models import SelfCareAssessment, SupportForm
-from .rules import age_on, self_care_category
+from .rules import age_on, assessment_status, self_care_category, valid_assessment
 from .selectors import (
     PersonFilters,
     person_detail,
@@ -59,7 +60,7 @@ def _filters(form) -> PersonFilters:
 def person_list_view(request):
     form = PersonFilterForm(request.GET or None, user=request.user)
     people = person_list(user=request.user, filters=_filters(form), today=timezone.localdate())
-    table = PersonTable(people)
+    table = PersonTable(people, today=timezone.localdate())
     RequestConfig(request, paginate={"per_page": 25, "paginator_class": ListPaginator}).configure(table)
     template = "residents/_person_table.html" if request.htmx else "residents/person_list.html"
     return render(request, template, {"table": table, "form": form, "today": timezone.localdate()})
@@ -73,11 +74,17 @@ def person_detail_view(request, person_id):
     today = timezone.localdate()
     active = detail["active_stay"]
     place = person.residence_region_id or person.hukou_region_id
+    latest = detail["latest_assessment"]
     return render(request, "residents/person_detail.html", {
         "person": person,
         **detail,
         "age": age_on(person.birth_date, today),
         "today": today,
+        "assessment_status": assessment_status(
+            assessed_on=latest.assessed_on if latest else None, due_on=latest.due_on if latest else None, on=today,
+        ).value,
+        "assessment_due": latest.due_on if latest else person.assessment_due_on,
+        "assessment_due_provisional": latest.due_provisional if latest else person.assessment_due_provisional,
         "history": change_history(person, hidden=("id_number", "photo")),
         "can_act_for_stay": active is not None and can_act_for_facility(request.user, active.facility),
         "can_admit": active is None and request.user.role == "manager",
@@ -96,11 +103,16 @@ def admission_create(request):
         raise PermissionDenied
     form = AdmissionForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        stay = run_service(form, lambda: admission_register(by=request.user, **form.cleaned_data))
+        stay = run_service(form, lambda: admission_register(by=request.user, request=request, **form.cleaned_data))
         if stay is not None:
             messages.success(request, _("已办理入住"))
             return redirect("person_detail", person_id=stay.person_id)
     return render(request, "residents/form.html", {"form": form, "title": _("登记入住"), "what_if_admission": True})
+
+
+def _screened_register(request, data):
+    id_lookup_guard(user=request.user, id_number=data["id_number"], request=request)
+    return services.person_register(by=request.user, **data)
 
 
 @login_required
@@ -109,7 +121,7 @@ def person_create(request):
         raise PermissionDenied
     form = PersonFieldsForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        person = run_service(form, lambda: services.person_register(by=request.user, **form.cleaned_data))
+        person = run_service(form, lambda: _screened_register(request, form.cleaned_data))
         if person is not None:
             messages.success(request, _("人员已登记"))
             return redirect("person_detail", person_id=person.pk)
@@ -197,11 +209,12 @@ def assessment_create(request, person_id):
 
 
 def _what_if_context(person) -> dict:
-    """Where the person lives and their current category, so the form can warn about the staffing ratio."""
+    """Where the person lives and the category staffing counts them in today (fully disabled without a
+    valid assessment), so the form can warn about the staffing ratio."""
     detail = person_detail(person=person)
     stay = detail["active_stay"]
-    latest = detail["latest_assessment"]
-    return {"what_if_facility_id": stay.facility_id if stay else None, "old_category": latest.category if latest else "full"}
+    valid = valid_assessment(detail["assessments"], timezone.localdate())
+    return {"what_if_facility_id": stay.facility_id if stay else None, "old_category": valid.category if valid else "full"}
 
 
 @login_required
@@ -222,7 +235,9 @@ def change_report(request, person_id):
     if request.method == "POST" and form.is_valid():
         due = run_service(form, lambda: services.assessment_change_report(by=request.user, person=person, **form.cleaned_data))
         if due is not None:
-            messages.success(request, _("已登记状况变化，须在 %(due)s 前完成复评") % {"due": due.isoformat()})
+            person.refresh_from_db(fields=["assessment_due_provisional"])
+            messages.success(request, _("已登记状况变化，须在 %(due)s 前完成复评") % {"due": due.isoformat()} + (
+                _("（暂定：该年放假安排尚未录入，录入后自动重新计算）") if person.assessment_due_provisional else ""))
             return redirect("person_detail", person_id=person.pk)
     return _form_page(request, form, title=_("报告状况变化"), person=person)
 

@@ -15,7 +15,7 @@ XLSX_OPTIONS = {"strings_to_formulas": False, "strings_to_numbers": False, "stri
 FACILITY_SHEET, COUNTY_SHEET = "按机构", "按县区"
 MONEY = ("每岗年度经费（元）", "所需经费（元）", "已安排经费（元）", "经费缺口（元）")
 FACILITY_COLUMNS = [
-    "县（区）", "机构", "行政区划", "失能", "半失能", "自理", "孤儿", "其中未评估", "应配备岗位", MONEY[0], MONEY[1],
+    "县（区）", "机构", "行政区划", "失能", "半失能", "自理", "孤儿", "其中无有效评估", "应配备岗位", MONEY[0], MONEY[1],
     "已安排岗位", MONEY[2], "岗位缺口", MONEY[3],
 ]
 COUNTY_COLUMNS = ["县（区）", "机构数", "应配备岗位", MONEY[1], "已安排岗位", MONEY[2], "岗位缺口", MONEY[3]]

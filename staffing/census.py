@@ -1,18 +1,20 @@
 """Who is in care and who is on duty on a day, for many facilities at once (one query each).
 
 A resident is in care on day D when admitted on or before D and not yet gone (the leaving day is
-not a day in care). Their category is that of the latest assessment on or before D; without one
-they count as fully disabled (conservative) and as unassessed. A child with an open orphan or
-de-facto-unsupported status on D counts at the orphan ratio instead.
+not a day in care). Their category is that of their valid assessment on D (residents.rules: the
+latest on or before D, through its due date); without one — never assessed, or overdue — they
+count as fully disabled (conservative, DESIGN §3) and as `unassessed`. A child with an open orphan
+or de-facto-unsupported status on D counts at the orphan ratio instead.
 """
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, Exists, OuterRef, Q, Sum
 
-from residents.models import SelfCareAssessment, Stay, SupportKind, SupportStatus
+from residents.models import Stay, SupportKind, SupportStatus
+from residents.selectors import valid_category_on
 
 from .models import Employment, Leave
 
@@ -23,7 +25,7 @@ class Census:
     partial: int = 0
     self_care: int = 0
     orphans: int = 0
-    unassessed: int = 0
+    unassessed: int = 0  # without a valid assessment (never assessed or overdue), counted in `full`
 
     @property
     def residents(self) -> int:
@@ -47,16 +49,13 @@ def census_on(day: date, *, facility_ids=None) -> dict[int, Census]:
     stays = Stay.objects.filter(in_care_on(day))
     if facility_ids is not None:
         stays = stays.filter(facility_id__in=list(facility_ids))
-    latest = SelfCareAssessment.objects.filter(person_id=OuterRef("person_id"), assessed_on__lte=day).order_by(
-        "-assessed_on", "-id"
-    )
     orphan = SupportStatus.objects.filter(
         Q(terminated_on__isnull=True) | Q(terminated_on__gt=day),
         person_id=OuterRef("person_id"), kind__in=[SupportKind.ORPHAN, SupportKind.UNSUPPORTED_CHILD],
         confirmed_on__lte=day,
     )
     rows = (
-        stays.annotate(category=Subquery(latest.values("category")[:1]), orphan=Exists(orphan))
+        stays.annotate(category=valid_category_on(day), orphan=Exists(orphan))
         .values("facility_id", "category", "orphan")
         .annotate(n=Count("id"))
         .order_by()

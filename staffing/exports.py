@@ -4,7 +4,7 @@ from django.http import HttpResponse
 
 from facilities.exports import spreadsheet_text
 
-COLUMNS = ["机构", "行政区划", "失能", "半失能", "自理", "孤儿", "未评估", "应配备", "实有（折算全职）", "缺口", "状态", "本月不达标天数"]
+COLUMNS = ["机构", "行政区划", "失能", "半失能", "自理", "孤儿", "无有效评估", "应配备", "实有（折算全职）", "缺口", "状态", "本月不达标天数"]
 
 
 def compliance_csv(rows, *, filename: str) -> HttpResponse:

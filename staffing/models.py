@@ -8,6 +8,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from common.text_safety import SafeTextModel
 from facilities.models import Facility
 from residents.models import Person, RelativeDeclaration
 from residents.rules import mask_id_number
@@ -25,7 +26,7 @@ class StaffRole(models.TextChoices):
     OTHER = "other", _("其他")
 
 
-class StaffMember(models.Model):
+class StaffMember(SafeTextModel):
     """A person who works in one or more facilities; the ID number ties their employments together."""
 
     name = models.CharField(_("姓名"), max_length=50)
@@ -120,7 +121,7 @@ class ComplianceSnapshot(models.Model):
     partial = models.PositiveIntegerField(_("半失能"))
     self_care = models.PositiveIntegerField(_("自理"))
     orphans = models.PositiveIntegerField(_("孤儿"))
-    unassessed = models.PositiveIntegerField(_("未评估（按失能计）"))
+    unassessed = models.PositiveIntegerField(_("无有效评估（按失能计）"), help_text=_("未评估或评估已逾期"))
     required = models.PositiveIntegerField(_("应配备"))
     actual = models.DecimalField(_("实有（折算全职）"), max_digits=8, decimal_places=2)
     gap = models.DecimalField(_("缺口"), max_digits=8, decimal_places=2)

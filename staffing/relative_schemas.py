@@ -94,8 +94,10 @@ class RelativeRegisterEntryOut(Schema):
     """A declaration with the relative's cases (registered person, statuses, stays, claims)."""
 
     declaration: DeclarationOut
-    person_id: int | None = Field(description="已登记且在您辖区内的人员 / registered and within your scope")
-    registered_elsewhere: bool = Field(description="已在您辖区外登记 / registered outside your scope (cases not shown)")
+    person_id: int | None = Field(
+        description="您辖区内登记的人员；否则为空（辖区外是否登记不予显示）/ "
+        "the person registered within your scope, else null (whether registered elsewhere is never said)"
+    )
     statuses: list[RelativeStatusOut]
     stays: list[RelativeStayOut]
     claims: RelativeClaimsOut

@@ -3,7 +3,8 @@
 The register lists every declaration in the user's scope (facilities.scoping.relative_declaration_scope_q)
 with the relative's cases: their support statuses, stays and claim lines, matched by ID number (the
 relative may be registered after the declaration), for relatives the reader may see
-(residents.selectors.people_visible_to); one registered elsewhere is marked, not shown. Claim lines are read from subsidies: staffing and
+(residents.selectors.people_visible_to). Whether a relative outside the reader's scope is registered
+at all is never said: such a relative reads exactly like one nobody has registered (no oracle). Claim lines are read from subsidies: staffing and
 subsidies both sit on residents, and this read-only edge does not make a cycle (subsidies never
 imports staffing). The review queue is for the inspectors of the staff member's region.
 """
@@ -52,8 +53,7 @@ class Claims:
 @dataclass
 class RegisterEntry:
     declaration: RelativeDeclaration
-    person: Person | None  # registered and within the reader's scope
-    registered_elsewhere: bool = False  # registered, but the reader may not see the person's cases
+    person: Person | None  # registered and within the reader's scope; None says nothing more
     statuses: list[SupportStatus] = field(default_factory=list)
     stays: list[Stay] = field(default_factory=list)
     claims: Claims = field(default_factory=Claims)
@@ -76,15 +76,14 @@ def register_declarations(*, user, filters: RegisterFilters = RegisterFilters())
 
 
 def register_entries(declarations, *, user) -> list[RegisterEntry]:
-    """The relatives' cases for a page of declarations: five queries whatever the page size (which
-    numbers are registered; the people the reader may see, with their statuses and stays; claim
-    totals per person). A relative registered outside the reader's scope is only marked as such."""
+    """The relatives' cases for a page of declarations: four queries whatever the page size (the
+    people the reader may see, with their statuses and stays; claim totals per person). A relative
+    outside the reader's scope, registered or not, has no cases here."""
     declarations = list(declarations)
     numbers = {d.relative_id_number for d in declarations}
-    registered = set(Person.objects.filter(id_number__in=numbers).values_list("id_number", flat=True)) if numbers else set()
     people = {
         person.id_number: person
-        for person in people_visible_to(user).filter(id_number__in=registered).prefetch_related(
+        for person in people_visible_to(user).filter(id_number__in=numbers).prefetch_related(
             Prefetch("statuses", queryset=SupportStatus.objects.order_by("-confirmed_on", "-id")),
             Prefetch("stays", queryset=Stay.objects.select_related("facility").order_by("-admitted_on", "-id")),
         )
@@ -100,7 +99,6 @@ def register_entries(declarations, *, user) -> list[RegisterEntry]:
         person = people.get(declaration.relative_id_number)
         entries.append(RegisterEntry(
             declaration=declaration, person=person,
-            registered_elsewhere=person is None and declaration.relative_id_number in registered,
             statuses=list(person.statuses.all()) if person else [], stays=list(person.stays.all()) if person else [],
             claims=claims.get(person.pk, Claims()) if person else Claims(),
         ))

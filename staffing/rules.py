@@ -28,6 +28,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
+from common.money import round_fen
+
 
 def _is_int(value: object) -> bool:
     """bool is an int subclass, but True/False is never a head count or ratio."""
@@ -164,7 +166,6 @@ def staffing_gap(*, required: int, actual: Decimal) -> Decimal:
 
 # --- the staffing budget (政府购买服务经费) ------------------------------------------------
 
-FEN = Decimal("0.01")
 
 
 @dataclass(frozen=True)
@@ -199,7 +200,7 @@ EMPTY_BUDGET = BudgetLine(required_posts=0, required_amount=Decimal("0.00"), fun
 def _money(value: object, name: str) -> Decimal:
     if not isinstance(value, Decimal) or not value.is_finite() or value < 0:
         raise ValueError(f"{name} 须为非负金额 / {name} must be a non-negative finite Decimal, got {value!r}")
-    return value.quantize(FEN)
+    return round_fen(value)
 
 
 def budget_line(

@@ -132,7 +132,10 @@ class ComplianceOut(FacilityPlaceOut):
     partial: int
     self_care: int
     orphans: int
-    unassessed: int = Field(description="未评估（已按失能计入 full）/ without an assessment, counted in full")
+    unassessed: int = Field(
+        description="无有效评估：未评估或已逾期（已按失能计入 full）/ without a valid assessment: never assessed or "
+                    "overdue, counted in full",
+    )
     required: int
     actual: Decimal
     gap: Decimal

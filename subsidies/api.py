@@ -14,7 +14,7 @@ from ninja.pagination import paginate
 from config.pagination import LimitOffsetPagination
 from facilities.models import Region
 from facilities.rules import region_ancestors
-from facilities.scoping import can_review_claim_batch, can_submit_claim_batch
+from facilities.scoping import can_review_claim_batch
 
 from . import services
 from .checks import batch_checks
@@ -35,6 +35,7 @@ from .schemas import (
     StandardIn,
     StandardOut,
 )
+from .submission import batch_submitters
 from .selectors import (
     batch_get_for_user,
     batch_lines,
@@ -53,7 +54,7 @@ DOWNLOAD = {
     }},
 }
 CHECK_NAMES = ("in_two_batches", "gone_before_month", "no_valid_assessment", "new", "category_changed",
-               "amount_changed", "left")
+               "amount_changed", "left", "no_dispersed_decision")
 
 
 def _region(code: str, *, field: str) -> Region:
@@ -66,7 +67,7 @@ def _region(code: str, *, field: str) -> Region:
 def _actions(user, batch: ClaimBatch) -> list[str]:
     """What the user may do with the batch now: a hint for clients; the services still decide."""
     if batch.status == BatchStatus.DRAFT:
-        return ["submit"] if can_submit_claim_batch(user, batch) else []
+        return ["submit"] if batch_submitters(batch=batch, user=user).may_submit(user, batch) else []
     if not can_review_claim_batch(user, batch):
         return []
     if batch.status == BatchStatus.SUBMITTED:
@@ -131,6 +132,7 @@ def get_batch(request, batch_id: int):
     batch = batch_get_for_user(user=request.user, batch_id=batch_id)
     checks = batch_checks(batch)
     batch.checks = {name: len(getattr(checks, name)) for name in CHECK_NAMES} | {"blocking": checks.blocking}
+    batch.no_dispersed_decision = checks.no_dispersed_decision
     batch.totals = batch_totals_by_item(batch=batch)
     batch.actions = _actions(request.user, batch)
     return batch

@@ -1,18 +1,36 @@
 """What a clerk must see before a batch goes further: duplicates, stale lines, gaps and changes.
 
 Computed from the current data, not stored, so a check always tells the truth about today.
-Duplicates and people no longer entitled block submission; the rest inform the review.
+Duplicates and people no longer entitled block submission; the rest inform the review, among them
+the 特困 people who are not paid at all this month because they are out of care without a
+dispersed-support decision (pricing.care_gaps): listed on the batch of the facility they left, or,
+never having lived in one, on their township's.
 """
 from dataclasses import dataclass, field
+from datetime import date
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
-from residents.models import Stay, StayEndReason
+from residents.models import Person, Stay, StayEndReason, SupportForm, SupportKind
 
-from .facts import paying_statuses, month_end
+from .facts import month_end, month_statuses, paying_statuses, people_facts, pricing_policies
 from .generation import previous_month
 from .models import ClaimBatch, ClaimLine
+from .pricing import PricingPolicy, care_gaps
 from .rules import days_in_month
+
+
+@dataclass(frozen=True)
+class NotPaid:
+    """A person left out of the batch: who, when they left care (None if never in care), and which days
+    of the month are not paid."""
+
+    person_id: int
+    name: str
+    left_on: date | None
+    start: date
+    end: date
+    days: int
 
 
 @dataclass
@@ -24,6 +42,7 @@ class BatchChecks:
     category_changed: list[ClaimLine] = field(default_factory=list)
     amount_changed: list[ClaimLine] = field(default_factory=list)
     left: list[ClaimLine] = field(default_factory=list)
+    no_dispersed_decision: list[NotPaid] = field(default_factory=list)
 
     @property
     def blocking(self) -> bool:
@@ -81,4 +100,44 @@ def batch_checks(batch: ClaimBatch, lines: list[ClaimLine] | None = None) -> Bat
         .select_related("person")
         if (line.person_id, line.item) not in present
     ]
+    checks.no_dispersed_decision = not_paid_out_of_care(batch)
     return checks
+
+
+def _out_of_care_candidates(batch: ClaimBatch):
+    """People who may be out of care this month with a 特困 status that is not dispersed support, and
+    belong to this batch: they left its facility, or (a township's batch) live there and never lived
+    in a facility. A superset: pricing.care_gaps decides."""
+    month = batch.month
+    centralised = month_statuses(month).filter(kind=SupportKind.HARDSHIP).exclude(support_form=SupportForm.DISPERSED)
+    people = Person.objects.filter(pk__in=centralised.values("person_id"))
+    in_care_all_month = Stay.objects.filter(person_id=OuterRef("pk"), admitted_on__lte=month, ended_on__isnull=True)
+    if batch.facility_id:
+        left_here = Stay.objects.filter(facility_id=batch.facility_id, ended_on__lte=month_end(month)).exclude(
+            end_reason=StayEndReason.DIED
+        )
+        return people.filter(pk__in=left_here.values("person_id")).exclude(Exists(in_care_all_month))
+    home = Q(residence_region_id=batch.township_id) | Q(residence_region__isnull=True, hukou_region_id=batch.township_id)
+    ever_in_care = Stay.objects.filter(person_id=OuterRef("pk"), admitted_on__lte=month_end(month))
+    return people.filter(home).exclude(Exists(ever_in_care))
+
+
+def not_paid_out_of_care(batch: ClaimBatch) -> list[NotPaid]:
+    """The batch's people out of care without a dispersed-support decision this month (not paid).
+    One query when there are none; four at most."""
+    names = dict(_out_of_care_candidates(batch).values_list("pk", "name"))
+    if not names:
+        return []
+    facts = people_facts(month=batch.month, person_ids=list(names), every_stay=True, assessments=False)
+    policies = pricing_policies(
+        region_codes={stay.facility_region for p in facts for stay in p.stays} | {p.home_region for p in facts},
+        month=batch.month,
+    )
+    default = PricingPolicy()
+    rows = [
+        NotPaid(gap.person_id, names[gap.person_id], gap.left_on, gap.start, gap.end, gap.days)
+        for person in facts
+        for gap in care_gaps(person, batch.month, policy_for=lambda code: policies.get(code, default))
+        if gap.facility_id == batch.facility_id
+    ]
+    return sorted(rows, key=lambda row: (row.name, row.person_id, row.start))

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from common.money import round_fen
 from residents.models import HukouType, SelfCareCategory, SupportForm, SupportKind
 
 MONTH = "month"
@@ -26,6 +27,8 @@ class PartText:
     missing_assessment: bool
     stay: str
     hukou: str
+    amount: str = ""  # this part's share of the line; the shares add up to the line (empty on older lines)
+    share: str = ""  # how the share is computed, for day-based proration
 
 
 @dataclass(frozen=True)
@@ -41,7 +44,7 @@ class BasisText:
 def _yuan(value) -> str:
     """Money to the fen when it is whole fen; an exact product (e.g. 210.0000) is shown as 210.00."""
     amount = Decimal(str(value))
-    cents = amount.quantize(Decimal("0.01"))
+    cents = round_fen(amount)
     return format(cents if cents == amount else amount.normalize(), "f")
 
 
@@ -60,7 +63,14 @@ def _star(level) -> str:
     return _("未评级") if not level else _("%(level)s星级") % {"level": level}
 
 
-def _part(part: dict, *, facilities: dict[int, str], regions: dict[str, str]) -> PartText:
+def _share(part: dict, dim: int, proration: str) -> str:
+    if proration == MONTH or part.get("amount") is None:
+        return ""
+    monthly = _yuan(part["monthly"]) if part.get("monthly") is not None else "0.00"
+    return _("%(monthly)s × %(days)s ÷ %(dim)s") % {"monthly": monthly, "days": part["days"], "dim": dim}
+
+
+def _part(part: dict, *, facilities: dict[int, str], regions: dict[str, str], dim: int, proration: str) -> PartText:
     standard = part.get("standard")
     if standard:
         standard_text = _("%(name)s %(amount)s 元/月（自 %(month)s 起执行）") % {
@@ -103,6 +113,8 @@ def _part(part: dict, *, facilities: dict[int, str], regions: dict[str, str]) ->
         missing_assessment=bool(part.get("no_valid_assessment")),
         stay=stay_text,
         hukou=_label(HukouType, part["hukou_type"]) if part.get("hukou_type") else "",
+        amount=_yuan(part["amount"]) if part.get("amount") is not None else "",
+        share=_share(part, dim, proration),
     )
 
 
@@ -113,6 +125,10 @@ def _formula(basis: dict, parts: list[PartText], amount) -> str:
     terms = " + ".join(f"{p.monthly} × {raw['days']}" for p, raw in zip(parts, basis["parts"], strict=True))
     if len(parts) > 1:
         terms = f"({terms})"
+    if len(parts) > 1 and all(p.amount for p in parts):
+        return _("按日计发：%(terms)s ÷ %(dim)s = %(shares)s = %(amount)s 元") % {
+            "terms": terms, "dim": dim, "shares": " + ".join(p.amount for p in parts), "amount": _yuan(amount),
+        }
     return _("按日计发：%(terms)s ÷ %(dim)s = %(amount)s 元") % {"terms": terms, "dim": dim, "amount": _yuan(amount)}
 
 
@@ -145,7 +161,8 @@ def _status(basis: dict) -> str:
 
 def _explain_priced(basis: dict, amount, *, facilities, regions) -> BasisText:
     raw_parts = basis.get("parts", [])
-    parts = [_part(part, facilities=facilities, regions=regions) for part in raw_parts]
+    parts = [_part(part, facilities=facilities, regions=regions, dim=basis["days_in_month"], proration=basis["proration"])
+             for part in raw_parts]
     return BasisText(
         summary=_summary(basis, parts, raw_parts, regions),
         proration=(_("按月计发（当月1日的情况决定整月）") if basis["proration"] == MONTH

@@ -16,7 +16,7 @@ from .rules import days_in_month
 
 PAID_KINDS = (SupportKind.HARDSHIP, SupportKind.ORPHAN, SupportKind.UNSUPPORTED_CHILD)
 
-#: How far back an assessment can still be valid: the longest re-assessment interval a region may set.
+#: How far back an assessment can still decide a month: the longest re-assessment interval a region may set.
 ASSESSMENT_WINDOW_MONTHS = 36
 
 
@@ -31,45 +31,60 @@ def paying_statuses(month: date) -> QuerySet[SupportStatus]:
     )
 
 
+def month_statuses(month: date) -> QuerySet[SupportStatus]:
+    """Statuses in force on some day of `month`: those paying it, and those confirmed during it (a
+    dispersed-support decision taken mid-month covers its days)."""
+    return SupportStatus.objects.filter(kind__in=PAID_KINDS, confirmed_on__lte=month_end(month)).filter(
+        Q(terminated_on__isnull=True) | Q(terminated_on__gte=month)
+    )
+
+
 def _statuses_in_region(month: date, prefix: str) -> QuerySet[SupportStatus]:
-    """Paying statuses of people living in a facility of the region, or at home in it, during the month."""
+    """Statuses of the month of people living in a facility of the region, or at home in it, during the month."""
     stays_here = Stay.objects.filter(
         facility__region__code__startswith=prefix, admitted_on__lte=month_end(month)
     ).filter(Q(ended_on__isnull=True) | Q(ended_on__gt=month)).values("person_id")
     at_home_here = Q(person__residence_region__code__startswith=prefix) | Q(
         person__residence_region__isnull=True, person__hukou_region__code__startswith=prefix
     )
-    return paying_statuses(month).filter(Q(person_id__in=stays_here) | at_home_here)
+    return month_statuses(month).filter(Q(person_id__in=stays_here) | at_home_here)
 
 
-def people_facts(*, month: date, region_prefix: str | None = None, person_ids: Iterable[int] | None = None) -> list[PersonFacts]:
-    """Everyone who may be paid `month`, in a region (by code prefix) or from a list of people. Three queries."""
-    statuses = paying_statuses(month) if person_ids is not None else _statuses_in_region(month, region_prefix or "")
+def people_facts(*, month: date, region_prefix: str | None = None, person_ids: Iterable[int] | QuerySet | None = None,
+                 every_stay: bool = False, assessments: bool = True) -> list[PersonFacts]:
+    """Everyone who may be paid `month`, in a region (by code prefix) or from a list (or a subquery) of
+    people. Three queries, one when nobody is found. `every_stay` reads past stays too (whom a person
+    left); without `assessments` they are not read (the person is then unassessed)."""
+    statuses = month_statuses(month) if person_ids is not None else _statuses_in_region(month, region_prefix or "")
     if person_ids is not None:
-        statuses = statuses.filter(person_id__in=list(person_ids))
+        statuses = statuses.filter(person_id__in=person_ids if isinstance(person_ids, QuerySet) else list(person_ids))
     status_rows = list(statuses.values(
-        "id", "person_id", "kind", "confirmed_on", "terminated_on",
+        "id", "person_id", "kind", "support_form", "confirmed_on", "terminated_on",
         "person__hukou_type", "person__residence_region_id", "person__hukou_region_id",
     ))
+    if not status_rows:
+        return []
     people = statuses.values("person_id")
     end = month_end(month)
     stays = defaultdict(list)
-    for row in Stay.objects.filter(person_id__in=people).filter(
-        Q(admitted_on__lte=end, ended_on__isnull=True) | Q(admitted_on__lte=end, ended_on__gte=month)
-        | Q(end_reason=StayEndReason.DIED)
-    ).values("id", "person_id", "facility_id", "facility__region_id", "admitted_on", "ended_on", "end_reason"):
+    wanted = Q(admitted_on__lte=end)
+    if not every_stay:
+        wanted &= Q(ended_on__isnull=True) | Q(ended_on__gte=month)
+        wanted |= Q(end_reason=StayEndReason.DIED)
+    for row in Stay.objects.filter(person_id__in=people).filter(wanted).values(
+        "id", "person_id", "facility_id", "facility__region_id", "admitted_on", "ended_on", "end_reason"
+    ):
         stays[row["person_id"]].append(StayFact(
             id=row["id"], facility_id=row["facility_id"], facility_region=row["facility__region_id"],
             admitted_on=row["admitted_on"], ended_on=row["ended_on"], died=row["end_reason"] == StayEndReason.DIED,
         ))
-    assessments = defaultdict(list)
+    assessed = defaultdict(list)
     oldest = date(month.year - ASSESSMENT_WINDOW_MONTHS // 12, month.month, 1)
-    for row in SelfCareAssessment.objects.filter(
-        person_id__in=people, assessed_on__lte=end, assessed_on__gte=oldest
-    ).values("id", "person_id", "assessed_on", "category"):
-        assessments[row["person_id"]].append(
-            AssessmentFact(id=row["id"], assessed_on=row["assessed_on"], category=row["category"])
-        )
+    rows = SelfCareAssessment.objects.filter(person_id__in=people, assessed_on__lte=end, assessed_on__gte=oldest)
+    for row in rows.values("id", "person_id", "assessed_on", "category", "due_on") if assessments else ():
+        assessed[row["person_id"]].append(AssessmentFact(
+            id=row["id"], assessed_on=row["assessed_on"], category=row["category"], due_on=row["due_on"],
+        ))
     grouped: dict[int, dict] = {}
     for row in status_rows:
         person = grouped.setdefault(row["person_id"], {
@@ -79,10 +94,11 @@ def people_facts(*, month: date, region_prefix: str | None = None, person_ids: I
         })
         person["statuses"].append(StatusFact(
             id=row["id"], kind=row["kind"], confirmed_on=row["confirmed_on"], terminated_on=row["terminated_on"],
+            support_form=row["support_form"],
         ))
     return [
         PersonFacts(id=pid, hukou_type=p["hukou_type"], home_region=p["home_region"], statuses=tuple(p["statuses"]),
-                    stays=tuple(stays.get(pid, ())), assessments=tuple(assessments.get(pid, ())))
+                    stays=tuple(stays.get(pid, ())), assessments=tuple(assessed.get(pid, ())))
         for pid, p in grouped.items()
     ]
 
@@ -114,8 +130,8 @@ def standard_book(*, month: date) -> StandardBook:
 
 
 def pricing_policies(*, region_codes: Iterable[str], month: date) -> dict[str, PricingPolicy]:
-    """Each region's proration and re-assessment interval in force on the 1st. One query."""
+    """Each region's proration in force on the 1st. One query."""
     return {
-        code: PricingPolicy(proration=policy.proration, reassessment_months=policy.reassessment_months)
+        code: PricingPolicy(proration=policy.proration)
         for code, policy in region_policies(region_codes=list(region_codes), on=month).items()
     }

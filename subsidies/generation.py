@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, ProtectedError, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_update_with_history
 
 from facilities.models import Facility, StarRating
@@ -83,28 +84,43 @@ def _changed_people(since) -> set[int]:
     return people
 
 
-def corrections(*, month: date, region_prefix: str, facility_regions: dict[int, str]) -> list[_Adjustment]:
-    """Adjustment lines owed in `month` for the settled months before it in the region.
+def _county(code: str) -> str:
+    return code[:6]
 
-    Only people whose facts changed after the earliest settled batch was generated are re-priced
-    (the audit trail says who); a changed standard re-prices everyone in those batches.
+
+def corrections(*, month: date, region_prefix: str, facility_regions: dict[int, str]) -> list[_Adjustment]:
+    """Adjustment lines owed in `month` to the region's payers for the settled months before it.
+
+    A correction belongs to its own payer's batch: people anywhere may be re-priced, but only the
+    payers inside the region get adjustment lines here; those elsewhere get theirs when their region
+    is generated. Which months are corrected is decided per county (the months in which the payer's
+    county has settled batches), so a county, its townships and the city above it owe each payer
+    the same corrections, whichever is generated first. Only people whose facts changed after the
+    earliest of those settled batches was generated are re-priced (the audit trail says who); a
+    changed standard re-prices everyone in those batches.
     """
     first = months_back(month, CORRECTION_MONTHS)
     settled = list(ClaimBatch.objects.filter(
-        month__gte=first, month__lt=month, status__in=SETTLED, region__code__startswith=region_prefix
-    ).values("id", "month", "facility_id", "township_id", "generated_at"))
-    if not settled:
+        month__gte=first, month__lt=month, status__in=SETTLED, region__code__startswith=_county(region_prefix)
+    ).values("id", "month", "region_id", "generated_at"))
+    generated = [b["generated_at"] for b in settled if b["generated_at"]]
+    if not generated:
         return []
-    since = min(b["generated_at"] for b in settled if b["generated_at"]) if any(b["generated_at"] for b in settled) else None
-    if since is None:
-        return []
-    people = _changed_people(since)
-    if SubsidyStandard.history.filter(history_date__gt=since).exists():
+    people = _changed_people(min(generated))
+    if SubsidyStandard.history.filter(history_date__gt=min(generated)).exists():
         people.update(ClaimLine.objects.filter(batch_id__in=[b["id"] for b in settled]).values_list("person_id", flat=True))
     if not people:
         return []
-    settled_units = {(b["month"], Payer(facility_id=b["facility_id"], township=b["township_id"])) for b in settled}
-    claimed_units = {
+    settled_months: dict[str, set[date]] = defaultdict(set)
+    for b in settled:
+        settled_months[_county(b["region_id"])].add(b["month"])
+
+    def corrected(payer: Payer, settled_month: date) -> bool:
+        code = facility_regions.get(payer.facility_id) if payer.facility_id else payer.township
+        return (code is not None and code.startswith(region_prefix)
+                and settled_month in settled_months.get(_county(code), ()))
+
+    open_units = {
         (b["month"], Payer(facility_id=b["facility_id"], township=b["township_id"]))
         for b in ClaimBatch.objects.filter(month__gte=first, month__lt=month, region__code__startswith=region_prefix)
         .exclude(status__in=SETTLED).values("month", "facility_id", "township_id")
@@ -122,17 +138,16 @@ def corrections(*, month: date, region_prefix: str, facility_regions: dict[int, 
         if row["adjusts_month"] is None:
             originals[key] = row["id"]
     owed: list[_Adjustment] = []
-    for settled_month in sorted({m for m, _payer in settled_units}):
+    for settled_month in sorted({m for months in settled_months.values() for m in months}):
         expected = {
             (line.payer, line.person_id, line.item, settled_month): line
             for line in price_month(month=settled_month, person_ids=people)
-            if _in_region(line.payer, region_prefix, facility_regions)
         }
         keys = set(expected) | {k for k in claimed if k[3] == settled_month}
         for key in keys:
             payer = key[0]
-            if (settled_month, payer) in claimed_units:
-                continue
+            if not corrected(payer, settled_month) or (settled_month, payer) in open_units:
+                continue  # another region's payer, a month its county never settled, or a draft still open
             line = expected.get(key)
             delta = (line.amount if line else Decimal("0.00")) - claimed.get(key, Decimal("0.00"))
             if delta:
@@ -304,7 +319,7 @@ def _update_batches(batches: list[ClaimBatch], *, by, now) -> None:
 def claims_generate(*, run: GenerationRun) -> GenerationRun:
     """Generate every draft of a run's region and month, updating the run's progress as it goes."""
     GenerationRun.objects.filter(pk=run.pk).update(status=RunStatus.RUNNING, units_done=0, units_skipped=0,
-                                                   lines_written=0, error="")
+                                                   lines_written=0)
     prefix = region_scope_prefix(run.region_id)
     month = run.month
     facility_regions = _facility_regions(prefix)
@@ -340,6 +355,21 @@ def claims_generate(*, run: GenerationRun) -> GenerationRun:
     return run
 
 
-def run_mark_failed(*, run_id: int, error: str) -> None:
-    GenerationRun.objects.filter(pk=run_id).update(status=RunStatus.FAILED, error=error[:500],
-                                                   finished_at=timezone.now())
+def run_mark_failed(*, run_id: int) -> None:
+    GenerationRun.objects.filter(pk=run_id).update(status=RunStatus.FAILED, finished_at=timezone.now())
+
+
+#: What a clerk reads when a run fails: what happened to the drafts and what to do. The cause is
+#: in the log under the run's number, never on the page (it may be Python or database text).
+RUN_FAILED = gettext_lazy(
+    "生成失败：%(month)s %(region)s 的申报草稿未能全部生成。已写入的批次草稿完整可用，其余批次保持原样，"
+    "已提交或已审核的批次不受影响。请点“重新生成”再试一次；如果仍然失败，请把任务编号 #%(run)s 告知系统管理员，"
+    "失败原因已记入系统日志。"
+)
+
+
+def run_failure(run: GenerationRun) -> str:
+    """The failure of a run in the active language; empty unless it failed."""
+    if run.status != RunStatus.FAILED:
+        return ""
+    return RUN_FAILED % {"month": run.month.strftime("%Y-%m"), "region": run.region.full_name, "run": run.pk}

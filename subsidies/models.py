@@ -213,7 +213,6 @@ class GenerationRun(models.Model):
     units_skipped = models.PositiveIntegerField(_("跳过批次（已提交或已审核）"), default=0)
     lines_written = models.PositiveIntegerField(_("生成明细数"), default=0)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
-    error = models.CharField(_("错误信息"), max_length=500, blank=True)
 
     class Meta:
         verbose_name = _("生成任务")

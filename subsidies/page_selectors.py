@@ -4,6 +4,7 @@ from datetime import date
 from django.db.models import Count, Q, QuerySet, Sum
 
 from facilities.models import Facility, Region
+from residents.recusal import declared_id_numbers
 
 from .models import BatchStatus, ClaimBatch, ClaimLine, SubsidyStandard
 from .selectors import batches_visible_to, standard_list
@@ -83,3 +84,14 @@ def month_batches_by_facility(*, user, month: date) -> dict[int, ClaimBatch]:
         batch.facility_id: batch
         for batch in batches_visible_to(user).filter(month=month, facility__isnull=False)
     }
+
+
+def batches_with_declared_relatives(*, user, batch_ids) -> set[int]:
+    """Which of these batches have a line for someone the user declared a close relative (so the user
+    is recused from submitting or approving them). One query, none without batches."""
+    if not batch_ids:
+        return set()
+    return set(
+        ClaimLine.objects.filter(batch_id__in=batch_ids, person__id_number__in=declared_id_numbers(user=user))
+        .values_list("batch_id", flat=True).distinct()
+    )

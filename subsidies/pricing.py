@@ -9,22 +9,27 @@ Policy encoded (DESIGN §3, month policy):
 * By default the state on the 1st of the month prices the whole month: the facility the person
   lives in (else the township at home), the self-care category, the facility's star level.
   A region may price by day instead; each run of days with the same basis is one part, and the
-  line rounds the sum of its parts once (`rules.prorate_parts`).
+  line rounds the sum of its parts once (`rules.prorate_parts`); each part's basis shows its share,
+  the shares adding up to the line to the fen (`rules.prorate_shares`).
 * A stay covers its admission day up to the day before it ends, so on a transfer day the person
   is in the new facility. After a death in a facility no day is paid.
-* A person without a valid assessment (none yet, or older than the region's re-assessment
-  interval) is priced at the self-care tier and flagged, so money is never paid on a guess.
+* Support form follows the decision (DESIGN §5): a 特困 person out of care is priced as dispersed
+  support only while a dispersed-support decision (a 特困 status whose support form is dispersed)
+  covers the day. Someone whose support is centralised and who left care is not paid those days
+  (`care_gaps` names them, so the check before submission lists them), never paid as dispersed.
+* A person without a valid assessment (residents.rules.valid_assessment: none yet, or past its
+  due date) is priced at the self-care tier and flagged, so money is never paid on a guess.
 * The most specific region's standard for the exact key wins, then the national default.
 """
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal
 
 from facilities.rules import region_ancestors
-from residents.rules import add_months
+from residents.rules import valid_assessment
 
-from .rules import apply_multiplier, days_in_month, is_benefit_month, prorate_parts
+from .rules import apply_multiplier, days_in_month, is_benefit_month, prorate_shares
 
 HARDSHIP = "hardship"
 CHILD_KINDS = ("orphan", "unsupported_child")
@@ -100,6 +105,7 @@ class StatusFact:
     kind: str
     confirmed_on: date
     terminated_on: date | None = None
+    support_form: str = ""
 
 
 @dataclass(frozen=True)
@@ -107,6 +113,7 @@ class AssessmentFact:
     id: int
     assessed_on: date
     category: str
+    due_on: date
 
 
 @dataclass(frozen=True)
@@ -129,7 +136,6 @@ class PersonFacts:
 @dataclass(frozen=True)
 class PricingPolicy:
     proration: str = MONTH
-    reassessment_months: int = 12
 
 
 @dataclass(frozen=True)
@@ -158,6 +164,19 @@ class PricedLine:
 
 
 @dataclass(frozen=True)
+class CareGap:
+    """A run of days a 特困 person paid this month spends out of care with no dispersed-support decision:
+    not paid. `facility_id` is the facility they left (None when no stay is known)."""
+
+    person_id: int
+    facility_id: int | None
+    left_on: date | None
+    start: date
+    end: date
+    days: int
+
+
+@dataclass(frozen=True)
 class _State:
     payer: Payer
     standard_region: str
@@ -166,6 +185,7 @@ class _State:
     assessment: AssessmentFact | None
     stay: StayFact | None
     star_level: int
+    awaiting_decision: bool = False  # out of care, no dispersed-support decision: 特困 items are not paid
 
 
 def star_level_on(ratings: Sequence[RatingFact], day: date) -> int:
@@ -174,21 +194,22 @@ def star_level_on(ratings: Sequence[RatingFact], day: date) -> int:
     return max(valid, key=lambda r: r.rated_on).level if valid else 0
 
 
-def valid_assessment(assessments: Sequence[AssessmentFact], day: date, *, months: int) -> AssessmentFact | None:
-    """The latest assessment on or before `day`, if it is not older than the re-assessment interval."""
-    done = [a for a in assessments if a.assessed_on <= day]
-    if not done:
-        return None
-    latest = max(done, key=lambda a: (a.assessed_on, a.id))
-    return latest if day < add_months(latest.assessed_on, months) else None
+def dispersed_decided(statuses: Sequence[StatusFact], day: date) -> bool:
+    """Whether a dispersed-support decision covers `day`: a 特困 status whose support form is dispersed,
+    confirmed by then and not terminated before that month (its last month is paid, as any status's)."""
+    start = day.replace(day=1)
+    return any(
+        s.kind == HARDSHIP and s.support_form == DISPERSED and s.confirmed_on <= day
+        and (s.terminated_on is None or s.terminated_on >= start)
+        for s in statuses
+    )
 
 
-def _state_on(person: PersonFacts, day: date, ratings: Mapping[int, Sequence[RatingFact]],
-              policy: PricingPolicy) -> _State | None:
+def _state_on(person: PersonFacts, day: date, ratings: Mapping[int, Sequence[RatingFact]]) -> _State | None:
     stay = next((s for s in person.stays if s.covers(day)), None)
     if stay is None and any(s.died and s.ended_on is not None and s.ended_on <= day for s in person.stays):
         return None
-    assessment = valid_assessment(person.assessments, day, months=policy.reassessment_months)
+    assessment = valid_assessment(person.assessments, day)
     category = assessment.category if assessment else SELF_CARE
     if stay is not None:
         return _State(
@@ -199,6 +220,7 @@ def _state_on(person: PersonFacts, day: date, ratings: Mapping[int, Sequence[Rat
     return _State(
         payer=Payer(township=person.home_region), standard_region=person.home_region, support_form=DISPERSED,
         category=category, assessment=assessment, stay=None, star_level=0,
+        awaiting_decision=not dispersed_decided(person.statuses, day),
     )
 
 
@@ -214,7 +236,7 @@ def _benefits(person: PersonFacts, month: date) -> tuple[StatusFact | None, Stat
 def _item_keys(state: _State, person: PersonFacts, *, hardship: bool, child: bool) -> list[tuple[str, dict, bool]]:
     """(item, standard key, depends on category) for each item this state is paid."""
     keys = []
-    if hardship:
+    if hardship and not state.awaiting_decision:
         keys.append(("basic_living", {"hukou_type": person.hukou_type}, False))
         keys.append(("care", {"support_form": state.support_form, "category": state.category}, True))
         if state.support_form == CENTRALISED:
@@ -226,6 +248,41 @@ def _item_keys(state: _State, person: PersonFacts, *, hardship: bool, child: boo
 
 def _money(value: Decimal) -> str:
     return format(value, "f")
+
+
+def _days(person: PersonFacts, month: date,
+          policy_for: Callable[[str], PricingPolicy]) -> tuple[PricingPolicy, list[date], int]:
+    """The policy that prices the month (where the person is on the 1st), the days whose state is
+    read and how many days each one stands for: the 1st for the whole month, or every day."""
+    first = next((s for s in person.stays if s.covers(month)), None)
+    policy = policy_for(first.facility_region if first else person.home_region)
+    dim = days_in_month(month)
+    if policy.proration == DAY:
+        return policy, [month + timedelta(days=i) for i in range(dim)], 1
+    return policy, [month], dim
+
+
+def care_gaps(person: PersonFacts, month: date, *, policy_for: Callable[[str], PricingPolicy]) -> list[CareGap]:
+    """The days of `month` a 特困 person paid this month is not priced because they are out of care
+    without a dispersed-support decision, in runs by the facility they left (the last stay ended by then)."""
+    hardship, _child = _benefits(person, month)
+    if hardship is None:
+        return []
+    _policy, days, weight = _days(person, month, policy_for)
+    gaps: list[CareGap] = []
+    for day in days:
+        state = _state_on(person, day, ratings={})
+        if state is None or not state.awaiting_decision:
+            continue
+        left = max((s for s in person.stays if s.ended_on is not None and s.ended_on <= day),
+                   key=lambda s: (s.ended_on, s.id), default=None)
+        facility_id, left_on = (left.facility_id, left.ended_on) if left else (None, None)
+        last = day + timedelta(days=weight - 1)
+        if gaps and gaps[-1].facility_id == facility_id and gaps[-1].end == day - timedelta(days=1):
+            gaps[-1] = replace(gaps[-1], end=last, days=gaps[-1].days + weight)
+        else:
+            gaps.append(CareGap(person.id, facility_id, left_on, day, last, weight))
+    return gaps
 
 
 def price_person_month(
@@ -240,16 +297,10 @@ def price_person_month(
     hardship, child = _benefits(person, month)
     if hardship is None and child is None:
         return []
-    first = next((s for s in person.stays if s.covers(month)), None)
-    policy = policy_for(first.facility_region if first else person.home_region)
-    dim = days_in_month(month)
-    if policy.proration == DAY:
-        days, weight = [month + timedelta(days=i) for i in range(dim)], 1
-    else:
-        days, weight = [month], dim
+    policy, days, weight = _days(person, month, policy_for)
     parts: dict[tuple[Payer, str], list[dict]] = {}
     for day in days:
-        state = _state_on(person, day, ratings, policy)
+        state = _state_on(person, day, ratings)
         if state is None:
             continue
         for item, key, by_category in _item_keys(state, person, hardship=hardship is not None, child=child is not None):
@@ -304,18 +355,19 @@ def _part(state: _State, day: date, weight: int, item: str, standard: StandardFa
 def _line(person_id: int, payer: Payer, item: str, runs: list[dict], *, month: date, policy: PricingPolicy,
           status: StatusFact) -> PricedLine:
     dim = days_in_month(month)
-    priced = [(Decimal(run["same"]["monthly"]), run["days"]) for run in runs if run["same"]["monthly"] is not None]
+    monthly = [Decimal(run["same"]["monthly"] or "0") for run in runs]
+    shares = prorate_shares([(amount, run["days"]) for amount, run in zip(monthly, runs)], days_in_month=dim)
     flags = []
     if any(run["same"]["no_valid_assessment"] for run in runs):
         flags.append(FLAG_NO_VALID_ASSESSMENT)
-    if len(priced) < len(runs):
+    if any(run["same"]["monthly"] is None for run in runs):
         flags.append(FLAG_NO_STANDARD)
     first = runs[0]["same"]
     return PricedLine(
         payer=payer,
         person_id=person_id,
         item=item,
-        amount=prorate_parts(priced, days_in_month=dim),
+        amount=sum(shares, Decimal("0.00")),
         support_form=first["support_form"],
         category=first["category"] if item in BY_CATEGORY else "",
         days=sum(run["days"] for run in runs),
@@ -323,7 +375,8 @@ def _line(person_id: int, payer: Payer, item: str, runs: list[dict], *, month: d
             "proration": policy.proration,
             "days_in_month": dim,
             "status": {"id": status.id, "kind": status.kind, "confirmed_on": status.confirmed_on.isoformat()},
-            "parts": [{"from": run["from"], "to": run["to"], "days": run["days"], **run["same"]} for run in runs],
+            "parts": [{"from": run["from"], "to": run["to"], "days": run["days"], "amount": _money(share), **run["same"]}
+                      for run, share in zip(runs, shares)],
         },
         flags=tuple(flags),
     )

@@ -6,7 +6,8 @@ Policies encoded here:
   county 民政 department confirms eligibility, and stops from the month after
   it is terminated — so the month of termination is still paid.
 * Money is yuan as Decimal, rounded half-up (half away from zero) to the fen,
-  0.01 yuan, as payment ledgers do. A float is refused: 0.1 + 0.2 is not 0.3.
+  0.01 yuan, as payment ledgers do, by the one `round_fen` (common.money, importable
+  from here too). A float is refused: 0.1 + 0.2 is not 0.3.
 * A part month is paid by calendar day: monthly × days / days in the month.
 
 Everything here is values in, values out: no ORM, no I/O, no clock.
@@ -16,11 +17,12 @@ Error messages are bilingual "中文 / English" because they reach clerks' forms
 import calendar
 from collections.abc import Sequence
 from datetime import date
-from decimal import ROUND_HALF_UP, Context, Decimal
+from decimal import Context, Decimal
 from fractions import Fraction
 from functools import lru_cache
 
-_FEN = Decimal("0.01")
+from common.money import require_money as _require_money
+from common.money import round_fen  # the one rounding, also importable from here (DESIGN §3)
 
 
 def month_start(d: date) -> date:
@@ -59,27 +61,10 @@ def is_benefit_month(month: date, *, confirmed_on: date, terminated_on: date | N
     return terminated_on is None or start <= last_benefit_month(terminated_on)
 
 
-def _require_money(amount: object) -> None:
-    if not isinstance(amount, Decimal):
-        raise TypeError(f"金额须为Decimal / money must be a Decimal, got {type(amount).__name__} {amount!r}")
-    if not amount.is_finite():
-        raise ValueError(f"金额须为有限数 / money must be finite, got {amount!r}")
-
-
 def _require_int(name: str, value: object) -> None:
     """bool is an int subclass, but True/False is never a day count."""
     if isinstance(value, bool) or not isinstance(value, int):
         raise TypeError(f"{name}须为整数 / {name} must be an int, got {type(value).__name__} {value!r}")
-
-
-def round_fen(amount: Decimal) -> Decimal:
-    """Round to the fen, half-up: 2.345 -> 2.35, -2.345 -> -2.35.
-
-    The context is sized to the amount, so no amount is too large to round.
-    """
-    _require_money(amount)
-    context = Context(prec=max(amount.adjusted(), 0) + 4, rounding=ROUND_HALF_UP)
-    return amount.quantize(_FEN, context=context)
 
 
 def prorate(monthly: Decimal, *, days: int, days_in_month: int) -> Decimal:
@@ -110,7 +95,7 @@ def _fraction_to_fen(value: Fraction) -> Decimal:
     if cents - whole >= Fraction(1, 2):
         whole += 1
     signed = -whole if value < 0 else whole
-    return (Decimal(signed) / 100).quantize(_FEN)
+    return Decimal(signed).scaleb(-2)
 
 
 def prorate_parts(parts: Sequence[tuple[Decimal, int]], *, days_in_month: int) -> Decimal:
@@ -136,6 +121,25 @@ def prorate_parts(parts: Sequence[tuple[Decimal, int]], *, days_in_month: int) -
         return round_fen(parts[0][0])  # a whole month at one amount: monthly × n / n, the common case
     exact = sum((Fraction(monthly) * days for monthly, days in parts), Fraction(0))
     return _fraction_to_fen(exact / days_in_month)
+
+
+def prorate_shares(parts: Sequence[tuple[Decimal, int]], *, days_in_month: int) -> list[Decimal]:
+    """Each part's share of a month paid in parts: shares that add up exactly to `prorate_parts`.
+
+    The running total is rounded once at each part and each share is the step between two
+    rounded running totals, so no fen appears or vanishes and each share is within a fen of its
+    exact amount (monthly × days / days in the month).
+    """
+    line = prorate_parts(parts, days_in_month=days_in_month)
+    if len(parts) == 1:
+        return [line]
+    shares, before, running = [], Decimal("0.00"), Fraction(0)
+    for monthly, days in parts:
+        running += Fraction(monthly) * days
+        rounded = _fraction_to_fen(running / days_in_month)
+        shares.append(rounded - before)
+        before = rounded
+    return shares
 
 
 def apply_multiplier(monthly: Decimal, multiplier: Decimal) -> Decimal:

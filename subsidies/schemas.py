@@ -8,19 +8,21 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 
+from django.utils import translation
 from ninja import Field, Schema
 from pydantic import AfterValidator, BeforeValidator, PlainSerializer, StringConstraints, WithJsonSchema
 
+from common.money import round_fen
 from facilities.rules import region_scope_prefix
 from residents.models import HukouType, SelfCareCategory, SupportForm
 
+from .generation import run_failure
 from .models import BatchStatus, RunStatus, SubsidyItem
 from .selectors import BatchFilters
 
 REGION_CODE = r"^\d{6}(\d{3})?$"
 MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
 MAX_ID = 2**63 - 1  # larger ids cannot exist and would overflow the database driver
-FEN = Decimal("0.01")
 
 
 def _month(value):
@@ -40,7 +42,7 @@ def _region_code(value: str | None) -> str | None:
 
 
 def _fen(value: Decimal) -> str:
-    return format(Decimal(value).quantize(FEN), "f")
+    return format(round_fen(Decimal(value)), "f")
 
 
 Month = Annotated[
@@ -146,11 +148,22 @@ class RunOut(Schema):
     percent: int
     requested_at: datetime
     finished_at: datetime | None
-    error: str
+    error: str = Field(description="失败时：发生了什么、怎么办（中文）/ when failed: what happened and what to do, in Chinese")
+    error_en: str = Field(description="失败时的英文说明 / the same in English")
 
     @staticmethod
     def resolve_status_display(obj):
         return obj.get_status_display()
+
+    @staticmethod
+    def resolve_error(obj):
+        with translation.override("zh-hans"):
+            return run_failure(obj)
+
+    @staticmethod
+    def resolve_error_en(obj):
+        with translation.override("en"):
+            return run_failure(obj)
 
 
 # --- batches -----------------------------------------------------------------------------
@@ -227,7 +240,23 @@ class ChecksOut(Schema):
     category_changed: int = Field(description="类别较上月变化 / category changed since last month")
     amount_changed: int = Field(description="金额较上月变化 / amount changed since last month")
     left: int = Field(description="上月有、本月无 / claimed last month, not this month")
+    no_dispersed_decision: int = Field(
+        description="离院（乡镇批次：未入住机构）但无分散供养决定、本月未计发的人员 / people out of care with no "
+                    "dispersed-support decision, not paid this month: who left this facility (a township's "
+                    "batch: who never lived in a facility)",
+    )
     blocking: bool
+
+
+class NotPaidOut(Schema):
+    """Someone out of care without a dispersed-support decision: not paid these days of the month."""
+
+    person_id: int
+    name: str
+    left_on: date | None = Field(description="离院日期（从未入住为空）/ the day they left care; none if never in care")
+    start: date = Field(description="未计发起 / first day not paid")
+    end: date = Field(description="未计发止 / last day not paid")
+    days: int
 
 
 class BatchDetailOut(BatchOut):
@@ -238,6 +267,10 @@ class BatchDetailOut(BatchOut):
     reviewed_by: str | None
     totals: list[ItemTotalOut] = Field(description="按项目合计 / totals by item")
     checks: ChecksOut
+    no_dispersed_decision: list[NotPaidOut] = Field(
+        description="离院（或未入住）但无分散供养决定、本月未计发的人员 / out of care without a dispersed-support "
+                    "decision: not paid this month",
+    )
     actions: list[BatchAction] = Field(description="当前用户现在可进行的操作 / what the user may do with it now")
 
     @staticmethod

@@ -19,7 +19,8 @@ from residents.recusal import ensure_not_related
 
 from .checks import batch_checks
 from .models import BatchStatus, ClaimBatch, GenerationRun, SubsidyItem, SubsidyStandard
-from .rules import next_month
+from .rules import next_month, round_fen
+from .submission import batch_submitters
 from .tasks import generate_claims
 
 #: Which key fields each item is priced by; the others must stay blank.
@@ -89,7 +90,7 @@ def standard_set(
         errors["effective_from"] = _("标准自某月1日起执行，请选择月份的第一天")
     if not isinstance(amount, Decimal) or not amount.is_finite() or amount < 0 or amount >= Decimal("100000"):
         errors["amount"] = _("月标准须为0至99999.99元之间的金额")
-    elif amount != amount.quantize(Decimal("0.01")):
+    elif amount != round_fen(amount):
         errors["amount"] = _("金额最多保留两位小数（分）")
     if errors:
         raise ValidationError(errors)
@@ -154,9 +155,14 @@ def _save(batch: ClaimBatch, *, by, reason: str, fields: list[str]) -> ClaimBatc
 
 @transaction.atomic
 def batch_submit(*, by, batch: ClaimBatch) -> ClaimBatch:
-    """Submit a draft for review, once its blocking checks are clear."""
+    """Submit a draft for review, once its blocking checks are clear.
+
+    A recused submitter is refused with the recusal message; the facility's other managers, or a
+    clerk when every manager is recused, submit instead (subsidies.submission).
+    """
     batch = _locked(batch)
-    if not can_submit_claim_batch(by, batch):
+    submitters = batch_submitters(batch=batch, user=by)
+    if not can_submit_claim_batch(by, batch, recused=submitters.recused_ids - {by.pk}):
         raise PermissionDenied
     ensure_not_related(user=by, person_ids=batch.lines.values("person_id"), action=_("提交含其明细的申报批次"))
     _require_status(batch, BatchStatus.DRAFT)

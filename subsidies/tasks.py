@@ -1,4 +1,5 @@
 """Claim generation runs in the background; the page polls the run for progress."""
+import logging
 from datetime import timedelta
 
 from celery import shared_task
@@ -13,18 +14,26 @@ from .models import GenerationRun, RunStatus
 #: the clerk asked, or lost its queue) and is sent again by `requeue_queued_runs`.
 REQUEUE_AFTER = timedelta(minutes=5)
 
+logger = logging.getLogger(__name__)
+
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)
 def generate_claims(run_id: int) -> dict:
-    """Idempotent: a redelivered or repeated run rewrites the same drafts; a finished run is left alone."""
+    """Idempotent: a redelivered or repeated run rewrites the same drafts; a finished run is left alone.
+
+    A failure is logged with its traceback under the run's number and the run is marked failed; the
+    clerk reads what to do (`generation.run_failure`), never the exception.
+    """
     run = GenerationRun.objects.select_related("requested_by").get(pk=run_id)
     if run.status == RunStatus.DONE:
         return {"run": run.pk, "status": run.status}
     try:
         run = claims_generate(run=run)
-    except Exception as error:
-        run_mark_failed(run_id=run_id, error=f"{type(error).__name__}: {error}")
-        raise
+    except Exception:
+        logger.exception("claim generation run %s (region %s, month %s) failed", run_id, run.region_id,
+                         f"{run.month:%Y-%m}")
+        run_mark_failed(run_id=run_id)
+        return {"run": run_id, "status": RunStatus.FAILED}
     return {"run": run.pk, "status": run.status, "batches": run.units_done, "lines": run.lines_written}
 
 

@@ -21,16 +21,17 @@ from facilities.scoping import (
     can_generate_claims,
     can_manage_standards,
     can_review_claim_batch,
-    can_submit_claim_batch,
 )
 
 from . import services
 from .checks import batch_checks
 from .explain import explain
 from .forms import BatchFilterForm, GenerationForm, OverviewForm, ReturnForm, StandardFilterForm, StandardForm
+from .generation import run_failure
 from .models import BatchStatus, LineFlag, RunStatus, SubsidyItem
 from .page_selectors import basis_names, month_status_grid, standards_for_page
 from .rules import month_start, next_month
+from .submission import batch_submitters
 from .selectors import (
     BatchFilters,
     batch_get_for_user,
@@ -57,7 +58,12 @@ CHECKS = {
     "category_changed": (gettext_lazy("类别变化"), "text-bg-info"),
     "amount_changed": (gettext_lazy("金额变化"), "text-bg-info"),
     "left": (gettext_lazy("本月减少"), "text-bg-info"),
+    "no_dispersed_decision": (gettext_lazy("离院但无分散供养决定"), "badge-status-warn"),
 }
+#: The same check on a township's batch: people who never lived in a facility.
+NOT_IN_CARE = gettext_lazy("未入住机构且无分散供养决定")
+#: Checks that list people rather than lines of the batch.
+PEOPLE_CHECKS = ("left", "no_dispersed_decision")
 LINE_FLAGS = {LineFlag.NO_STANDARD: (LineFlag.NO_STANDARD.label, "badge-status-bad")}
 
 
@@ -134,7 +140,7 @@ def batch_list(request):
 def _line_flags(checks) -> dict[int, list[str]]:
     flags = defaultdict(list)
     for name in CHECKS:
-        if name != "left":
+        if name not in PEOPLE_CHECKS:
             for line in getattr(checks, name):
                 flags[line.pk].append(name)
     return flags
@@ -152,9 +158,10 @@ def _row(line, *, flags, facilities, regions) -> dict:
     }
 
 
-def _check_panel(checks) -> list[dict]:
+def _check_panel(checks, batch) -> list[dict]:
     return [
-        {"name": name, "label": label, "badge": badge, "lines": getattr(checks, name)}
+        {"name": name, "label": NOT_IN_CARE if name == "no_dispersed_decision" and not batch.facility_id else label,
+         "badge": badge, "lines": getattr(checks, name)}
         for name, (label, badge) in CHECKS.items()
     ]
 
@@ -168,14 +175,17 @@ def batch_detail(request, batch_id):
     facilities, regions = basis_names(page.object_list)
     flags = _line_flags(checks)
     can_review = can_review_claim_batch(request.user, batch)
+    submitters = batch_submitters(batch=batch, user=request.user) if batch.status == BatchStatus.DRAFT else None
     return render(request, "subsidies/batch_detail.html", {
         "batch": batch,
-        "checks": _check_panel(checks),
+        "checks": _check_panel(checks, batch),
         "blocking": checks.blocking,
         "totals": batch_totals_by_item(batch=batch),
         "page": page,
         "rows": [_row(line, flags=flags, facilities=facilities, regions=regions) for line in page.object_list],
-        "can_submit": batch.status == BatchStatus.DRAFT and can_submit_claim_batch(request.user, batch),
+        "can_submit": submitters is not None and submitters.may_submit(request.user, batch),
+        "submitters": submitters,
+        "user_recused": submitters is not None and submitters.is_recused(request.user),
         "can_decide": batch.status == BatchStatus.SUBMITTED and can_review,
         "can_mark_paid": batch.status == BatchStatus.APPROVED and can_review,
         "can_regenerate": not batch.is_settled and batch.status != BatchStatus.SUBMITTED
@@ -260,6 +270,7 @@ def run_detail(request, run_id):
         "percent": 100 if run.status == RunStatus.DONE or not run.units_total
         else min(100, round(100 * processed / run.units_total)),
         "active": run.status in (RunStatus.QUEUED, RunStatus.RUNNING),
+        "failure": run_failure(run),
     })
 
 

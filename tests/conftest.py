@@ -13,12 +13,17 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.test import Client
+from hypothesis import settings as hypothesis_settings
 
 from accounts.models import Role
 from subsidies.generation import claims_generate
 from subsidies.models import GenerationRun
 from tests.factories import PASSWORD, FacilityFactory, RegionFactory, UserFactory
 
+
+# Property tests check what is true, not how fast: a loaded CI machine must not fail them on time.
+hypothesis_settings.register_profile("project", deadline=None)
+hypothesis_settings.load_profile("project")
 
 FIGURES: list[str] = []  # summary lines of the security and concurrency drills, shown at the end of every run
 
@@ -40,6 +45,19 @@ def figures():
         FIGURES.append(line)
 
     return report
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Start every test in the site's default language: a test (or a request handled in the test's
+    thread) that leaves English active must not change the language the next test's lazy messages
+    render in."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

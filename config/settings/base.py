@@ -77,6 +77,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "config.middleware.PrivateAnswersMiddleware",  # no-store below static files; Permissions-Policy
     "django.contrib.sessions.middleware.SessionMiddleware",
     "config.middleware.ChineseFirstMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -152,6 +153,8 @@ AXES_RESET_ON_SUCCESS = False  # accounts.views.LoginView and the code step clea
 AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"  # the page, or the API's JSON error
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+AXES_CLIENT_IP_CALLABLE = "common.client_address.client_address"  # behind TRUSTED_PROXIES, the client's
+AXES_ENABLE_ACCESS_FAILURE_LOG = True  # every failure, with its address, for the login log page
 # Never copied into the attempt records administrators read in /admin/: searches (a whole ID number
 # may be one), the page to return to (it can carry a search), second-factor codes.
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "password", "code", "q", "next", "id_number"]
@@ -187,6 +190,15 @@ if AUDIT_RETENTION_DAYS < 183:
     raise ImproperlyConfigured(
         "环境变量 AUDIT_RETENTION_DAYS 的值无效 / invalid value for AUDIT_RETENTION_DAYS: at least 183 days"
     )
+
+# Accounts (issues 16, 25): API tokens expire after this many days; the reverse proxies whose
+# X-Forwarded-For is believed (addresses or networks), so lockout and the access log see the client.
+API_TOKEN_DAYS = _read("API_TOKEN_DAYS", env.int, 90)
+if not 1 <= API_TOKEN_DAYS <= 366:
+    raise ImproperlyConfigured("环境变量 API_TOKEN_DAYS 的值无效 / invalid value for API_TOKEN_DAYS: 1 to 366 days")
+TRUSTED_PROXIES = _read("TRUSTED_PROXIES", env.list, [])
+# load_regions loads every township ("") unless a code prefix narrows it (tests use "62").
+REGION_TOWNSHIPS_WITHIN = ""
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -286,6 +298,10 @@ CELERY_BEAT_SCHEDULE = {
     "staffing-compliance": {
         "task": "staffing.tasks.compliance_nightly",
         "schedule": crontab(hour=1, minute=0),
+    },
+    "recount-provisional-deadlines": {
+        "task": "facilities.tasks.recount_working_day_deadlines",
+        "schedule": crontab(hour=1, minute=10),
     },
     "scan-facilities": {
         "task": "facilities.tasks.scan_facilities",

@@ -17,5 +17,10 @@ CSRF_COOKIE_SECURE = False
 # Tasks run in-process and raise; tests marked `celery_worker` switch to the real broker.
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
+# load_regions (and so seed_demo) loads the townships of 甘肃 only; tests of the whole tree ask for it.
+REGION_TOWNSHIPS_WITHIN = "62"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": ":memory:"}
+# Each pytest-xdist worker has its own test database, so the Celery worker it starts needs its own queue.
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    CELERY_TASK_DEFAULT_QUEUE = "test-" + os.environ["PYTEST_XDIST_WORKER"]

@@ -86,7 +86,7 @@ def test_the_register_the_reviews_and_the_budget(cast, world, sign_in, screensho
     page.get_by_role("link", name="近亲属备案").click()
     assert "共 2 条备案" in page.get_by_test_id("register-summary").inner_text()
     table = page.get_by_test_id("relative-register").inner_text()
-    assert "周桂英" in table and "孙奶奶" in table and "尚未登记" in table
+    assert "周桂英" in table and "孙奶奶" in table and "辖区内未登记" in table
     shoot(page, screenshot, "relative-register")
     page.get_by_role("link", name="近亲属关系核查").click()
     assert "许红梅" in page.get_by_test_id("relative-reviews").inner_text()

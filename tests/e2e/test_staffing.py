@@ -1,5 +1,5 @@
 """An inspector finds the understaffed facility, reads why, and acknowledges the alert."""
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.utils import timezone
@@ -15,7 +15,9 @@ def test_inspector_reads_the_explanation_and_acknowledges(cast, facilities, sign
     for category, n in (("full", 7), ("partial", 12), ("self_care", 20)):
         for _ in range(n):
             stay = StayFactory(facility=facilities["a"], admitted_on=date(2025, 1, 1))
-            AssessmentFactory(person=stay.person, assessed_on=date(2025, 1, 2), computed_category=category)
+            # Assessed two months ago: valid on any day the suite runs (a lapsed one counts as fully disabled).
+            assessed = timezone.localdate() - timedelta(days=60)
+            AssessmentFactory(person=stay.person, assessed_on=assessed, computed_category=category)
     for _ in range(5):
         EmploymentFactory(facility=facilities["a"])
     compliance_compute(day=timezone.localdate())

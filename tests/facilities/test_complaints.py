@@ -28,7 +28,7 @@ from facilities.models import Alert, AlertKind, Complaint, ComplaintChannel, Ins
 from facilities.rules import complaint_due_dates, mask_contact
 from facilities.scoping import alerts_visible_to
 from facilities.tasks import scan_complaints as scan_complaints_task
-from facilities.workdays import is_workday
+from facilities.workdays import WorkingDays
 from tests.factories import UserFactory
 from tests.subsidies.test_concurrency import in_parallel
 
@@ -75,13 +75,13 @@ def open_alerts(**filters):
     (date(2026, 9, 30), date(2026, 10, 8), date(2026, 10, 27)),   # National Day week, Saturday 10-10 is a working day
 ])
 def test_due_dates_count_chinese_working_days(received, acknowledge_by, conclude_by):
-    due = complaint_due_dates(received, acknowledge_days=1, conclude_days=15, is_workday=is_workday)
+    due = complaint_due_dates(received, acknowledge_days=1, conclude_days=15, is_workday=WorkingDays().is_workday)
     assert (due.acknowledge_by, due.conclude_by) == (acknowledge_by, conclude_by)
 
 
 def test_due_dates_refuse_a_conclusion_limit_shorter_than_the_acknowledgement_limit():
     with pytest.raises(ValueError):
-        complaint_due_dates(TODAY, acknowledge_days=5, conclude_days=2, is_workday=is_workday)
+        complaint_due_dates(TODAY, acknowledge_days=5, conclude_days=2, is_workday=WorkingDays().is_workday)
 
 
 @pytest.mark.parametrize("value, masked", [

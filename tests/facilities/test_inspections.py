@@ -816,12 +816,12 @@ def test_api_list_query_count_does_not_grow(cast, facilities, regions, three, lo
 def test_detail_query_count_does_not_grow_with_findings(cast, three, login):
     client = login(cast["inspector"])
     url = reverse("inspection_detail", args=[three["a"].pk])
-    # session, user, inspection with facility, region and recorder, findings, follow-ups,
-    # then the idle-timeout session renewal (savepoint, update, release)
+    # session, user, inspection with facility, region and recorder, findings, their history (the
+    # rounds of rectification), follow-ups, then the idle-timeout session renewal (savepoint, update, release)
     few = _queries(client, url)
     for _ in range(15):
         add(cast["inspector"], three["a"])
-    assert _queries(client, url) == few == 8
+    assert _queries(client, url) == few == 9
 
 
 def test_api_detail_query_count_does_not_grow_with_findings(cast, three, login):

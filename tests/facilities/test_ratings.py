@@ -1,5 +1,6 @@
 """Star ratings through the pages and the API: the level always follows the stored scores, the
 region's rules refuse with their message, and only the region's inspectors record."""
+import itertools
 import re
 from datetime import timedelta
 from decimal import ROUND_FLOOR, Decimal
@@ -33,9 +34,13 @@ def today():
     return timezone.localdate()
 
 
+CERTIFICATES = itertools.count(1)
+
+
 def _form(scores=THREE, **extra):
-    return {"rated_on": today().isoformat(), "evaluators": "张明、李华", "certificate_number": "GS-2026-001",
-            **scores, **extra}
+    """A certificate number of its own each time: a number used twice is refused."""
+    return {"rated_on": today().isoformat(), "evaluators": "张明、李华",
+            "certificate_number": f"GS-2026-{next(CERTIFICATES):03d}", **scores, **extra}
 
 
 def _record(facility, by, scores=THREE, *, rated_on=None, **extra):

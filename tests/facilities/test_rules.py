@@ -784,8 +784,9 @@ D = date(2026, 6, 1)
     # keeping or lowering the level is always possible
     (3, [PastRating(date(2026, 1, 1), 3)], None),
     (2, [PastRating(date(2026, 1, 1), 3)], None),
-    # after an expired rating the facility holds nothing: no upgrade rule, not a first rating either
+    # after an expired rating the facility goes on from its last level one step at a time (default)
     (5, [PastRating(date(2020, 1, 1), 4)], None),
+    (5, [PastRating(date(2020, 1, 1), 3)], "原等级（三级）已过期，晋级须逐级进行：只能申请四级"),
     # no re-application within a year of a failed evaluation
     (2, [PastRating(date(2025, 6, 2), 0)], "未通过，1年内不得再次申请（2026-06-02 起可申请）"),
     (2, [PastRating(date(2025, 6, 1), 0)], None),

@@ -8,7 +8,7 @@ from datetime import date
 import factory
 
 from residents.models import HukouType, Person, SelfCareAssessment, Stay, SupportForm, SupportKind, SupportStatus
-from residents.rules import id_check_character, parse_id_number
+from residents.rules import assessment_due_on, id_check_character, parse_id_number
 from tests.factories import FacilityFactory, RegionFactory, UserFactory
 
 
@@ -72,6 +72,7 @@ class AssessmentFactory(factory.django.DjangoModelFactory):
 
     person = factory.SubFactory(PersonFactory)
     assessed_on = date(2025, 2, 3)
+    due_on = factory.LazyAttribute(lambda o: assessment_due_on(assessed_on=o.assessed_on, interval_months=12))
     computed_category = "self_care"
     category = factory.LazyAttribute(lambda o: o.override_category or o.computed_category)
     override_category = ""

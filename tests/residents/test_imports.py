@@ -123,7 +123,7 @@ def test_good_xlsx_with_english_headers_date_cells_and_numbers_imports(cast, fac
 def test_reimporting_the_same_sheet_changes_nothing(cast, facilities):
     sheet = csv_upload([
         person_row(1, facility=facilities["a"].name, admitted_on="2024-03-05"),
-        person_row(2),
+        person_row(2, facility=facilities["a"].name, admitted_on="2024-03-05"),
     ])
     assert import_apply(user=cast["manager_a"], file=sheet).applied
     counts = (Person.objects.count(), Stay.objects.count(), Person.history.count(), Stay.history.count())
@@ -133,6 +133,21 @@ def test_reimporting_the_same_sheet_changes_nothing(cast, facilities):
 
     assert (preview.problems, preview.new_people, preview.existing_people, preview.new_stays) == ([], 0, 2, 0)
     assert (result.applied, result.created_people, result.skipped_people, result.created_stays) == (True, 0, 2, 0)
+    assert (Person.objects.count(), Stay.objects.count(), Person.history.count(), Stay.history.count()) == counts
+
+
+def test_reimporting_people_who_never_lived_in_the_managers_facilities_gets_the_one_answer(cast, facilities):
+    """A manager sees people of their facilities only: someone registered without a stay is outside
+    their scope afterwards, so the second import answers as for anyone outside it (and changes nothing)."""
+    sheet = csv_upload([person_row(1, facility=facilities["a"].name, admitted_on="2024-03-05"), person_row(2)])
+    assert import_apply(user=cast["manager_a"], file=sheet).applied
+    counts = (Person.objects.count(), Stay.objects.count(), Person.history.count(), Stay.history.count())
+
+    preview = import_preview(user=cast["manager_a"], file=sheet)
+    result = import_apply(user=cast["manager_a"], file=sheet)
+
+    assert [(p.row, p.reason) for p in preview.problems] == [(3, "不在您的辖区，请联系民政部门")]
+    assert not result.applied
     assert (Person.objects.count(), Stay.objects.count(), Person.history.count(), Stay.history.count()) == counts
 
 
@@ -302,7 +317,7 @@ def test_registered_person_already_living_elsewhere_is_a_problem(cast, facilitie
     assert import_apply(user=cast["manager_a"], file=csv_upload(
         [person_row(1, facility=facilities["a"].name, admitted_on="2024-03-05")])).applied
     moved = csv_upload([person_row(1, facility=facilities["b"].name, admitted_on="2024-04-01")])
-    assert where(import_preview(user=cast["manager_b"], file=moved)) == [(2, "入住机构")]
+    assert where(import_preview(user=cast["manager_b"], file=moved)) == [(2, "身份证号码")]  # outside B's scope
     redated = csv_upload([person_row(1, facility=facilities["a"].name, admitted_on="2024-04-01")])
     assert where(import_preview(user=cast["manager_a"], file=redated)) == [(2, "入住日期")]
 

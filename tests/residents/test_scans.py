@@ -374,8 +374,8 @@ def populate(n: int, *, facility, township, user) -> None:
     for i in range(n):
         stay = StayFactory(facility=facility, admitted_on=date(2025, 1, 6))
         if i % 3:
-            AssessmentFactory(person=stay.person, assessed_on=date(2025, 1, 6))
             due = date(2026, 1, 6) if i % 3 == 1 else date(2027, 1, 6)
+            AssessmentFactory(person=stay.person, assessed_on=date(2025, 1, 6), due_on=due)
             Person.objects.filter(pk=stay.person_id).update(assessment_due_on=due)
         person = PersonFactory(residence_region=township)
         SupportStatusFactory(person=person, support_form=SupportForm.DISPERSED, confirmed_on=date(2025, 1, 6))

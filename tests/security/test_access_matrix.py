@@ -31,6 +31,7 @@ import json
 import re
 import time
 from collections import Counter, defaultdict
+from datetime import date
 from itertools import product
 
 import openpyxl
@@ -40,6 +41,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from facilities.models import HolidayNotice, WorkingDayCalendar, WorkingDayKind
 from tests.security.payloads import Fill, plausible, request_body
 
 pytestmark = pytest.mark.django_db
@@ -54,6 +56,8 @@ VISIBLE = {
     "inspector_city": {"a", "b", "c", "home"},
     "inspector_other": {"y"},
     "clerk": {"a", "b", "home"},
+    # An administrator another administrator made clerk of Xifeng (issue 16): exactly a clerk's reach.
+    "former_admin": {"a", "b", "home"},
 }
 ROLES = tuple(VISIBLE)
 # The places each role is tried with: every place it may not see would repeat the same checks, so a
@@ -67,6 +71,7 @@ ATTEMPTED = {
     "inspector_city": ["y"],
     "inspector_other": ["a", "home"],
     "clerk": ["c", "y"],
+    "former_admin": ["c", "y"],
 }
 ADMIN_ATTEMPTED = ["y"]  # administrators see every place alike
 REGION_OF = {"a": "621002100", "b": "621002101", "c": "621021", "y": "530102", "home": "621002101"}
@@ -79,6 +84,11 @@ ADMIN_PERSONAL_DATA = {
     "batch_detail", "batch_export", "staff_list",
     "GET /api/subsidies/batches/{batch_id}/lines", "GET /api/subsidies/batches/{batch_id}/export",
 }
+
+# Pages only administrators reach (reference data for every region): their positive control signs in as one.
+ADMIN_ROUTES = {"user_detail", "user_role", "user_password", "user_deactivate", "user_assignment_add",
+                "user_second_factor_reset", "calendar_notice_edit", "calendar_notice_delete", "calendar_day_new", "calendar_day_edit",
+                "calendar_day_delete"}
 
 WEB_SKIP_PREFIXES = ("admin/", "static/", "media/", "i18n/", "api/")
 WEB_SKIP_NAMES = {"login", "logout", "set_language"}
@@ -142,6 +152,9 @@ def api_routes(openapi: dict) -> list[Route]:
 def providers(world) -> dict:
     """Path-parameter name → place → the values to try (empty when the place has no such object)."""
     places = world.places
+    notice = HolidayNotice.objects.get_or_create(year=2026, defaults={"title": "国务院办公厅关于2026年部分节假日安排的通知"})[0]
+    calendar_day = WorkingDayCalendar.objects.get_or_create(
+        day=date(2026, 10, 1), defaults={"kind": WorkingDayKind.HOLIDAY, "name": "国庆节", "notice": notice})[0]
 
     def of(attr):
         return lambda key: [getattr(places[key], attr).pk] if key in places else []
@@ -174,6 +187,11 @@ def providers(world) -> dict:
         "notice_id": lambda key: [places[key].notice.pk] if key in places else [places["b"].notice.pk],
         "objection_id": lambda key: [places[key].objection.pk] if key in places else [places["b"].objection.pk],
         "fmt": lambda key: ["csv", "xlsx"],
+        # The working-day calendar is the same for every place (administrators only).
+        "year": lambda key: [2026],
+        "day_id": lambda key: [calendar_day.pk],
+        # User management is the administrators' (every other role: 403): an account of the cast.
+        "user_id": lambda key: [world.cast["clerk"].pk],
     }
 
 
@@ -379,6 +397,8 @@ class Matrix:
             for key in PLACES:
                 for values in fillings(route, self.provide, key):
                     owners = self.world.owners.get(key) or [self.world.cast["inspector"], self.world.cast["clerk"]]
+                    if route.name in ADMIN_ROUTES:
+                        owners = [self.world.cast["admin"]]
                     statuses = []
                     for owner in owners:
                         session = sessions.setdefault(owner.username, Session(self.world, owner))
@@ -426,8 +446,34 @@ class Matrix:
             self.leaks[who].append(f"{who}: GET {url} counts {page.get('count')} but lists {len(page['items'])}")
 
 
+def former_admin_turned_clerk(world):
+    """An administrator account made clerk of Xifeng by another administrator in /admin/: the session
+    it had as administrator ends, and it keeps no staff or superuser flag."""
+    from accounts.models import Role
+    from tests.factories import UserFactory
+
+    former = UserFactory(username="former_admin", full_name="前管理员", role=Role.ADMIN)
+    old_session = Client()
+    old_session.force_login(former)
+    assert old_session.get("/admin/").status_code == 200
+    by = Client()
+    by.force_login(world.cast["admin"])
+    response = by.post(reverse("admin:accounts_user_change", args=[former.pk]), {
+        "username": former.username, "full_name": former.full_name, "role": Role.CLERK, "region_code": "621002",
+        "is_active": "on"})
+    assert response.status_code == 302
+    former.refresh_from_db()
+    assert (former.role, former.is_staff, former.is_superuser) == (Role.CLERK, False, False)
+    assert old_session.get(reverse("home")).status_code == 302  # the administrator's session ended
+    again = Client()
+    again.force_login(former)
+    assert again.get("/admin/").status_code == 302  # no admin site for a clerk
+    return former
+
+
 def test_access_matrix_refuses_every_cross_scope_attempt_and_leaks_nothing(world, client, figures):
     started = time.monotonic()
+    world.cast["former_admin"] = former_admin_turned_clerk(world)
     openapi = client.get("/api/openapi.json").json()
     matrix = Matrix(world, openapi)
     unprovided = matrix.unprovided()

@@ -152,7 +152,7 @@ def test_the_page_states_the_totals_and_explains_the_numbers(cast, region, login
     page = login(cast["inspector"]).get("/staffing/budget/").content.decode()
     assert "2027 年度需护理岗位 5 个、经费 342000.00 元" in page
     assert "缺口 0 个岗位、20000.00 元" in page
-    assert "未评估的按失能计" in page and "含未评估 1" in page
+    assert "无有效评估的按失能计" in page and "含无有效评估 1" in page
 
 
 @pytest.mark.parametrize("who, status", [("manager_a", 403), ("admin", 403), ("inspector", 200), ("clerk", 200)])

@@ -21,7 +21,7 @@ DAY = date(2026, 11, 23)
 _born = itertools.count()
 
 
-def residents(facility, category=None, n=1, *, admitted=date(2025, 3, 1), assessed=date(2025, 3, 2)):
+def residents(facility, category=None, n=1, *, admitted=date(2025, 3, 1), assessed=date(2026, 3, 2)):
     for _ in range(n):
         person = PersonFactory(born=date(1930, 1, 1) + timedelta(days=next(_born)))
         stay = StayFactory(facility=facility, person=person, admitted_on=admitted)

@@ -34,7 +34,7 @@ def understaffed(facilities):
     for category, n in (("full", 7), ("partial", 12), ("self_care", 20)):
         for _ in range(n):
             stay = StayFactory(facility=facilities["a"], admitted_on=date(2025, 1, 1))
-            AssessmentFactory(person=stay.person, assessed_on=date(2025, 1, 2), computed_category=category)
+            AssessmentFactory(person=stay.person, assessed_on=date(2026, 1, 2), computed_category=category)
     for _ in range(5):
         EmploymentFactory(facility=facilities["a"])
     compliance_compute(day=TODAY)
@@ -55,7 +55,7 @@ def test_panel_is_scoped(cast, understaffed, login):
 def test_what_if_warns_before_an_admission_breaks_the_ratio(cast, facilities, login):
     for _ in range(3):
         stay = StayFactory(facility=facilities["a"], admitted_on=date(2025, 1, 1))
-        AssessmentFactory(person=stay.person, assessed_on=date(2025, 1, 2), computed_category="full")
+        AssessmentFactory(person=stay.person, assessed_on=date(2026, 1, 2), computed_category="full")
     EmploymentFactory(facility=facilities["a"])
     client = login(cast["manager_a"])
     page = client.get(reverse("staffing_what_if"), {"facility": facilities["a"].pk, "add": "full"}).content.decode()

@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from accounts.models import AccessAction, AccessRecord
-from residents.models import StayEndReason
+from residents.models import StayEndReason, SupportForm
 from subsidies.models import BatchStatus, ClaimBatch, ClaimLine, GenerationRun, RunStatus, SubsidyStandard
 from tests.factories import FacilityFactory
 from tests.residents.factories import AssessmentFactory, PersonFactory, StayFactory, SupportStatusFactory
@@ -27,7 +27,8 @@ def _today(time_machine):
 def resident(facility, name, *, town="621002100", category="partial"):
     """A 特困 person confirmed in 2025, assessed in April 2026, in `facility` (or at home when None)."""
     person = PersonFactory(name=name, residence_region_id=town)
-    SupportStatusFactory(person=person, confirmed_on=date(2025, 3, 10))
+    SupportStatusFactory(person=person, confirmed_on=date(2025, 3, 10),
+                         support_form=SupportForm.CENTRALISED if facility else SupportForm.DISPERSED)
     AssessmentFactory(person=person, assessed_on=date(2026, 4, 1), computed_category=category)
     if facility is not None:
         StayFactory(person=person, facility=facility, admitted_on=date(2025, 6, 1))
@@ -244,7 +245,9 @@ def test_batch_detail_has_totals_by_item_and_the_checks(cast, july, login):
         {"item": "operating", "item_display": "机构运营补贴", "total": "500.00", "lines": 2},
     ]
     assert body["checks"] == {"in_two_batches": 0, "gone_before_month": 0, "no_valid_assessment": 0, "new": 6,
-                              "category_changed": 0, "amount_changed": 0, "left": 0, "blocking": False}
+                              "category_changed": 0, "amount_changed": 0, "left": 0, "no_dispersed_decision": 0,
+                              "blocking": False}
+    assert body["no_dispersed_decision"] == []
     assert body["actions"] == ["submit"]
 
 
@@ -462,12 +465,14 @@ def test_standards_query_count_does_not_grow_with_rows(cast, login):
     assert _count_queries(client, "/api/subsidies/standards") == few == 7
 
 
-@pytest.mark.parametrize(("role", "expected"), [("manager_a", 14), ("clerk", 14)])
+@pytest.mark.parametrize(("role", "expected"), [("manager_a", 17), ("clerk", 17)])
 def test_batch_detail_query_count_does_not_grow_with_rows(cast, july, facilities, generate, login, role, expected):
     client = login(cast[role])
     # session, user, the batch with its payer, region and people; the checks (lines with people,
-    # the month's other lines, entitled people, deaths, stays here, last month's lines); totals by
-    # item; for a manager the assignment behind "submit"; then the session renewal
+    # the month's other lines, entitled people, deaths, stays here, last month's lines, people who
+    # left care with no dispersed-support decision); totals by item; who submits (the facility's
+    # managers, which of them and the user declared a relative on the batch, whether the user may
+    # submit after recusal); then the session renewal
     few = _count_queries(client, _url(july["a"]))
     for n in range(30):
         resident(facilities["a"], f"新{n:02d}")

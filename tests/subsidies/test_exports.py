@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import AccessAction, AccessRecord
-from residents.models import Person
+from residents.models import Person, SupportForm
 from subsidies.models import ClaimBatch
 from tests.factories import FacilityFactory
 from tests.residents.factories import AssessmentFactory, PersonFactory, StayFactory, SupportStatusFactory
@@ -34,7 +34,8 @@ pytestmark = pytest.mark.usefixtures("sample_standards")
 def resident(facility, name, *, town="621002100", category="partial"):
     """A 特困 person confirmed in 2025, assessed in April 2026, in `facility` (or at home when None)."""
     person = PersonFactory(name=name, residence_region_id=town)
-    SupportStatusFactory(person=person, confirmed_on=date(2025, 3, 10))
+    SupportStatusFactory(person=person, confirmed_on=date(2025, 3, 10),
+                         support_form=SupportForm.CENTRALISED if facility else SupportForm.DISPERSED)
     AssessmentFactory(person=person, assessed_on=date(2026, 4, 1), computed_category=category)
     if facility is not None:
         StayFactory(person=person, facility=facility, admitted_on=date(2025, 6, 1))

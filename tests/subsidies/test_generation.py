@@ -53,16 +53,18 @@ def test_a_clerk_cannot_generate_beyond_next_month_or_outside_the_region(cast, r
     assert not GenerationRun.objects.exists()
 
 
-def test_a_failed_generation_says_why(cast, facilities):
+def test_a_failed_generation_is_marked_failed_and_logged_with_its_cause(cast, facilities, caplog):
     from facilities.models import Region
+    from subsidies.generation import run_failure
     from subsidies.tasks import generate_claims
 
     broken = Region.objects.create(code="009900", name="无效", full_name="无效", level="county")  # no such province
     run = GenerationRun.objects.create(region=broken, month=JULY, requested_by=cast["clerk"])
-    with pytest.raises(ValueError):
-        generate_claims(run.pk)
+    assert generate_claims(run.pk) == {"run": run.pk, "status": RunStatus.FAILED}
     run.refresh_from_db()
-    assert run.status == RunStatus.FAILED and "00" in run.error and run.finished_at
+    assert run.status == RunStatus.FAILED and run.finished_at
+    assert "生成失败" in run_failure(run) and not any(text in run_failure(run) for text in ("ValueError", "009900"))
+    assert "no province has the code 00" in caplog.text
 
 
 def _statements(generate, facilities, count, start):

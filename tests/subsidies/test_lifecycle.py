@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, IntegrityError, connection, transaction
 
-from residents.models import StayEndReason
+from residents.models import StayEndReason, SupportForm
 from subsidies.checks import batch_checks
 from subsidies.models import BatchStatus, ClaimBatch, ClaimLine
 from subsidies.services import batch_approve, batch_mark_paid, batch_return, batch_submit
@@ -70,7 +70,8 @@ def test_clerk_of_another_region_cannot_approve(july_batch, cast):
 
 def test_submitter_cannot_approve_own_township_batch(cast, facilities, generate, clerk2):
     PersonFactory(name="乙", residence_region_id="621002101")
-    SupportStatusFactory(person=PersonFactory(name="丙", residence_region_id="621002101"), confirmed_on=date(2025, 1, 1))
+    SupportStatusFactory(person=PersonFactory(name="丙", residence_region_id="621002101"), confirmed_on=date(2025, 1, 1),
+                         support_form=SupportForm.DISPERSED)
     generate(JULY)
     batch = ClaimBatch.objects.get(township_id="621002101")
     batch_submit(by=cast["clerk"], batch=batch)
@@ -191,6 +192,10 @@ def test_back_dated_discharge_becomes_adjustments_in_the_next_open_month(cast, f
     approved(ClaimBatch.objects.get(month=JULY, facility=facilities["a"]), cast)
     stay.ended_on, stay.end_reason = date(2026, 6, 28), StayEndReason.MOVED_HOME  # recorded late
     stay.save()
+    centralised = person.statuses.get()  # and the support decided the same day: dispersed from then on
+    centralised.terminated_on, centralised.termination_reason = date(2026, 6, 28), "回家居住，改为分散供养"
+    centralised.save()
+    SupportStatusFactory(person=person, confirmed_on=date(2026, 6, 28), support_form=SupportForm.DISPERSED)
     generate(AUGUST)
     a, town = facilities["a"].name, "肖金镇"
     assert amounts(AUGUST, adjustments=True) == {

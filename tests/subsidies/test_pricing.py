@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from residents.rules import add_months
 from subsidies.pricing import (
     AssessmentFact,
     Payer,
@@ -18,7 +19,6 @@ from subsidies.pricing import (
     StayFact,
     price_person_month,
     star_level_on,
-    valid_assessment,
 )
 from subsidies.rules import apply_multiplier, days_in_month, prorate, prorate_parts
 
@@ -52,10 +52,16 @@ HOME = "621002100"
 OTHER_COUNTY = "621021100"
 
 
+def assessed(on, category, months=12):
+    return AssessmentFact(1, on, category, add_months(on, months))
+
+
 def person(*, statuses=None, stays=(), assessments=(), hukou="rural", home=HOME):
+    """特困 since 2025: centralised when in a facility, dispersed at home, unless `statuses` says otherwise."""
+    form = "centralised" if stays else "dispersed"
     return PersonFacts(
         id=1, hukou_type=hukou, home_region=home,
-        statuses=statuses if statuses is not None else (StatusFact(1, "hardship", date(2025, 1, 5)),),
+        statuses=statuses if statuses is not None else (StatusFact(1, "hardship", date(2025, 1, 5), support_form=form),),
         stays=tuple(stays), assessments=tuple(assessments),
     )
 
@@ -86,8 +92,8 @@ TOWN = Payer(township=HOME)
     ],
 )
 def test_price_by_situation(situation, expected):
-    partial = (AssessmentFact(1, date(2026, 3, 1), "partial"),)
-    full = (AssessmentFact(1, date(2026, 3, 1), "full"),)
+    partial = (assessed(date(2026, 3, 1), "partial"),)
+    full = (assessed(date(2026, 3, 1), "full"),)
     in_facility = (StayFact(1, 7, "621002100", date(2025, 1, 1)),)
     people = {
         "dispersed, partial": person(assessments=partial),
@@ -104,7 +110,7 @@ def test_price_by_situation(situation, expected):
 
 
 def test_a_county_standard_does_not_reach_another_county():
-    p = person(assessments=(AssessmentFact(1, date(2026, 3, 1), "full"),),
+    p = person(assessments=(assessed(date(2026, 3, 1), "full"),),
                stays=(StayFact(1, 7, OTHER_COUNTY, date(2025, 1, 1)),))
     assert price(p)[(FACILITY, "care")] == Decimal("1200.00")
 
@@ -133,24 +139,8 @@ def test_star_level_on(ratings, day, level):
     assert star_level_on(ratings, day) == level
 
 
-@pytest.mark.parametrize(
-    ("assessed", "months", "day", "valid"),
-    [
-        (date(2025, 7, 1), 12, JULY, False),
-        (date(2025, 7, 2), 12, JULY, True),
-        (date(2026, 7, 1), 12, JULY, True),
-        (date(2026, 7, 2), 12, JULY, False),
-        (date(2026, 1, 2), 6, JULY, True),
-        (date(2026, 1, 1), 6, JULY, False),
-    ],
-)
-def test_valid_assessment(assessed, months, day, valid):
-    found = valid_assessment([AssessmentFact(1, assessed, "full")], day, months=months)
-    assert (found is not None) == valid
-
-
 def test_operating_multiplier_by_star_level():
-    p = person(assessments=(AssessmentFact(1, date(2026, 3, 1), "partial"),),
+    p = person(assessments=(assessed(date(2026, 3, 1), "partial"),),
                stays=(StayFact(1, 7, "621002100", date(2025, 1, 1)),))
     for level, amount in [(0, "200.00"), (2, "210.00"), (3, "220.00"), (5, "260.00")]:
         ratings = {7: [RatingFact(date(2026, 1, 1), date(2029, 1, 1), level)]} if level else {}
@@ -165,7 +155,9 @@ months = st.dates(min_value=date(2025, 2, 1), max_value=date(2027, 12, 1)).map(l
 def test_by_day_the_parts_add_up_to_the_month_within_a_fen_per_line(month, admitted_offset, category):
     dim = days_in_month(month)
     admitted = month + timedelta(days=min(admitted_offset, dim - 1))
-    p = person(assessments=(AssessmentFact(1, month - timedelta(days=40), category),),
+    moved_in = (StatusFact(1, "hardship", date(2025, 1, 5), admitted, support_form="dispersed"),
+                StatusFact(2, "hardship", admitted, support_form="centralised"))
+    p = person(assessments=(assessed(month - timedelta(days=40), category),), statuses=moved_in,
                stays=(StayFact(1, 7, "621002100", admitted),))
     lines = price_person_month(p, month, book=BOOK, ratings={}, policy_for=lambda code: PricingPolicy(proration="day"))
     basic = [line for line in lines if line.item == "basic_living"]

@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from common import money
 from subsidies import rules
 from subsidies.rules import (
     days_in_month,
@@ -20,17 +21,20 @@ from subsidies.rules import (
     month_start,
     next_month,
     prorate,
+    prorate_parts,
+    prorate_shares,
     round_fen,
 )
 
 FEN = Decimal("0.01")
 
 
-def test_rules_module_is_pure():
-    tree = ast.parse(Path(rules.__file__).read_text(encoding="utf-8"))
+@pytest.mark.parametrize("module", [rules, money], ids=["subsidies.rules", "common.money"])
+def test_rules_module_is_pure(module):
+    tree = ast.parse(Path(module.__file__).read_text(encoding="utf-8"))
     imported = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
     imported |= {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
-    assert {name.split(".")[0] for name in imported} <= sys.stdlib_module_names
+    assert {name for name in imported if name.split(".")[0] not in sys.stdlib_module_names} <= {"common.money"}
     called = {node.attr for node in ast.walk(tree) if isinstance(node, ast.Attribute)}
     assert not called & {"today", "now", "utcnow", "open"}
     assert "float" not in {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
@@ -364,3 +368,39 @@ def test_more_days_never_pay_less(monthly, length, data):
     days = data.draw(st.integers(0, length - 1))
     fewer = prorate(monthly, days=days, days_in_month=length)
     assert fewer <= prorate(monthly, days=days + 1, days_in_month=length)
+
+
+# --- Each part's share of a line -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("parts", "dim", "shares"),
+    [
+        ([(Decimal("600"), 9), (Decimal("1200"), 22)], 31, ["174.19", "851.62"]),  # line 1025.81
+        ([(Decimal("800"), 9), (Decimal("800"), 22)], 31, ["232.26", "567.74"]),  # line 800.00
+        ([(Decimal("100"), 10), (Decimal("100"), 10), (Decimal("100"), 10)], 30, ["33.33", "33.34", "33.33"]),
+        ([(Decimal("800"), 31)], 31, ["800.00"]),
+        ([(Decimal("0"), 5), (Decimal("400"), 26)], 31, ["0.00", "335.48"]),  # a part without a standard
+    ],
+)
+def test_prorate_shares_table(parts, dim, shares):
+    assert prorate_shares(parts, days_in_month=dim) == [Decimal(share) for share in shares]
+    assert sum(Decimal(share) for share in shares) == prorate_parts(parts, days_in_month=dim)
+
+
+@given(
+    monthly=st.lists(st.decimals(min_value=0, max_value=99999, places=2), min_size=1, max_size=6),
+    cuts=st.lists(st.integers(0, 31), min_size=6, max_size=6),
+    dim=st.integers(28, 31),
+)
+def test_prorate_shares_add_up_to_the_line_and_each_is_within_a_fen_of_its_exact_amount(monthly, cuts, dim):
+    parts, left = [], dim
+    for amount, cut in zip(monthly, cuts):
+        days = min(cut, left)
+        parts.append((amount, days))
+        left -= days
+    shares = prorate_shares(parts, days_in_month=dim)
+    assert sum(shares, Decimal("0")) == prorate_parts(parts, days_in_month=dim)
+    for share, (amount, days) in zip(shares, parts, strict=True):
+        assert abs(Fraction(share) - Fraction(amount) * days / dim) <= Fraction(1, 100)
+        assert share == share.quantize(FEN)

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from facilities.models import Proration, RegionPolicy
-from residents.models import StayEndReason
+from residents.models import StayEndReason, SupportForm
 from subsidies.models import BatchStatus, ClaimBatch, ClaimLine, GenerationRun, RunStatus, SubsidyStandard
 from subsidies.services import batch_approve, batch_submit
 from tests.residents.factories import AssessmentFactory, PersonFactory, StayFactory, SupportStatusFactory
@@ -35,7 +35,7 @@ def resident(name, facility, *, category="partial", town="621002100"):
 
 def at_home(name, town="621002101"):
     person = PersonFactory(name=name, residence_region_id=town)
-    SupportStatusFactory(person=person, confirmed_on=date(2025, 3, 10))
+    SupportStatusFactory(person=person, confirmed_on=date(2025, 3, 10), support_form=SupportForm.DISPERSED)
     AssessmentFactory(person=person, assessed_on=date(2026, 4, 1), computed_category="full")
     return person
 
@@ -321,11 +321,12 @@ def test_batch_detail_query_count_does_not_grow_with_lines(cast, facilities, gen
     many = lines(9)
     assert many.line_count == 30
     after = _queries(client, reverse("subsidies:batch_detail", args=[many.pk]))
-    # session, user, batch with payer and people, lines with persons and corrected batches, five checks
-    # (other batches, entitlement, deaths, stays here, last month), facility names of the bases, totals
-    # by item, whether the facility has a manager (who submits), then the idle-timeout session renewal
-    # (savepoint, update, release)
-    assert before == after == 15
+    # session, user, batch with payer and people, lines with persons and corrected batches, six checks
+    # (other batches, entitlement, deaths, stays here, last month, who left care with no dispersed-support
+    # decision), facility names of the bases, totals by item, who submits (the facility's managers,
+    # which of them and the user declared a relative on the batch, whether a manager is left to
+    # submit), then the idle-timeout session renewal (savepoint, update, release)
+    assert before == after == 18
 
 
 # --- standards ---------------------------------------------------------------------------------
@@ -518,5 +519,5 @@ def test_day_proration_shows_each_part_and_the_formula(cast, facilities, generat
     AssessmentFactory(person=person, assessed_on=date(2026, 7, 10), computed_category="full")
     generate(JULY)
     html = page(login(cast["clerk"]), "batch_detail", batch_of(facilities["a"]).pk)
-    assert "按日计发：(600.00 × 9 + 1200.00 × 22) ÷ 31 = 1025.81 元" in html
+    assert "按日计发：(600.00 × 9 + 1200.00 × 22) ÷ 31 = 174.19 + 851.62 = 1025.81 元" in html
     assert "第 2 段" in html and "2026-07-10 至 2026-07-31，22 天" in html

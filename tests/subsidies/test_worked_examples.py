@@ -8,6 +8,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 
 from facilities.models import Proration, RegionPolicy, StarRating
 from residents.models import StayEndReason, SupportForm, SupportKind
@@ -31,13 +32,23 @@ def hardship(name, *, confirmed=date(2025, 3, 10), town="621002100", category="p
     return person
 
 
+def admitted_from_home(person, facility, day):
+    """Someone supported at home moves into a facility: the dispersed support ends and centralised
+    support is confirmed that day (the services refuse an admission while dispersed support is open)."""
+    status = person.statuses.get()
+    status.terminated_on, status.termination_reason = day, "入住供养机构，改为集中供养"
+    status.save()
+    SupportStatusFactory(person=person, confirmed_on=day, support_form=SupportForm.CENTRALISED)
+    StayFactory(person=person, facility=facility, admitted_on=day)
+
+
 def day_proration():
     RegionPolicy.objects.create(region_id="621002", effective_from=date(2020, 1, 1), proration=Proration.DAY)
 
 
 def test_admission_mid_month_month_policy(cast, facilities, generate):
-    person = hardship("甲")
-    StayFactory(person=person, facility=facilities["a"], admitted_on=date(2026, 7, 15))
+    person = hardship("甲", support_form=SupportForm.DISPERSED)
+    admitted_from_home(person, facilities["a"], date(2026, 7, 15))
     generate(JULY)
     generate(AUGUST)
     assert amounts(JULY) == {
@@ -54,8 +65,8 @@ def test_admission_mid_month_month_policy(cast, facilities, generate):
 
 def test_admission_mid_month_by_day(cast, facilities, generate):
     day_proration()
-    person = hardship("甲")
-    StayFactory(person=person, facility=facilities["a"], admitted_on=date(2026, 7, 15))
+    person = hardship("甲", support_form=SupportForm.DISPERSED)
+    admitted_from_home(person, facilities["a"], date(2026, 7, 15))
     generate(JULY)
     a = facilities["a"].name
     # 14 days at home, 17 in the facility, of 31.
@@ -127,7 +138,8 @@ def test_category_change_by_day_rounds_once(cast, facilities, generate):
 
 
 def test_termination_month_is_paid_and_the_next_is_not(cast, facilities, generate):
-    hardship("丁", terminated_on=date(2026, 7, 12), termination_reason="收入超过标准", town="621002101")
+    hardship("丁", terminated_on=date(2026, 7, 12), termination_reason="收入超过标准", town="621002101",
+             support_form=SupportForm.DISPERSED)
     generate(JULY)
     generate(AUGUST)
     assert amounts(JULY) == {(TOWN_B, "丁", "basic_living"): Decimal("800.00"),
@@ -136,7 +148,7 @@ def test_termination_month_is_paid_and_the_next_is_not(cast, facilities, generat
 
 
 def test_confirmation_pays_from_the_next_month(cast, facilities, generate):
-    hardship("戊", confirmed=date(2026, 7, 1))
+    hardship("戊", confirmed=date(2026, 7, 1), support_form=SupportForm.DISPERSED)
     generate(JULY)
     generate(AUGUST)
     assert amounts(JULY) == {}
@@ -210,3 +222,45 @@ def test_regenerating_a_draft_gives_the_same_lines(cast, facilities, generate):
     generate(JULY)
     assert sorted(ClaimLine.objects.values_list("person_id", "item", "amount", "basis"), key=str) == first
     assert ClaimBatch.objects.get().status == BatchStatus.DRAFT
+
+
+def test_by_day_each_part_shows_its_days_and_amount_and_the_parts_add_up_to_the_line(cast, facilities, generate, login):
+    day_proration()
+    person = hardship("丙", assessed=date(2026, 1, 10))
+    AssessmentFactory(person=person, assessed_on=date(2026, 7, 10), computed_category="full")
+    StayFactory(person=person, facility=facilities["a"], admitted_on=date(2025, 6, 1))
+    generate(JULY)
+    care = ClaimLine.objects.get(item="care")
+    parts = [(p["from"], p["to"], p["days"], p["category"], p["amount"]) for p in care.basis["parts"]]
+    assert parts == [("2026-07-01", "2026-07-09", 9, "partial", "174.19"),  # 600 × 9 / 31 = 174.193…
+                     ("2026-07-10", "2026-07-31", 22, "full", "851.62")]  # 1200 × 22 / 31 = 851.612…, + the fen
+    assert care.amount == Decimal("1025.81") == sum(Decimal(p[4]) for p in parts)
+
+    client = login(cast["clerk"])
+    api = client.get(f"/api/subsidies/batches/{care.batch_id}/lines").json()["items"]
+    assert [p["amount"] for p in next(i for i in api if i["item"] == "care")["basis"]["parts"]] == ["174.19", "851.62"]
+    url = reverse("subsidies:batch_detail", args=[care.batch_id])
+    html = client.get(url).content.decode()
+    assert "本段金额" in html and "174.19 元（600.00 × 9 ÷ 31）" in html and "851.62 元（1200.00 × 22 ÷ 31）" in html
+    assert "按日计发：(600.00 × 9 + 1200.00 × 22) ÷ 31 = 174.19 + 851.62 = 1025.81 元" in html
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    english = client.get(url).content.decode()
+    assert "Amount of this part" in english and "174.19 yuan (600.00 × 9 ÷ 31)" in english
+    assert "Prorated by day: (600.00 × 9 + 1200.00 × 22) ÷ 31 = 174.19 + 851.62 = 1025.81 yuan" in english
+
+
+def test_by_day_a_move_on_the_10th_shows_each_facilitys_days_and_amount(cast, facilities, generate):
+    day_proration()
+    person = hardship("乙", category="self_care")
+    StayFactory(person=person, facility=facilities["a"], admitted_on=date(2025, 5, 1), ended_on=date(2026, 7, 10),
+                end_reason=StayEndReason.TRANSFERRED)
+    StayFactory(person=person, facility=facilities["b"], admitted_on=date(2026, 7, 10))
+    generate(JULY)
+    basic = {line.batch.facility_id: line for line in ClaimLine.objects.filter(item="basic_living").select_related("batch")}
+    a, b = basic[facilities["a"].pk], basic[facilities["b"].pk]
+    assert [(p["from"], p["to"], p["days"], p["amount"]) for p in a.basis["parts"]] == [
+        ("2026-07-01", "2026-07-09", 9, "232.26")]  # 800 × 9 / 31
+    assert [(p["from"], p["to"], p["days"], p["amount"]) for p in b.basis["parts"]] == [
+        ("2026-07-10", "2026-07-31", 22, "567.74")]  # 800 × 22 / 31
+    assert (a.amount, b.amount) == (Decimal("232.26"), Decimal("567.74"))
+    assert a.amount + b.amount == Decimal("800.00")

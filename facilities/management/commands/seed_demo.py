@@ -39,9 +39,9 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, **options):
-        if not Region.objects.filter(code="621000").exists():
+        if not Region.objects.filter(code="621002001").exists():
             call_command("load_regions", stdout=self.stdout)
-        call_command("load_regions", extra=[str(DATA / "demo_townships.csv")], stdout=self.stdout)
+        call_command("load_working_days", stdout=self.stdout)
         users = self._users()
         admin = users["admin"]
         facilities = self._facilities(admin)
@@ -59,7 +59,6 @@ class Command(BaseCommand):
             user = User.objects.filter(username=username).first()
             if user is None:
                 user = User(username=username, full_name=full_name, role=role, region_code=region)
-                user.is_staff = user.is_superuser = role == Role.ADMIN
                 user.set_password(DEMO_PASSWORD)
                 user.save()
             users[username] = user

@@ -1,11 +1,12 @@
 """Demo custody ledgers and a public notice for the demo city (run after the other demo seeds).
 
 The story (every date counted back from today, so it holds on any day):
-- at 西峰区中心敬老院 the manager keeps the money and goods of eight residents for three months:
-  pensions and pocket money paid in, withdrawals for daily needs with receipts, a gold ring in
-  custody, one mistaken deposit corrected by a reversal, and a few withdrawals still waiting for the
-  resident's signature — so the ledger, the monthly statement and the facility summary all show
-  something;
+- at 西峰区中心敬老院 the manager keeps the money and goods of eight residents since the start of
+  the third month before this one: the monthly pocket money paid in on the 1st, pensions and money
+  from families, withdrawals for daily needs with receipts, a gold ring in custody, one mistaken
+  deposit corrected by a reversal, and the latest withdrawal of a few residents still waiting for
+  their signature — so the ledger, this month's statement (it always has the 1st's pocket money,
+  even on the 1st) and the facility summary all show something;
 - the city's inspector has sampled three of those ledgers and written a check note on one;
 - a township of 西峰区 has a notice for last month (two people newly confirmed as special hardship,
   one terminated, a child confirmed too but never published), posted two days ago so its 7-day
@@ -29,11 +30,12 @@ from residents.rules import add_months, id_check_character
 
 FACILITY = "西峰区中心敬老院"
 SEED = 20261116
+MONTHS_BEFORE = 3  # whole months of ledger before the current one
 PURPOSES = ["购买日用品", "理发", "购买水果和零食", "药品自付部分", "购买换季衣物", "电话费充值"]
-NOTICE_PEOPLE = [  # name, birth date, what happened last month
+NOTICE_PEOPLE = [  # name, birth date (or age in years on 1 June, for the child), what happened last month
     ("马玉兰", date(1951, 3, 12), "confirmed"),
     ("杨守仁", date(1946, 9, 30), "confirmed"),
-    ("刘小雨", date(2014, 6, 1), "confirmed"),  # a child: confirmed, never published
+    ("刘小雨", 11, "confirmed"),  # a child, under 16 whatever the year: confirmed, never published
     ("何长林", date(1944, 1, 20), "terminated"),
 ]
 
@@ -60,7 +62,7 @@ class Command(BaseCommand):
         if CustodyEntry.objects.filter(account__facility=facility).exists():
             self.stdout.write("演示代管账目已存在 / demo custody ledgers already present")
             return
-        first_month = add_months(today.replace(day=1), -2)
+        first_month = add_months(today.replace(day=1), -MONTHS_BEFORE)
         residents = list(
             Person.objects.filter(stays__facility=facility, stays__ended_on__isnull=True,
                                   stays__admitted_on__lte=first_month).order_by("id")[:8]
@@ -80,13 +82,13 @@ class Command(BaseCommand):
                           f"{len(residents)} residents, {entries} entries, 1 sampling")
 
     def _ledger(self, rng, manager, person, index, first_month, today) -> int:
-        """Three months of entries for one resident, recorded in date order (the ledger is append-only)."""
+        """The entries of one resident up to today, recorded in date order (the ledger is append-only)."""
         plan = []  # (day, kind, holding, amount, fields, confirmed)
         pension = rng.choice(["1180.00", "1260.00", "1350.00"])
-        for month_index in range(3):
+        for month_index in range(MONTHS_BEFORE + 1):
             month = add_months(first_month, month_index)
-            late = month_index == 2 and index % 3 == 0  # waiting for the resident's signature
             plan += [
+                (month, "deposit", "pocket_money", "100.00", {"description": "发放本月零用钱"}, True),
                 (month.replace(day=5), "deposit", "pension", pension, {"description": "养老金到账"}, True),
                 (month.replace(day=6), "deposit", "pocket_money", "200.00", {"description": "家属送来零用钱"}, True),
                 (month.replace(day=12), "withdrawal", "pocket_money", f"{rng.randrange(30, 90)}.{rng.randrange(10)}0",
@@ -94,8 +96,12 @@ class Command(BaseCommand):
                 (month.replace(day=15), "withdrawal", "pension", f"{rng.randrange(200, 400)}.00",
                  {"purpose": "缴纳个人自付护理费", "receipt_number": f"SJ{month:%Y%m}{index:02d}2"}, True),
                 (month.replace(day=20), "withdrawal", "pocket_money", f"{rng.randrange(10, 40)}.00",
-                 {"purpose": rng.choice(PURPOSES), "receipt_number": f"SJ{month:%Y%m}{index:02d}3"}, not late),
+                 {"purpose": rng.choice(PURPOSES), "receipt_number": f"SJ{month:%Y%m}{index:02d}3"}, True),
             ]
+        plan = sorted((row for row in plan if row[0] <= today), key=lambda row: row[0])
+        if index % 3 == 0:  # the latest withdrawal still waits for the resident's signature
+            latest = max(i for i, row in enumerate(plan) if row[1] == "withdrawal")
+            plan[latest] = (*plan[latest][:5], False)
         if index == 0:
             plan.append((first_month.replace(day=7), "deposit", "goods", "800.00",
                          {"description": "金戒指", "quantity": 1}, True))
@@ -104,8 +110,6 @@ class Command(BaseCommand):
                          {"description": "家属送来零用钱", "mistake": True}, False))
         count = 0
         for day, kind, holding, amount, fields, confirmed in sorted(plan, key=lambda row: row[0]):
-            if day > today:
-                continue
             mistake = fields.pop("mistake", False)
             signature = {"confirmer": "self", "confirmer_name": person.name, "confirmed_on": day} if confirmed else {}
             entry = custody.custody_entry_record(by=manager, person=person, kind=kind, holding=holding,
@@ -135,6 +139,8 @@ class Command(BaseCommand):
             return
         rng = random.Random(SEED)
         for offset, (name, born, change) in enumerate(NOTICE_PEOPLE):
+            if isinstance(born, int):
+                born = date(today.year - born, 6, 1)
             person = Person.objects.filter(name=name, residence_region=township).first() or self._register(
                 rng, inspector, name, born, township)
             if person.statuses.filter(kind=SupportKind.HARDSHIP).exists():
