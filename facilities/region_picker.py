@@ -42,6 +42,14 @@ def picker_columns(code: str | None, scope: str) -> list[dict]:
     return columns
 
 
+def _is_code(value: str) -> bool:
+    try:
+        region_scope_prefix(value)
+    except ValueError:
+        return False
+    return True
+
+
 def _scope_code(scope: str) -> str:
     return scope.ljust(6, "0")
 
@@ -58,8 +66,10 @@ class RegionPickerWidget(forms.Widget):
         chosen = ""
         for depth in range(1, DEPTH + 1):
             value = (data.get(f"{name}_{depth}") or "").strip()
-            if not value or (chosen and not value.startswith(region_scope_prefix(chosen))):
+            if not value:
                 break
+            if not _is_code(value) or (chosen and not value.startswith(region_scope_prefix(chosen))):
+                return chosen or value
             chosen = value
         return chosen or (data.get(name) or "").strip()
 
@@ -68,11 +78,7 @@ class RegionPickerWidget(forms.Widget):
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
-        code = str(value) if value else ""
-        try:
-            region_scope_prefix(code)
-        except ValueError:
-            code = ""
+        code = str(value) if value and _is_code(str(value)) else ""
         context["widget"].update({
             "columns": picker_columns(code, self.scope), "scoped": int(self.scoped),
             "levels": ",".join(self.levels),

@@ -93,6 +93,23 @@ def screenshot(page):
     return _shot
 
 
+@pytest.fixture
+def pick_region(page):
+    """Choose a region level by level in a cascading picker, as a user does: each choice waits until
+    htmx has brought (and wired) the next level before the next one is made."""
+    from playwright.sync_api import expect
+
+    def _pick(field, codes):
+        picker = page.get_by_test_id(f"region-picker-{field}")
+        busy = page.locator(".region-picker.htmx-request, .region-picker.htmx-swapping, .region-picker.htmx-settling")
+        for depth, code in enumerate(codes, start=1):
+            picker.locator(f"select[name={field}_{depth}]").select_option(code)
+            expect(busy).to_have_count(0)
+            expect(picker.locator(f"select[name={field}_{depth}]")).to_have_value(code)
+
+    return _pick
+
+
 def wait_until_no_horizontal_scroll(page, *, timeout_ms: int = 5000):
     """Layout check that works under the site's CSP (page.evaluate is not subject to it)."""
     for _ in range(timeout_ms // 100):

@@ -20,7 +20,7 @@ def test_manager_sees_only_own_facility_and_edits_its_contact(cast, facilities, 
     screenshot("manager-facility-detail")
 
 
-def test_inspector_filters_the_register_and_registers_a_facility(cast, facilities, sign_in, screenshot):
+def test_inspector_filters_the_register_and_registers_a_facility(cast, facilities, sign_in, screenshot, pick_region):
     page = sign_in("inspector_city")
     assert "辖区概况" in page.locator("h1").inner_text()
     screenshot("inspector-home")
@@ -35,7 +35,7 @@ def test_inspector_filters_the_register_and_registers_a_facility(cast, facilitie
     page.get_by_label("名称").fill("庆城颐养院")
     page.get_by_label("机构类型").select_option("elderly_care")
     page.get_by_label("运营方式").select_option("private")
-    page.get_by_label("行政区划").select_option("621021")
+    pick_region("region", ["620000", "621000", "621021"])
     page.get_by_label("地址").fill("庆阳市庆城县庆城镇1号")
     page.get_by_label("床位数").fill("40")
     page.get_by_label("统一社会信用代码").fill("91350100M000100Y44")

@@ -41,7 +41,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from facilities.models import HolidayNotice, WorkingDayCalendar, WorkingDayKind
+from facilities.models import DecisionStatus, HolidayNotice, RegionChange, RegionChangeKind, WorkingDayCalendar, WorkingDayKind
 from tests.security.payloads import Fill, plausible, request_body
 
 pytestmark = pytest.mark.django_db
@@ -155,6 +155,9 @@ def providers(world) -> dict:
     notice = HolidayNotice.objects.get_or_create(year=2026, defaults={"title": "国务院办公厅关于2026年部分节假日安排的通知"})[0]
     calendar_day = WorkingDayCalendar.objects.get_or_create(
         day=date(2026, 10, 1), defaults={"kind": WorkingDayKind.HOLIDAY, "name": "国庆节", "notice": notice})[0]
+    split = RegionChange.objects.get_or_create(
+        region=places["a"].facility.region, kind=RegionChangeKind.SPLIT, status=DecisionStatus.PENDING,
+        defaults={"effective_on": date(2026, 1, 1), "note": "分设待定"})[0]
 
     def of(attr):
         return lambda key: [getattr(places[key], attr).pk] if key in places else []
@@ -192,6 +195,8 @@ def providers(world) -> dict:
         "day_id": lambda key: [calendar_day.pk],
         # User management is the administrators' (every other role: 403): an account of the cast.
         "user_id": lambda key: [world.cast["clerk"].pk],
+        # A region split waiting for a decision is the administrators' too.
+        "change_id": lambda key: [split.pk],
     }
 
 
