@@ -63,8 +63,9 @@ def _parts(basis: dict) -> list[dict]:
 
 
 def waiting_for_review(*, user, limit: int = 10) -> tuple[int, list[ClaimBatch]]:
-    """How many submitted batches wait for review, and the longest waiting first. Two queries."""
-    waiting = batches_visible_to(user).filter(status=BatchStatus.SUBMITTED)
+    """How many submitted batches wait for this clerk's review (not the ones they submitted themselves,
+    which another clerk approves), and the longest waiting first. Two queries."""
+    waiting = batches_visible_to(user).filter(status=BatchStatus.SUBMITTED).exclude(submitted_by_id=user.pk)
     first = list(waiting.select_related("facility", "township").order_by("submitted_at", "id")[:limit])
     return waiting.count(), first
 

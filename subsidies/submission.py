@@ -8,6 +8,8 @@ recused ids found here; this module also names the people, so the batch page can
 """
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from accounts.models import User
 from facilities.scoping import can_submit_claim_batch, claim_batch_managers
 from residents.recusal import recused_user_ids
@@ -43,3 +45,13 @@ def batch_submitters(*, batch: ClaimBatch, user) -> Submitters:
         recused_ids=frozenset(recused),
         by_clerk=not any(m.pk not in recused for m in managers),
     )
+
+
+def review_refusal(*, batch: ClaimBatch, user) -> str | None:
+    """Why this clerk may not approve or return the submitted batch (services.batch_approve refuses the
+    same), so the page offers no button it would refuse: one query, for a declared relative."""
+    if batch.submitted_by_id == user.pk:
+        return _("提交人不能审核自己提交的批次，请由其他经办人员审核")
+    if recused_user_ids(user_ids=[user.pk], person_ids=batch.lines.values("person_id")):
+        return _("本批次含您已备案的近亲属，按近亲属备案制度您须回避，请由其他经办人员审核")
+    return None

@@ -31,7 +31,7 @@ from .generation import run_failure
 from .models import BatchStatus, LineFlag, RunStatus, SubsidyItem
 from .page_selectors import basis_names, month_status_grid, standards_for_page
 from .rules import month_start, next_month
-from .submission import batch_submitters
+from .submission import batch_submitters, review_refusal
 from .selectors import (
     BatchFilters,
     batch_get_for_user,
@@ -176,6 +176,8 @@ def batch_detail(request, batch_id):
     flags = _line_flags(checks)
     can_review = can_review_claim_batch(request.user, batch)
     submitters = batch_submitters(batch=batch, user=request.user) if batch.status == BatchStatus.DRAFT else None
+    deciding = batch.status == BatchStatus.SUBMITTED and can_review
+    decide_refusal = review_refusal(batch=batch, user=request.user) if deciding else None
     return render(request, "subsidies/batch_detail.html", {
         "batch": batch,
         "checks": _check_panel(checks, batch),
@@ -186,7 +188,9 @@ def batch_detail(request, batch_id):
         "can_submit": submitters is not None and submitters.may_submit(request.user, batch),
         "submitters": submitters,
         "user_recused": submitters is not None and submitters.is_recused(request.user),
-        "can_decide": batch.status == BatchStatus.SUBMITTED and can_review,
+        "can_decide": deciding,
+        "can_approve": deciding and decide_refusal is None,
+        "decide_refusal": decide_refusal,
         "can_mark_paid": batch.status == BatchStatus.APPROVED and can_review,
         "can_regenerate": not batch.is_settled and batch.status != BatchStatus.SUBMITTED
         and can_generate_claims(request.user, batch.region_id),

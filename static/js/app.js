@@ -76,6 +76,14 @@
   }
 
   function init(root) { drawCharts(root); sortable(root); }
+
+  /* Irreversible actions ask first: a form or its submit button carries data-confirm with the words
+     that name what cannot be undone; declining leaves the page as it was. */
+  document.addEventListener("submit", function (event) {
+    var source = (event.submitter && event.submitter.dataset.confirm) ? event.submitter : event.target;
+    var question = source.dataset ? source.dataset.confirm : null;
+    if (question && !window.confirm(question)) { event.preventDefault(); event.stopImmediatePropagation(); }
+  }, true);
   document.addEventListener("click", function (event) {
     if (event.target.closest && event.target.closest("[data-action=print]")) { window.print(); }
   });

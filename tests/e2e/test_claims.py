@@ -138,3 +138,25 @@ def test_progress_page_polls_until_the_run_is_done(cast, regions, sign_in, shots
     GenerationRun.objects.filter(pk=run.pk).update(status=RunStatus.DONE, units_done=4, lines_written=12,
                                                    finished_at=timezone.now())
     expect(progress).to_contain_text("已完成：生成 4 个批次草稿、12 条明细")
+
+
+def test_approving_asks_first_and_declining_changes_nothing(cast, facilities, sign_in, shots, generate):
+    resident("张桂兰", facilities["a"], "partial")
+    month = timezone.localdate().replace(day=1)
+    generate(month)
+    batch = batch_submit(by=cast["manager_a"], batch=ClaimBatch.objects.get(facility=facilities["a"]))
+
+    page = sign_in("clerk")
+    page.goto(page.base + reverse("subsidies:batch_detail", args=[batch.pk]))
+    asked = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    page.get_by_role("button", name="审核通过").click()
+    expect(page.get_by_role("button", name="审核通过")).to_be_visible()
+    assert asked and "不能再修改、退回或撤销" in asked[0]
+    batch.refresh_from_db()
+    assert batch.status == "submitted"
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="审核通过").click()
+    expect(page.get_by_role("status").first).to_contain_text("审核通过")
+    batch.refresh_from_db()
+    assert batch.status == "approved"

@@ -88,3 +88,12 @@ def test_the_api_sends_back(cast, rectified, client):
     response = client.post(f"/api/findings/{rectified.pk}/return", {"reason": "再退"},
                            content_type="application/json")
     assert response.status_code == 422
+
+
+def test_verifying_asks_first_because_a_verified_finding_cannot_be_sent_back(cast, rectified, client):
+    client.force_login(cast["inspector"])
+    html = client.get(reverse("inspection_detail", args=[rectified.inspection_id])).content.decode()
+    assert 'data-confirm="复核销号后该问题即关闭，不能再退回整改或撤销销号。确定销号？"' in html
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    html = client.get(reverse("inspection_detail", args=[rectified.inspection_id])).content.decode()
+    assert "cannot be sent back for rework" in html

@@ -87,6 +87,9 @@ def test_out_of_scope_ledger_pages_are_404(cast, login, resident, facilities, wh
 def test_reversal_and_later_confirmation_pages(cast, login, resident):
     entry = deposit(cast["manager_a"], resident, "88.00")
     client = login(cast["manager_a"])
+    form = client.get(reverse("custody_entry_reverse", args=[resident.pk, entry.pk])).content.decode()
+    assert 'data-confirm="更正记录登记后不能删除或修改，第 1 笔也不能再次更正。确定登记？"' in form
+    assert "data-confirm" not in client.get(reverse("custody_entry_confirm", args=[resident.pk, entry.pk])).content.decode()
     response = client.post(reverse("custody_entry_reverse", args=[resident.pk, entry.pk]), {"reason": "录错机构"}, follow=True)
     assert "已登记更正记录" in response.content.decode() and "冲回第 1 笔：录错机构" in response.content.decode()
     response = client.post(reverse("custody_entry_confirm", args=[resident.pk, entry.pk]), {

@@ -36,6 +36,7 @@ def test_preview_then_publish(cast, login, changes):
     preview = client.post(url, {**FORM, "preview": "1"}).content.decode()
     assert "预览：公示 3 人，公示期至 2026-11-22" in preview and "另有 1 名未成年人按规定不予公示" in preview
     assert "孙小宝" not in preview and not Notice.objects.exists()
+    assert 'data-confirm="公示制作后名单即固定，不能修改或撤回。确定制作公示？"' in preview
     published = client.post(url, {**FORM, "publish": "1"}, follow=True).content.decode()
     assert "公示已制作，共 3 人" in published and "公示中" in published
     assert Notice.objects.get().created_by == cast["inspector"]
