@@ -800,11 +800,11 @@ class Province:
                 level = star_level(**scores)
                 rows.append((next_id, rated_on, scores["environment"], scores["equipment"], scores["management"],
                              scores["service"], level, rating_expires_on(rated_on), f"甘养评{rated_on:%Y}{next_id:05d}",
-                             "省养老机构等级评定委员会", "", self.now, facility.id, self.admin.pk))
+                             "省养老机构等级评定委员会", "", self.now, facility.id, self.admin.pk, ""))
                 next_id += 1
         self.out.write(StarRating, ("id", "rated_on", "environment", "equipment", "management", "service", "level",
                                     "expires_on", "certificate_number", "evaluators", "report", "recorded_at",
-                                    "facility", "recorded_by"), rows)
+                                    "facility", "recorded_by", "withdrawal_reason"), rows)
 
     # --- compliance history ----------------------------------------------------------------------
 

@@ -345,8 +345,20 @@ class Alert(models.Model):
         return f"{self.get_kind_display()} · {self.subject_label or self.facility or self.region_id}"
 
 
+class RatingsInForce(models.Manager):
+    """Evaluations that count: a withdrawn one stays on record (all_objects, its history) but no longer
+    gives a level, a subsidy multiplier or a basis for the region's rules."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(withdrawn_at__isnull=True)
+
+
 class StarRating(models.Model):
-    """An evaluation under GB/T 37276-2018; `level` is always star_level of the four stored scores."""
+    """An evaluation under GB/T 37276-2018; `level` is always star_level of the four stored scores.
+
+    An inspector corrects one (scores, certificate, evaluators, with a reason kept in its history) or
+    withdraws it (撤销, with a reason); corrections and withdrawals reach the claims as adjustments.
+    """
 
     facility = models.ForeignKey(Facility, on_delete=models.PROTECT, related_name="ratings", verbose_name=_("机构"))
     rated_on = models.DateField(_("评定日期"))
@@ -363,7 +375,16 @@ class StarRating(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("录入人")
     )
     recorded_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
+    withdrawn_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("撤销人"),
+    )
+    withdrawal_reason = models.CharField(_("撤销原因"), max_length=300, blank=True)
     history = HistoricalRecords()
+
+    objects = RatingsInForce()
+    all_objects = models.Manager()
 
     class Meta:
         verbose_name = _("等级评定")

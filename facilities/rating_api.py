@@ -1,8 +1,8 @@
 """The star-ratings API: evaluations of the facilities in the user's scope, and recording one.
 
 Reads go through facilities.rating_selectors (scoped by facilities.scoping; a facility or rating
-out of scope is a 404); recording goes through rating_services.rating_record, which lets only the
-region's inspectors and administrators record (403) and applies the region's rules (422).
+out of scope is a 404); recording, correcting and withdrawing go through rating_services, which lets
+only the region's inspectors and administrators act (403) and applies the region's rules (422).
 """
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
@@ -10,9 +10,9 @@ from ninja.pagination import paginate
 from config.api_fields import fields_as
 from config.pagination import LimitOffsetPagination
 
-from .rating_schemas import RatingFilterIn, RatingIn, RatingOut
+from .rating_schemas import RatingCorrectionIn, RatingFilterIn, RatingIn, RatingOut, RatingWithdrawalIn
 from .rating_selectors import rating_get_for_user, rating_list
-from .rating_services import rating_record
+from .rating_services import rating_correct, rating_record, rating_withdraw
 from .selectors import facility_get_for_user
 
 router = Router(tags=["ratings"])
@@ -35,3 +35,16 @@ def record_rating(request, payload: RatingIn):
     with fields_as(facility="facility_id"):
         rating = rating_record(by=request.user, facility=facility, **payload.dict(exclude={"facility_id"}))
     return Status(201, rating)
+
+
+@router.post("/{int:rating_id}/correct", response=RatingOut,
+             summary="更正等级评定 / correct an evaluation's scores, evaluators or certificate (inspectors)")
+def correct_rating(request, rating_id: int, payload: RatingCorrectionIn):
+    rating = rating_get_for_user(user=request.user, rating_id=rating_id)
+    return rating_correct(by=request.user, rating=rating, **payload.dict())
+
+
+@router.post("/{int:rating_id}/withdraw", response=RatingOut, summary="撤销等级评定 / withdraw an evaluation (inspectors)")
+def withdraw_rating(request, rating_id: int, payload: RatingWithdrawalIn):
+    rating = rating_get_for_user(user=request.user, rating_id=rating_id)
+    return rating_withdraw(by=request.user, rating=rating, reason=payload.reason)

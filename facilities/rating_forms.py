@@ -82,3 +82,17 @@ class RatingForm(StyledFormMixin, forms.Form):
         data = getattr(self, "cleaned_data", {})
         values = {name: data.get(name) for name in SECTIONS}
         return values if all(v is not None for v in values.values()) else None
+
+
+class RatingCorrectionForm(RatingForm):
+    """Correct a recorded evaluation: its day stays, the scores, evaluators and certificate change."""
+
+    rated_on = None
+    report = None
+    reason = forms.CharField(label=_("更正原因"), max_length=300, widget=forms.Textarea(attrs={"rows": 2}),
+                             help_text=_("写明更正什么、依据什么，记入评定的修改记录"))
+
+
+class RatingWithdrawalForm(StyledFormMixin, forms.Form):
+    reason = forms.CharField(label=_("撤销原因"), max_length=300, widget=forms.Textarea(attrs={"rows": 3}),
+                             help_text=_("例如：评定程序违规、弄虚作假取得等级，记入评定的修改记录"))

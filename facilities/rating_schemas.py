@@ -41,6 +41,20 @@ class RatingIn(Schema):
     certificate_number: str = Field("", max_length=50, description="证书编号 / certificate number")
 
 
+class RatingCorrectionIn(Schema):
+    environment: Decimal = _score(120, "环境", "environment")
+    equipment: Decimal = _score(130, "设施设备", "facilities and equipment")
+    management: Decimal = _score(150, "运营管理", "operations management")
+    service: Decimal = _score(600, "服务", "service")
+    evaluators: str = Field(..., min_length=1, max_length=200, description="评定人员 / evaluators")
+    certificate_number: str = Field("", max_length=50, description="证书编号 / certificate number")
+    reason: str = Field(..., min_length=1, max_length=300, description="更正原因 / why it is corrected")
+
+
+class RatingWithdrawalIn(Schema):
+    reason: str = Field(..., min_length=1, max_length=300, description="撤销原因 / why it is withdrawn")
+
+
 class RatingOut(Schema):
     """One evaluation; names come from the joins of the list query, so no query per row."""
 
@@ -61,6 +75,8 @@ class RatingOut(Schema):
     report_url: str | None = Field(description="评定报告（须登录）/ the report, for signed-in users in scope")
     recorded_by_name: str
     recorded_at: datetime
+    withdrawn_at: datetime | None = Field(description="撤销时间，未撤销为空 / when it was withdrawn, null if in force")
+    withdrawal_reason: str = Field(description="撤销原因 / why it was withdrawn")
 
     @staticmethod
     def resolve_facility_name(obj):

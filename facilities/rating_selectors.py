@@ -34,10 +34,11 @@ def rating_list(*, user, facility_id: int | None = None) -> QuerySet[StarRating]
 
 
 def rating_get_for_user(*, user, rating_id: int) -> StarRating:
+    """One evaluation in scope, a withdrawn one too (it stays on record)."""
     q = facility_scope_q(user, prefix="facility__")
     rating = None
     if q is not None:
-        rating = StarRating.objects.filter(q).select_related("facility", "recorded_by").filter(pk=rating_id).first()
+        rating = StarRating.all_objects.filter(q).select_related("facility", "recorded_by").filter(pk=rating_id).first()
     if rating is None:
         raise Http404("rating")
     return rating

@@ -37,45 +37,119 @@ def thresholds_for(policy) -> StarThresholds:
     )
 
 
+def _require_rater(by, facility: Facility) -> None:
+    if not (can_edit_facility(by, facility) and by.role in ("inspector", "admin")):
+        raise PermissionDenied(_("等级评定由该区划的民政督查录入"))
+
+
+def _level_under_rules(*, facility: Facility, rated_on: date, scores: dict, others: list[StarRating]):
+    """The level the scores reach and the policy of the day, or the region's refusal (as a field error)."""
+    policy = region_policy(region_code=facility.region_id, on=rated_on)
+    try:
+        level = star_level(**scores, thresholds=thresholds_for(policy))
+    except ValueError as exc:
+        raise ValidationError({"__all__": str(exc)}) from exc
+    refusal = rating_refusal(
+        level=level, on=rated_on, history=[PastRating(r.rated_on, r.level) for r in others],
+        first_max_level=policy.rating_first_max_level, upgrade_wait_years=policy.rating_upgrade_wait_years,
+        reapply_wait_years=policy.rating_reapply_wait_years, valid_years=policy.rating_valid_years,
+        after_expiry=policy.rating_after_expiry,
+    )
+    if refusal:
+        raise ValidationError({"__all__": refusal})
+    return level, policy
+
+
+def _certificate_free(certificate_number: str, *, but=None) -> str:
+    """A certificate number is used once, withdrawn evaluations included (a certificate is not reissued)."""
+    certificate_number = certificate_number.strip()
+    taken = StarRating.all_objects.filter(certificate_number=certificate_number)
+    if but is not None:
+        taken = taken.exclude(pk=but.pk)
+    if certificate_number and taken.exists():
+        raise ValidationError({"certificate_number": _("证书编号已被另一次评定使用，请核对证书")})
+    return certificate_number
+
+
+REASON_MAX = 300
+
+
+def _reason(reason: str, *, missing) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": missing})
+    if len(reason) > REASON_MAX:
+        raise ValidationError({"reason": _("原因不能超过%(n)d字") % {"n": REASON_MAX}})
+    return reason
+
+
 @transaction.atomic
 def rating_record(
     *, by, facility: Facility, rated_on: date, environment: Decimal, equipment: Decimal, management: Decimal,
     service: Decimal, evaluators: str, certificate_number: str = "", report=None,
 ) -> StarRating:
     facility = Facility.objects.select_for_update().get(pk=facility.pk)
-    if not (can_edit_facility(by, facility) and by.role in ("inspector", "admin")):
-        raise PermissionDenied(_("等级评定由该区划的民政督查录入"))
+    _require_rater(by, facility)
     if facility.status == "closed":
         raise ValidationError({"__all__": _("机构已关闭，不能评定等级")})
     if rated_on > timezone.localdate():
         raise ValidationError({"rated_on": _("日期不能晚于今天")})
     if facility.ratings.filter(rated_on=rated_on).exists():
         raise ValidationError({"rated_on": _("该机构在这一天已有一次评定，同一机构同一天只能录入一次评定")})
-    certificate_number = certificate_number.strip()
-    if certificate_number and StarRating.objects.filter(certificate_number=certificate_number).exists():
-        raise ValidationError({"certificate_number": _("证书编号已被另一次评定使用，请核对证书")})
-    policy = region_policy(region_code=facility.region_id, on=rated_on)
-    try:
-        level = star_level(
-            environment=environment, equipment=equipment, management=management, service=service,
-            thresholds=thresholds_for(policy),
-        )
-    except ValueError as exc:
-        raise ValidationError({"__all__": str(exc)}) from exc
-    history = [PastRating(r.rated_on, r.level) for r in facility.ratings.all()]
-    refusal = rating_refusal(
-        level=level, on=rated_on, history=history, first_max_level=policy.rating_first_max_level,
-        upgrade_wait_years=policy.rating_upgrade_wait_years, reapply_wait_years=policy.rating_reapply_wait_years,
-        valid_years=policy.rating_valid_years, after_expiry=policy.rating_after_expiry,
-    )
-    if refusal:
-        raise ValidationError({"__all__": refusal})
+    certificate_number = _certificate_free(certificate_number)
+    scores = {"environment": environment, "equipment": equipment, "management": management, "service": service}
+    level, policy = _level_under_rules(facility=facility, rated_on=rated_on, scores=scores,
+                                       others=list(facility.ratings.all()))
     rating = StarRating(
-        facility=facility, rated_on=rated_on, environment=environment, equipment=equipment, management=management,
-        service=service, level=level, expires_on=rating_expires_on(rated_on, policy.rating_valid_years),
+        facility=facility, rated_on=rated_on, **scores, level=level,
+        expires_on=rating_expires_on(rated_on, policy.rating_valid_years),
         certificate_number=certificate_number, evaluators=evaluators.strip(), report=report or "",
         recorded_by=by,
     )
     save_with_history(rating, by=by, reason=_("等级评定"))
+    enqueue_on_commit(tasks.scan_ratings_for_facility, facility_id=facility.pk)
+    return rating
+
+
+@transaction.atomic
+def rating_correct(
+    *, by, rating: StarRating, reason: str, environment: Decimal, equipment: Decimal, management: Decimal,
+    service: Decimal, evaluators: str, certificate_number: str = "",
+) -> StarRating:
+    """Correct a recorded evaluation (a typing error in a score, the certificate, the evaluators): the level
+    follows the corrected scores under the rules of its day, and the reason is kept in its history."""
+    facility = Facility.objects.select_for_update().get(pk=rating.facility_id)
+    _require_rater(by, facility)
+    rating = StarRating.objects.filter(pk=rating.pk).first()
+    if rating is None:
+        raise ValidationError({"__all__": _("该评定已撤销，不能更正")})
+    reason = _reason(reason, missing=_("请填写更正原因"))
+    scores = {"environment": environment, "equipment": equipment, "management": management, "service": service}
+    level, policy = _level_under_rules(facility=facility, rated_on=rating.rated_on, scores=scores,
+                                       others=list(facility.ratings.exclude(pk=rating.pk)))
+    rating.certificate_number = _certificate_free(certificate_number, but=rating)
+    for name, value in scores.items():
+        setattr(rating, name, value)
+    rating.level = level
+    rating.expires_on = rating_expires_on(rating.rated_on, policy.rating_valid_years)
+    rating.evaluators = evaluators.strip()
+    save_with_history(rating, by=by, reason=f"更正评定：{reason}")  # the record is kept in Chinese
+    enqueue_on_commit(tasks.scan_ratings_for_facility, facility_id=facility.pk)
+    return rating
+
+
+@transaction.atomic
+def rating_withdraw(*, by, rating: StarRating, reason: str) -> StarRating:
+    """Withdraw (撤销) an evaluation: it stays on record with the reason, and the facility's level is what
+    the remaining evaluations give."""
+    facility = Facility.objects.select_for_update().get(pk=rating.facility_id)
+    _require_rater(by, facility)
+    rating = StarRating.objects.filter(pk=rating.pk).first()
+    if rating is None:
+        raise ValidationError({"__all__": _("该评定已撤销")})
+    rating.withdrawal_reason = _reason(reason, missing=_("请填写撤销原因"))
+    rating.withdrawn_at = timezone.now()
+    rating.withdrawn_by = by
+    save_with_history(rating, by=by, reason=f"撤销评定：{rating.withdrawal_reason}")
     enqueue_on_commit(tasks.scan_ratings_for_facility, facility_id=facility.pk)
     return rating

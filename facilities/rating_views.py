@@ -18,9 +18,9 @@ from django.views.decorators.http import require_GET
 
 from config.forms import run_service
 
-from .rating_forms import SECTIONS, RatingForm
+from .rating_forms import SECTIONS, RatingCorrectionForm, RatingForm, RatingWithdrawalForm
 from .rating_selectors import LEVEL_LABELS, rating_get_for_user, rating_standing
-from .rating_services import rating_record, thresholds_for
+from .rating_services import rating_correct, rating_record, rating_withdraw, thresholds_for
 from .rules import (
     SECTION_MAXIMA,
     PastRating,
@@ -29,7 +29,7 @@ from .rules import (
     star_level,
 )
 from .scoping import can_edit_facility
-from .selectors import facility_get_for_user, facility_ratings, region_policy
+from .selectors import facility_get_for_user, facility_rating_record, region_policy
 
 SECTION_NAMES = {
     "environment": gettext_lazy("环境"), "equipment": gettext_lazy("设施设备"),
@@ -100,14 +100,15 @@ def _next_level(*, standing, policy, ratings) -> dict:
 
 def _panel_context(request, facility) -> dict:
     today = timezone.localdate()
-    ratings = facility_ratings(facility=facility)
-    for rating in ratings:
+    record = facility_rating_record(facility=facility)
+    for rating in record:
         rating.valid_until = rating.expires_on - timedelta(days=1)  # expires_on is the first day it no longer holds
+    ratings = [rating for rating in record if rating.withdrawn_at is None]
     standing = rating_standing(ratings, today=today)
     policy = region_policy(region_code=facility.region_id, on=today)
     return {
         "facility": facility,
-        "ratings": ratings,
+        "ratings": record,
         "standing": standing,
         "previous_label": LEVEL_LABELS[standing.latest.level] if standing.latest else "",
         "next_level": _next_level(standing=standing, policy=policy, ratings=ratings),
@@ -145,7 +146,8 @@ def _preview(facility, form) -> dict:
     on = min(rated_on, today)
     policy = region_policy(region_code=facility.region_id, on=on)
     level = star_level(**scores, thresholds=thresholds_for(policy))
-    refusal = _refusal(policy=policy, ratings=facility_ratings(facility=facility), level=level, on=on)
+    in_force = [rating for rating in facility_rating_record(facility=facility) if rating.withdrawn_at is None]
+    refusal = _refusal(policy=policy, ratings=in_force, level=level, on=on)
     return {"preview": {"level": level, "label": LEVEL_LABELS[level], "total": points(sum(scores.values())),
                         "refusal": refusal}}
 
@@ -173,6 +175,43 @@ def rating_preview(request, facility_id):
     form = RatingForm(request.GET)
     form.is_valid()
     return render(request, "facilities/_rating_preview.html", {"facility": facility, **_preview(facility, form)})
+
+
+def _correctable_rating(request, rating_id):
+    rating = rating_get_for_user(user=request.user, rating_id=rating_id)
+    _recordable_facility(request, rating.facility_id)
+    if rating.withdrawn_at is not None:
+        raise Http404("withdrawn rating")
+    return rating
+
+
+@login_required
+def rating_correct_view(request, rating_id):
+    """Correct an evaluation's scores, evaluators or certificate, with a reason kept in its history."""
+    rating = _correctable_rating(request, rating_id)
+    initial = {name: getattr(rating, name) for name in (*SECTIONS, "evaluators", "certificate_number")}
+    form = RatingCorrectionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        corrected = run_service(form, lambda: rating_correct(by=request.user, rating=rating, **form.cleaned_data))
+        if corrected is not None:
+            messages.success(request, _("已更正 %(date)s 的评定，现为%(level)s") % {
+                "date": corrected.rated_on.isoformat(), "level": LEVEL_LABELS[corrected.level]})
+            return redirect("facility_detail", facility_id=rating.facility_id)
+    return render(request, "facilities/rating_correct.html", {"form": form, "rating": rating, "facility": rating.facility})
+
+
+@login_required
+def rating_withdraw_view(request, rating_id):
+    """Withdraw (撤销) an evaluation; it stays on record, struck through, with the reason."""
+    rating = _correctable_rating(request, rating_id)
+    form = RatingWithdrawalForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        done = run_service(form, lambda: rating_withdraw(by=request.user, rating=rating, **form.cleaned_data))
+        if done is not None:
+            messages.success(request, _("已撤销 %(date)s 的评定") % {"date": rating.rated_on.isoformat()})
+            return redirect("facility_detail", facility_id=rating.facility_id)
+    return render(request, "facilities/rating_withdraw.html", {
+        "form": form, "rating": rating, "facility": rating.facility, "level_label": LEVEL_LABELS[rating.level]})
 
 
 @login_required

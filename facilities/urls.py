@@ -11,6 +11,8 @@ urlpatterns = [
     path("<int:facility_id>/ratings/new/", rating_views.rating_create, name="rating_create"),
     path("<int:facility_id>/ratings/preview/", rating_views.rating_preview, name="rating_preview"),
     path("ratings/<int:rating_id>/report/", rating_views.rating_report, name="rating_report"),
+    path("ratings/<int:rating_id>/correct/", rating_views.rating_correct_view, name="rating_correct"),
+    path("ratings/<int:rating_id>/withdraw/", rating_views.rating_withdraw_view, name="rating_withdraw"),
     path("inspections/", include("facilities.inspection_urls")),
     path("complaints/", include("facilities.complaint_urls")),
     path("calendar/", include("facilities.calendar_urls")),

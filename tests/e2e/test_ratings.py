@@ -96,3 +96,25 @@ def test_manager_reads_the_panel_without_a_record_button(cast, facilities, sign_
     assert "天后到期" in status.inner_text()
     assert page.locator("#rating-panel").get_by_role("link", name="录入评定").count() == 0
     screenshot("rating-manager-expiring")
+    assert page.locator("#rating-panel").get_by_role("link", name="撤销").count() == 0
+
+
+def test_inspector_withdraws_an_evaluation_after_the_question(cast, facilities, sign_in, screenshot):
+    rating_record(
+        by=cast["inspector"], facility=facilities["a"], rated_on=timezone.localdate() - timedelta(days=200),
+        environment=Decimal(80), equipment=Decimal(90), management=Decimal(100), service=Decimal(400),
+        evaluators="王强",
+    )
+    page = sign_in("inspector")
+    page.goto(page.base + f"/facilities/{facilities['a'].pk}/")
+    page.locator("#rating-panel").get_by_role("link", name="撤销").click()
+    page.get_by_label("撤销原因").fill("评定材料弄虚作假")
+    asked = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
+    page.get_by_role("button", name="撤销评定").click()
+    expect(page.get_by_role("status").first).to_contain_text("已撤销")
+    assert asked and "撤销不能恢复" in asked[0]
+    withdrawn = page.locator("#rating-panel").get_by_test_id("rating-withdrawn")
+    expect(withdrawn).to_contain_text("评定材料弄虚作假")
+    expect(page.locator("#rating-panel").get_by_test_id("rating-status")).to_contain_text("尚未评定")
+    screenshot("rating-withdrawn")
