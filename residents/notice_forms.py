@@ -6,6 +6,8 @@ from config.forms import DATE_INPUT, StyledFormMixin
 from facilities.models import Region
 from facilities.scoping import regions_visible_to
 
+from .notices import NOTICE_LEVELS
+
 
 class TownshipChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
@@ -13,7 +15,10 @@ class TownshipChoiceField(forms.ModelChoiceField):
 
 
 class NoticeForm(StyledFormMixin, forms.Form):
-    township = TownshipChoiceField(label=_("乡镇（街道）"), queryset=Region.objects.none(), empty_label=_("请选择乡镇（街道）"))
+    township = TownshipChoiceField(
+        label=_("公示区划"), queryset=Region.objects.none(), empty_label=_("请选择乡镇（街道）或县（区）"),
+        help_text=_("按乡镇（街道）公示；住址只登记到县（区）的人员，选择县（区）制作县级公示"),
+    )
     period_start = forms.DateField(label=_("统计期间起"), widget=DATE_INPUT)
     period_end = forms.DateField(label=_("统计期间止"), widget=DATE_INPUT)
     posted_on = forms.DateField(label=_("张贴日期"), widget=DATE_INPUT, help_text=_("公示期自张贴之日起 7 天（含当日）"))
@@ -22,7 +27,8 @@ class NoticeForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["township"].queryset = regions_visible_to(user).filter(level="township").order_by("code")
+        self.fields["township"].queryset = (regions_visible_to(user).filter(level__in=NOTICE_LEVELS, valid_to__isnull=True)
+                                            .order_by("code"))
 
 
 class ObjectionForm(StyledFormMixin, forms.Form):

@@ -6,14 +6,14 @@ managers and administrators see none. Out of scope is a 404.
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from facilities.models import Region
 
 from .access import notice_scope_q
-from .models import Notice, NoticeChange, NoticeObjection, SupportKind, SupportStatus
-from .rules import NoticeCandidate
+from .models import Notice, NoticeChange, NoticeEntry, NoticeObjection, SupportKind, SupportStatus
+from .rules import ADULT_AGE, NoticeCandidate, add_months
 from .selectors import people_visible_to
 
 
@@ -92,3 +92,30 @@ def notice_candidates(*, user, township: Region, period_start: date, period_end:
                     change=change.value, changed_on=day,
                 ))
     return candidates
+
+
+@dataclass(frozen=True)
+class Unposted:
+    """A 特困 confirmation that no notice lists, and why."""
+
+    status: SupportStatus
+    home: Region | None  # where the person lives, else their household registration
+
+
+def confirmations_in_no_notice(
+    *, user, since: date, until: date, today: date, limit: int = 50,
+) -> tuple[int, list[Unposted]]:
+    """Special-hardship confirmations between `since` and `until` of people in the user's scope that no
+    notice lists (minors aside: they are not posted), oldest first. Two queries."""
+    posted = NoticeEntry.objects.filter(person_id=OuterRef("person_id"), change=NoticeChange.CONFIRMED,
+                                        changed_on=OuterRef("confirmed_on"))
+    statuses = (
+        SupportStatus.objects.filter(kind=SupportKind.HARDSHIP, person__in=people_visible_to(user),
+                                     confirmed_on__gte=since, confirmed_on__lte=until)
+        .exclude(person__birth_date__gt=add_months(today, -12 * ADULT_AGE))
+        .exclude(Exists(posted))
+    )
+    first = list(statuses.select_related("person__residence_region", "person__hukou_region")
+                 .order_by("confirmed_on", "id")[:limit])
+    rows = [Unposted(status=s, home=s.person.residence_region or s.person.hukou_region) for s in first]
+    return statuses.count(), rows

@@ -3,6 +3,8 @@ its objections, the printable notice, recording an objection and its handling.
 
 Reads go through residents.notice_selectors (out of scope is a 404); writes through residents.notices.
 """
+from datetime import timedelta
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -19,6 +21,7 @@ from . import notices as services
 from .access import can_manage_notices, may_make_notices
 from .notice_forms import NoticeFilterForm, NoticeForm, ObjectionForm, ObjectionResultForm
 from .notice_selectors import (
+    confirmations_in_no_notice,
     NoticeFilters,
     notice_entries_of,
     notice_get_for_user,
@@ -30,6 +33,9 @@ from .notice_tables import NoticeTable
 from .rules import add_months, in_notice_period
 
 
+UNPOSTED_MONTHS = 12  # how far back the list page looks for confirmations that no notice lists
+
+
 @login_required
 def notice_list_view(request):
     form = NoticeFilterForm(request.GET or None)
@@ -37,9 +43,14 @@ def notice_list_view(request):
     filters = NoticeFilters(township=data.get("township") or "", year=data.get("year"))
     table = NoticeTable(notice_list(user=request.user, filters=filters), today=timezone.localdate())
     RequestConfig(request, paginate={"per_page": 25}).configure(table)
-    return render(request, "residents/notice_list.html", {
-        "table": table, "form": form, "may_make_notices": may_make_notices(request.user),
-    })
+    context = {"table": table, "form": form, "may_make_notices": may_make_notices(request.user)}
+    if context["may_make_notices"]:
+        today = timezone.localdate()
+        first = today.replace(day=1)
+        since, until = add_months(first, -UNPOSTED_MONTHS), first - timedelta(days=1)
+        count, rows = confirmations_in_no_notice(user=request.user, since=since, until=until, today=today)
+        context["unposted"] = {"count": count, "rows": rows, "since": since, "until": until}
+    return render(request, "residents/notice_list.html", context)
 
 
 def _last_month():

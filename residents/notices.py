@@ -22,6 +22,9 @@ from .notice_selectors import notice_candidates
 from .rules import NoticeRow, in_notice_period, is_notice_eligible, notice_entries, notice_period_end
 
 MAX_PLANNED_DAYS = 30  # a notice may be prepared up to a month before it is posted
+# A township's notice lists the people whose home is that township; a county's lists those whose home
+# is known only to the county, so nobody confirmed drops out of every notice.
+NOTICE_LEVELS = ("township", "county")
 
 
 @dataclass(frozen=True)
@@ -34,8 +37,8 @@ class NoticePreview:
 def _check(*, by, township: Region, period_start: date, period_end: date, posted_on: date) -> None:
     if not can_manage_notices(by, township.code):
         raise PermissionDenied(_("只有该乡镇所在区划的民政督查或救助经办可以制作公示"))
-    if township.level != "township":
-        raise ValidationError({"township": _("公示按乡镇（街道）制作，请选择9位乡镇（街道）代码")})
+    if township.level not in NOTICE_LEVELS:
+        raise ValidationError({"township": _("公示按乡镇（街道）制作，住址只登记到县（区）的人员列入县（区）公示：请选择乡镇（街道）或县（区）")})
     today = timezone.localdate()
     if period_end < period_start:
         raise ValidationError({"period_end": _("统计期间止不能早于统计期间起")})

@@ -110,8 +110,9 @@ def test_list_and_detail_query_counts_do_not_grow(cast, login, changes, regions)
         notices.notice_objection_record(by=cast["inspector"], notice=first, objector=f"某{n}",
                                         received_on=date(2026, 11, 16), content="异议", entry=first.entries.first())
     many_list, many_detail = _count(client, reverse("notice_list")), _count(client, reverse("notice_detail", args=[first.pk]))
-    # list: session, user, count, page of notices with township, maker and counts; session touch (3)
-    assert few_list == many_list == 7
+    # list: session, user, count, page of notices with township, maker and counts; the confirmations in no
+    # notice (count, first rows with their regions); session touch (3)
+    assert few_list == many_list == 9
     # detail: session, user, notice with township and maker, entries, objections with entry, handler and
     # recorder, the objection form's entry choices; session touch (3)
     assert few_detail == many_detail == 9

@@ -174,10 +174,10 @@ def test_bad_periods_are_refused(cast, changes, period, posted_on, field, messag
     assert caught.value.message_dict[field] == [message]
 
 
-def test_notices_are_made_for_townships_once_per_period(cast, changes, regions):
+def test_notices_are_made_for_townships_and_counties_once_per_period(cast, changes, regions):
     with pytest.raises(ValidationError) as caught:
-        make_notice(cast["inspector"], regions["621002"])
-    assert "9位乡镇" in caught.value.message_dict["township"][0]
+        make_notice(cast["inspector_city"], regions["621000"])
+    assert "请选择乡镇（街道）或县（区）" in caught.value.message_dict["township"][0]
     make_notice(cast["inspector"], changes)
     with pytest.raises(ValidationError, match="已经制作"):
         make_notice(cast["inspector"], changes)
