@@ -1,21 +1,21 @@
-"""The forms of the administrators' user pages. The scope is one select of regions made by
-`scope_field` (swap it for the cascading 省/市/县/乡 picker without touching the forms)."""
+"""The forms of the administrators' user pages. The scope is chosen in the cascading 省/市/县/乡
+picker from the units in force (`scope_field`), never typed and never an abolished unit."""
 from django import forms
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
 from config.forms import StyledFormMixin
-from facilities.models import Facility, Region
+from facilities.models import Facility, RegionLevel
+from facilities.region_picker import RegionCodePickerField
 
 from .models import Role, User
 
 def scope_field(*, required=False) -> forms.Field:
-    """The region an inspector or clerk covers, chosen from the region register (never typed)."""
-    choices = [("", _("——（机构负责人和管理员不需要）——"))] + [
-        (code, f"{full_name}（{code}）") for code, full_name in Region.objects.order_by("code").values_list("code", "full_name")
-    ]
-    return forms.ChoiceField(label=_("管辖区划"), choices=choices, required=required,
-                             help_text=_("民政督查和救助经办可查看该区划内的全部数据"))
+    """The region an inspector or clerk covers, chosen level by level from the units in force."""
+    return RegionCodePickerField(
+        label=_("管辖区划"), required=required, scoped=False, levels=tuple(RegionLevel),
+        help_text=_("民政督查和救助经办可查看该区划内的全部数据；机构负责人和管理员不需要"),
+    )
 
 
 def _role_choices():
@@ -28,7 +28,6 @@ class RoleScopeForm(StyledFormMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["region_code"] = scope_field()
-        self.fields["region_code"].widget.attrs["class"] = "form-select"
         self.order_fields(self.field_order)
 
 

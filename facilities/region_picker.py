@@ -134,3 +134,11 @@ class RegionPickerField(forms.ModelChoiceField):
         if not self.queryset.filter(pk=region.pk).exists():
             raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
         return region
+
+
+class RegionCodePickerField(RegionPickerField):
+    """The picker for a field that keeps the code rather than the region (a user's scope)."""
+
+    def clean(self, value):
+        region = super().clean(value)
+        return region.code if region else ""

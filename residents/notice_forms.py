@@ -3,20 +3,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from config.forms import DATE_INPUT, StyledFormMixin
-from facilities.models import Region
-from facilities.scoping import regions_visible_to
+from facilities.region_picker import RegionPickerField
 
 from .notices import NOTICE_LEVELS
 
 
-class TownshipChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return f"{obj.full_name}（{obj.code}）"
-
-
 class NoticeForm(StyledFormMixin, forms.Form):
-    township = TownshipChoiceField(
-        label=_("公示区划"), queryset=Region.objects.none(), empty_label=_("请选择乡镇（街道）或县（区）"),
+    township = RegionPickerField(
+        label=_("公示区划"), levels=NOTICE_LEVELS,
         help_text=_("按乡镇（街道）公示；住址只登记到县（区）的人员，选择县（区）制作县级公示"),
     )
     period_start = forms.DateField(label=_("统计期间起"), widget=DATE_INPUT)
@@ -27,8 +21,7 @@ class NoticeForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["township"].queryset = (regions_visible_to(user).filter(level__in=NOTICE_LEVELS, valid_to__isnull=True)
-                                            .order_by("code"))
+        self.fields["township"].for_user(user)
 
 
 class ObjectionForm(StyledFormMixin, forms.Form):

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from config.forms import StyledFormMixin
 from facilities.models import RegionLevel
+from facilities.region_picker import RegionPickerField
 from facilities.scoping import regions_visible_to, user_region_prefix
 from residents.models import HukouType, SelfCareCategory, SupportForm
 
@@ -34,10 +35,6 @@ def _blank(label):
     return [("", label)]
 
 
-def _region_label(region) -> str:
-    return f"{region.full_name}（{region.code}）"
-
-
 def _filter_regions(user) -> list[tuple[str, str]]:
     """Cities and counties to filter by; townships too for users who cover a county or less."""
     levels = [RegionLevel.PROVINCE, RegionLevel.CITY, RegionLevel.COUNTY]
@@ -63,15 +60,12 @@ class BatchFilterForm(StyledFormMixin, forms.Form):
 
 class GenerationForm(StyledFormMixin, forms.Form):
     month = MonthField(label=_("申报月份"))
-    region = forms.ModelChoiceField(label=_("行政区划"), queryset=None, empty_label=None,
-                                    help_text=_("生成该区划内全部机构和乡镇的草稿；已提交或已审核的批次不会改动"))
+    region = RegionPickerField(label=_("行政区划"), levels=tuple(RegionLevel),
+                               help_text=_("生成该区划内全部机构和乡镇的草稿；已提交或已审核的批次不会改动"))
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["region"].queryset = regions_visible_to(user).filter(
-            level__in=[RegionLevel.PROVINCE, RegionLevel.CITY, RegionLevel.COUNTY, RegionLevel.TOWNSHIP]
-        )
-        self.fields["region"].label_from_instance = _region_label
+        self.fields["region"].for_user(user)
 
 
 class StandardFilterForm(StyledFormMixin, forms.Form):
@@ -86,7 +80,7 @@ def _star_label(level: int) -> str:
 class StandardForm(StyledFormMixin, forms.Form):
     """A new standard for one key from a month on; the key fields an item does not use stay blank."""
 
-    region = forms.ModelChoiceField(label=_("行政区划"), queryset=None)
+    region = RegionPickerField(label=_("行政区划"), levels=tuple(RegionLevel))
     item = forms.ChoiceField(label=_("补贴项目"), choices=_blank("—") + SubsidyItem.choices)
     hukou_type = forms.ChoiceField(label=_("户籍类型"), required=False, choices=_blank(_("（不区分）")) + HukouType.choices,
                                    help_text=_("仅基本生活费按户籍区分"))
@@ -107,8 +101,7 @@ class StandardForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["region"].queryset = regions_visible_to(user)
-        self.fields["region"].label_from_instance = _region_label
+        self.fields["region"].for_user(user)
         for level in STAR_LEVELS:
             self.fields[f"star_{level}"] = forms.DecimalField(
                 label=_star_label(level), required=False, min_value=0, max_value=10, decimal_places=2,

@@ -44,7 +44,10 @@ def test_the_list_is_chinese_first_with_a_fixed_query_count(cast, admin_client):
 
 def test_creating_a_clerk_with_a_region_from_the_register(cast, admin_client, regions):
     page = admin_client.get(reverse("user_create")).content.decode()
-    assert 'value="621002"' in page and "甘肃省庆阳市西峰区" in page
+    assert 'data-testid="region-picker-region_code"' in page and '<option value="620000">甘肃省</option>' in page
+    picked = admin_client.get(reverse("region_picker"), {"name": "region_code", "scoped": "0", "levels": "province,city,county,township",
+                                                          "region_code_1": "620000", "region_code_2": "621000"}).content.decode()
+    assert '<option value="621002">西峰区</option>' in picked
     response = admin_client.post(reverse("user_create"), {
         "username": "clerk2", "full_name": "李经办", "role": Role.CLERK, "region_code": "621002",
         "password1": PASSWORD1, "password2": PASSWORD1})
@@ -59,7 +62,8 @@ def test_a_typed_region_or_weak_password_is_refused_with_field_errors(cast, admi
         "username": "clerk3", "full_name": "王", "role": Role.CLERK, "region_code": "999999",
         "password1": "abc", "password2": "abc"})
     page = response.content.decode()
-    assert response.status_code == 200 and 'name="region_code"' in page and "is-invalid" in page
+    assert response.status_code == 200 and 'name="region_code_1"' in page and "is-invalid" in page
+    assert "所选行政区划不在可选范围内" in page
     assert not User.objects.filter(username="clerk3").exists()
 
 

@@ -55,7 +55,7 @@ def test_manager_records_money_in_custody_and_opens_the_statement(cast, faciliti
     screenshot("custody-statement")
 
 
-def test_inspector_makes_a_notice_and_records_an_objection(cast, regions, sign_in, screenshot):
+def test_inspector_makes_a_notice_and_records_an_objection(cast, regions, sign_in, screenshot, pick_region):
     start = add_months(timezone.localdate().replace(day=1), -1)
     adult = PersonFactory(name="赵德明", residence_region=regions["621002100"], born=date(1948, 3, 1))
     SupportStatusFactory(person=adult, confirmed_on=start.replace(day=10), support_form="dispersed")
@@ -64,12 +64,13 @@ def test_inspector_makes_a_notice_and_records_an_objection(cast, regions, sign_i
     page = sign_in("inspector")
     page.goto(f"{page.base}/people/notices/")
     page.get_by_role("link", name="制作公示").click()
-    page.get_by_label("乡镇（街道）").select_option("621002100")
+    pick_region("township", ["620000", "621000", "621002", "621002100"])
     page.get_by_label("异议受理联系人及电话").fill("肖金镇民政办 0934-8888888")
     page.get_by_role("button", name="预览名单").click()
     expect(page.get_by_test_id("notice-preview")).to_contain_text("赵德明")
     expect(page.get_by_test_id("notice-preview")).not_to_contain_text("孙小宝")
     screenshot("notice-preview")
+    page.once("dialog", lambda dialog: dialog.accept())  # a notice once made cannot be withdrawn: the page asks
     page.get_by_role("button", name="确认制作公示").click()
     expect(page.get_by_test_id("notice-status")).to_contain_text("公示中")
     page.locator("#id_objector").fill("村民王某")

@@ -81,7 +81,7 @@ def test_the_form_offers_counties_and_makes_a_county_notice(cast, regions, count
     client = login(cast["inspector"])
     form = {"township": "621002", "period_start": "2026-10-01", "period_end": "2026-10-31",
             "posted_on": "2026-11-16", "contact": "西峰区民政局 0934-8888888"}
-    assert 'value="621002"' in client.get(reverse("notice_create")).content.decode()
+    assert 'data-testid="region-picker-township"' in client.get(reverse("notice_create")).content.decode()
     response = client.post(reverse("notice_create"), {**form, "publish": "1"}, follow=True)
     assert "公示已制作，共 1 人" in response.content.decode()
     assert "均已公示" in client.get(reverse("notice_list")).content.decode()
