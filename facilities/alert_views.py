@@ -15,6 +15,7 @@ from .alerts import alert_acknowledge, alerts_in_display_order
 from .models import AlertKind
 from .rules import region_scope_prefix
 from .scoping import alerts_visible_to, can_acknowledge_alert, facilities_visible_to
+from .selectors import region_code_q
 from .tables import AlertTable
 
 
@@ -60,7 +61,7 @@ def alert_list(request):
     if data.get("facility"):
         alerts = alerts.filter(facility=data["facility"])
     if data.get("region"):
-        alerts = alerts.filter(region__code__startswith=region_scope_prefix(data["region"]))
+        alerts = alerts.filter(region_code_q(data["region"]))  # an abolished county's code finds what moved
     table = AlertTable(alerts_in_display_order(alerts), user=request.user)
     RequestConfig(request, paginate={"per_page": 50, "paginator_class": ListPaginator}).configure(table)
     template = "facilities/_alert_table.html" if request.htmx else "facilities/alert_list.html"

@@ -22,6 +22,11 @@ class FacilityFilters:
     level: int | None = None
 
 
+def region_prefix_q(prefix: str, *, field: str = "region") -> Q:
+    """region_code_q for a scope prefix ("62", "6210", "621002", a township's nine digits)."""
+    return region_code_q(prefix.ljust(6, "0") if len(prefix) < 6 else prefix, field=field)
+
+
 def region_code_q(code: str, *, field: str = "region") -> Q:
     """Records in a region, or, for an abolished code, also in its successors (what moved). One query."""
     q = Q(**{f"{field}__code__startswith": region_scope_prefix(code)})

@@ -130,3 +130,22 @@ def test_the_decisions_page_has_a_fixed_query_count(records, client, django_asse
 def test_only_administrators_see_the_decisions_page(records, client):
     client.force_login(UserFactory(username="i_other", role=Role.INSPECTOR, region_code="620000"))
     assert client.get(reverse("region_decisions")).status_code == 403
+
+
+def test_a_filter_by_the_old_code_finds_the_old_and_what_moved(records, client):
+    """A clerk of 平凉市 filters the batches and an inspector the alerts by 620824 (华亭县, abolished):
+    the paid batch kept the old code, the open one moved to 华亭市; both are found."""
+    _load("--apply")
+    from facilities.models import Alert, AlertKind
+
+    clerk = UserFactory(username="c_pingliang", role=Role.CLERK, region_code="620800")
+    client.force_login(clerk)
+    html = client.get(reverse("subsidies:batch_list"), {"region": "620824"}).content.decode()
+    assert 'data-testid="batch-count"' in html and "共 2 个批次" in html
+    facility = Facility.objects.get(pk=records["facility"].pk)
+    Alert.objects.create(key="staffing:1", kind=AlertKind.STAFFING_BELOW, facility=facility, region=facility.region,
+                         message="护理人员不足")
+    inspector = UserFactory(username="i_pingliang", role=Role.INSPECTOR, region_code="620800")
+    client.force_login(inspector)
+    html = client.get(reverse("alert_list"), {"region": "620824"}).content.decode()
+    assert "护理人员不足" in html
