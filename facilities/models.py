@@ -353,7 +353,7 @@ class RatingsInForce(models.Manager):
         return super().get_queryset().filter(withdrawn_at__isnull=True)
 
 
-class StarRating(models.Model):
+class StarRating(SafeTextModel):
     """An evaluation under GB/T 37276-2018; `level` is always star_level of the four stored scores.
 
     An inspector corrects one (scores, certificate, evaluators, with a reason kept in its history) or
@@ -411,7 +411,7 @@ class InspectionKind(models.TextChoices):
     RECHECK = "recheck", _("抽查复查")
 
 
-class Inspection(models.Model):
+class Inspection(SafeTextModel):
     """督导检查: an on-site inspection of a facility, its findings and follow-up visits."""
 
     facility = models.ForeignKey(Facility, on_delete=models.PROTECT, related_name="inspections", verbose_name=_("机构"))
@@ -447,7 +447,7 @@ class FindingStatus(models.TextChoices):
     VERIFIED = "verified", _("已复核销号")
 
 
-class Finding(models.Model):
+class Finding(SafeTextModel):
     """A problem found in an inspection, with a rectification deadline (整改期限)."""
 
     inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="findings", verbose_name=_("检查"))
@@ -493,7 +493,7 @@ class ComplaintChannel(models.TextChoices):
     ONLINE = "online", _("网上投诉")
 
 
-class Complaint(models.Model):
+class Complaint(SafeTextModel):
     """投诉举报 about a facility: registered with its time limits, taken by the first inspector who
     takes it (首问负责), linked to the inspection it triggers, concluded with a reply.
 

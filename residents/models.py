@@ -118,7 +118,7 @@ class SupportForm(models.TextChoices):
     DISPERSED = "dispersed", _("分散供养")
 
 
-class SupportStatus(models.Model):
+class SupportStatus(SafeTextModel):
     """One period of a kind of support. At most one open period per kind and person."""
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="statuses", verbose_name=_("人员"))
@@ -156,7 +156,7 @@ class StayEndReason(models.TextChoices):
     OTHER = "other", _("其他")
 
 
-class Stay(models.Model):
+class Stay(SafeTextModel):
     """A person living in a facility from admission to discharge. One active stay per person."""
 
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="stays", verbose_name=_("人员"))
@@ -357,7 +357,7 @@ class CustodyAccount(models.Model):
         return f"{self.person} @ {self.facility}"
 
 
-class CustodyEntry(models.Model):
+class CustodyEntry(SafeTextModel):
     """One line of the ledger. Append-only: never updated or deleted (the services offer no way to,
     the admin does not list it, and database triggers refuse UPDATE and DELETE), so simple-history
     would only ever repeat the row itself; who recorded it and when are fields of the row. A mistake
@@ -500,7 +500,7 @@ class NoticeChange(models.TextChoices):
     TERMINATED = "terminated", _("终止供养")
 
 
-class Notice(models.Model):
+class Notice(SafeTextModel):
     """公示: the special-hardship people of a township newly confirmed or terminated in a period, as
     posted. The list is frozen when the notice is created (NoticeEntry rows); minors never appear."""
 
@@ -549,7 +549,7 @@ class NoticeEntry(models.Model):
         return f"{self.position}. {self.name}"
 
 
-class NoticeObjection(models.Model):
+class NoticeObjection(SafeTextModel):
     """An objection received during the notice period, and how it was handled."""
 
     notice = models.ForeignKey(Notice, on_delete=models.PROTECT, related_name="objections", verbose_name=_("公示"))
@@ -594,7 +594,7 @@ class Relation(models.TextChoices):
     IN_LAW = "in_law", _("姻亲（配偶的父母、兄弟姐妹，子女的配偶等）")
 
 
-class RelativeDeclaration(models.Model):
+class RelativeDeclaration(SafeTextModel):
     """近亲属备案: a case officer or member of staff declares a close relative who receives (or may
     apply for) assistance, so that they never act on that relative's case (residents.recusal).
 

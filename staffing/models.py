@@ -50,7 +50,7 @@ class StaffMember(SafeTextModel):
         return mask_id_number(self.id_number)
 
 
-class Employment(models.Model):
+class Employment(SafeTextModel):
     staff = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="employments", verbose_name=_("工作人员"))
     facility = models.ForeignKey(Facility, on_delete=models.PROTECT, related_name="employments", verbose_name=_("机构"))
     role = models.CharField(_("岗位"), max_length=15, choices=StaffRole.choices)
@@ -88,7 +88,7 @@ class LeaveKind(models.TextChoices):
     OTHER = "other", _("其他")
 
 
-class Leave(models.Model):
+class Leave(SafeTextModel):
     employment = models.ForeignKey(Employment, on_delete=models.CASCADE, related_name="leaves", verbose_name=_("聘用记录"))
     kind = models.CharField(_("假别"), max_length=10, choices=LeaveKind.choices)
     starts_on = models.DateField(_("开始日期"))

@@ -65,10 +65,13 @@ def test_another_provinces_inspector_gets_403_for_making_and_404_for_reading(cas
     assert not Notice.objects.exclude(pk=notice.pk).exists()
 
 
-def test_a_county_code_or_unknown_code_is_a_field_error(cast, login, changes):
+def test_a_city_code_or_unknown_code_is_a_field_error_and_a_county_makes_the_county_notice(cast, login, changes):
+    client = login(cast["inspector_city"])
+    city = _post(client, "/api/notices", _body(township_code="621000")).json()
+    assert city["errors"][0]["field"] == "township"
     client = login(cast["inspector"])
-    county = _post(client, "/api/notices", _body(township_code="621002")).json()
-    assert county["errors"][0]["field"] == "township"
+    county = _post(client, "/api/notices", _body(township_code="621002"))
+    assert county.status_code == 201 and county.json()["entries"] == []
     unknown = _post(client, "/api/notices", _body(township_code="621002999")).json()
     assert set(unknown) == ERROR_SHAPE and unknown["errors"][0]["field"] == "township_code"
 
