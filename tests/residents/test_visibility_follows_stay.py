@@ -11,7 +11,9 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.tokens import api_token_create
@@ -194,3 +196,30 @@ def test_the_window_ends_on_the_last_stay_when_the_person_comes_back_and_leaves_
     assert Stay.objects.filter(person=moved["person"]).count() == 3
     assert {s.facility_id for s in response.context["stays"]} == {facilities["a"].pk, facilities["c"].pk}
     assert {s.ended_on for s in response.context["stays"]} == {date(2026, 6, 15), date(2026, 10, 1)}
+
+
+# --- the window costs no query ----------------------------------------------------------------
+
+
+def _count(client, url) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_the_window_is_part_of_the_persons_query_so_counts_stay_pinned(cast, moved, facilities, login):
+    """The window is two subqueries of the statement that reads the person (or the page of people):
+    the pins of tests/residents/test_views.py and test_api.py hold for a departed person too."""
+    resident = PersonFactory(name="李桂兰", hukou_region=moved["person"].hukou_region)
+    Stay.objects.create(person=resident, facility=facilities["a"], admitted_on=date(2026, 5, 1))
+    client = login(cast["manager_a"])
+    # session, user, person with both regions and the window, statuses, current stay with facility,
+    # latest assessment, the access record of the health read, then the session renewal (savepoint,
+    # update, release): the same 10 as test_api.test_detail_query_count
+    assert _count(client, f"/api/people/{moved['person'].pk}") == _count(client, f"/api/people/{resident.pk}") == 10
+    # the page of people: session, user, facility filter choices, count, one page of people (window,
+    # current facility, latest category and support are subqueries), then the session renewal
+    assert _count(client, reverse("person_list")) == 8
+    # the person's page costs A's manager (the window) what it costs C's (the whole record)
+    page = reverse("person_detail", args=[moved["person"].pk])
+    assert _count(client, page) == _count(login(moved["manager_c"]), page)
