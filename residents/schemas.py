@@ -181,7 +181,7 @@ class PersonDetailOut(_PersonBase):
 
     @staticmethod
     def resolve_statuses(obj):
-        return list(person_statuses(obj))
+        return person_statuses(obj)
 
     @staticmethod
     def resolve_current_stay(obj):

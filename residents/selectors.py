@@ -118,10 +118,17 @@ def person_assessments(person: Person) -> QuerySet[SelfCareAssessment]:
     return qs if until is None else qs.filter(_assessment_window_q(until, at))
 
 
-def person_statuses(person: Person) -> QuerySet[SupportStatus]:
+def person_statuses(person: Person) -> list[SupportStatus]:
+    """The support statuses confirmed by the day the person left, as they stood that day: a later
+    termination is shown as not yet made (for display only; never save these)."""
     until, _at = _window(person)
-    qs = person.statuses.all()
-    return qs if until is None else qs.filter(confirmed_on__lte=until)
+    if until is None:
+        return list(person.statuses.all())
+    statuses = list(person.statuses.filter(confirmed_on__lte=until))
+    for status in statuses:
+        if status.terminated_on and status.terminated_on > until:
+            status.terminated_on, status.termination_reason = None, ""
+    return statuses
 
 
 def person_visits(person: Person):
@@ -215,7 +222,7 @@ class TimelineEntry:
 def person_detail(*, person: Person) -> dict:
     """Everything the resident page shows, in a fixed number of queries, within the reader's window
     (a person from person_get_for_user)."""
-    statuses = list(person_statuses(person))
+    statuses = person_statuses(person)
     stays = list(person_stays(person))
     assessments = list(person_assessments(person))
     visits = list(person_visits(person))

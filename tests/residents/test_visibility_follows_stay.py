@@ -149,6 +149,21 @@ def test_old_manager_cannot_edit_or_assess_the_departed_person(cast, moved, logi
     assert person.name == "张秀英" and person.assessments.count() == 2
 
 
+def test_a_status_terminated_after_the_person_left_shows_as_it_stood_that_day(cast, moved, login, time_machine):
+    _on(time_machine, date(2026, 10, 10))
+    status = moved["person"].statuses.get()
+    services.support_status_terminate(by=cast["inspector"], status=status, terminated_on=date(2026, 10, 10),
+                                      reason="迁出本县，终止供养")
+    _on(time_machine, date(2026, 11, 23))
+    response = login(cast["manager_a"]).get(reverse("person_detail", args=[moved["person"].pk]))
+    [shown] = response.context["statuses"]
+    assert shown.terminated_on is None and "迁出本县" not in response.content.decode()
+    detail = _api(cast["manager_a"]).get(f"/api/people/{moved['person'].pk}").json()
+    assert [(s["id"], s["terminated_on"]) for s in detail["statuses"]] == [(status.pk, None)]
+    response = login(cast["inspector"]).get(reverse("person_detail", args=[moved["person"].pk]))
+    assert "迁出本县" in response.content.decode()
+
+
 # --- those who see everything -----------------------------------------------------------------
 
 
