@@ -1,6 +1,6 @@
 """Field-level change history of any model with simple-history, ready for a template."""
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from django.utils import timezone
 
@@ -50,14 +50,19 @@ def _related_names(model, diffs, hidden) -> dict:
     }
 
 
-def change_history(instance, *, hidden: tuple[str, ...] = ()) -> list[HistoryEntry]:
+def change_history(instance, *, hidden: tuple[str, ...] = (), until: date | None = None) -> list[HistoryEntry]:
     """Who changed what and when, newest first: one query for the records, and one per model a changed
     foreign key points to (shown by name, not by id); times are shown in local time.
 
-    Fields in `hidden` are reported as changed without their values (personal data).
+    Fields in `hidden` are reported as changed without their values (personal data). With `until`,
+    only the changes made on or before that (local) day: what a reader saw on their last day with
+    the record (a manager whose facility the person has left).
     """
     model = type(instance)
-    records = list(instance.history.select_related("history_user").order_by("history_date", "history_id"))
+    history = instance.history.select_related("history_user")
+    if until is not None:
+        history = history.filter(history_date__date__lte=until)
+    records = list(history.order_by("history_date", "history_id"))
     diffs = [record.diff_against(previous, foreign_keys_are_objs=False) for previous, record in zip(records, records[1:])]
     related = _related_names(model, diffs, hidden)
     entries = []

@@ -37,8 +37,11 @@ from .schemas import (
 )
 from .selectors import (
     PersonFilters,
+    person_assessments,
     person_get_for_user,
     person_list,
+    person_stays,
+    person_visits,
     stay_get_for_user,
 )
 
@@ -114,7 +117,7 @@ def register_person(request, payload: PersonIn):
 @paginate(LimitOffsetPagination)
 def list_stays(request, person_id: int):
     person = person_get_for_user(user=request.user, person_id=person_id)
-    return person.stays.select_related("facility")
+    return person_stays(person)
 
 
 @router.post("/{int:person_id}/stays", response={201: StayOut}, summary="办理入住 / admit to a facility")
@@ -151,7 +154,7 @@ def transfer(request, stay_id: int, payload: TransferIn):
 def list_assessments(request, person_id: int):
     person = person_get_for_user(user=request.user, person_id=person_id)
     health_read_record(request, person=person)
-    return person.assessments.all()
+    return person_assessments(person)
 
 
 @router.post("/{int:person_id}/assessments", response={201: AssessmentOut}, summary="录入评估 / record an assessment")
@@ -177,7 +180,7 @@ def record_assessment(request, person_id: int, payload: AssessmentIn):
 @paginate(LimitOffsetPagination)
 def list_visits(request, person_id: int):
     person = person_get_for_user(user=request.user, person_id=person_id)
-    return person.visits.all()
+    return person_visits(person)
 
 
 @router.post("/{int:person_id}/visits", response={201: VisitOut}, summary="录入探访 / record a visit")

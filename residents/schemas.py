@@ -20,6 +20,7 @@ from .models import (
     VisitMode,
 )
 from .rules import AssessmentStatus, age_on, assessment_status
+from .selectors import departed_on, person_assessments, person_stays, person_statuses
 
 REGION_CODE = r"^\d{6}(\d{3})?$"
 
@@ -49,9 +50,27 @@ class _PersonBase(Schema):
         description="期限跨入尚未录入放假安排的年份，暂按周一至周五计算 / counted Monday to Friday over a year whose holidays are not entered yet; recounted when they are",
     )
 
+    departed_on: date | None = Field(
+        None, description="该人员离开您所在机构的日期：此后的记录（新机构的入住、评估等）不再向您显示；为空表示可见全部记录 / "
+                          "the day the person left your facilities: records made after it (the new facility's) are not yours; "
+                          "null when you see the whole record",
+    )
+
     @staticmethod
     def resolve_age(obj):
         return age_on(obj.birth_date, timezone.localdate())
+
+    @staticmethod
+    def resolve_departed_on(obj):
+        return departed_on(obj)
+
+    @staticmethod
+    def resolve_assessment_due_on(obj):
+        return None if departed_on(obj) else obj.assessment_due_on  # the new facility's deadline is not theirs
+
+    @staticmethod
+    def resolve_assessment_due_provisional(obj):
+        return False if departed_on(obj) else obj.assessment_due_provisional
 
 
 class PersonOut(_PersonBase):
@@ -162,15 +181,15 @@ class PersonDetailOut(_PersonBase):
 
     @staticmethod
     def resolve_statuses(obj):
-        return list(obj.statuses.all())
+        return person_statuses(obj)
 
     @staticmethod
     def resolve_current_stay(obj):
-        return obj.stays.select_related("facility").filter(ended_on__isnull=True).first()
+        return person_stays(obj).filter(ended_on__isnull=True).first()
 
     @staticmethod
     def resolve_latest_assessment(obj):
-        return obj.assessments.order_by("-assessed_on", "-id").first()
+        return person_assessments(obj).order_by("-assessed_on", "-id").first()
 
 
 class StayIn(Schema):

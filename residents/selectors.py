@@ -2,7 +2,22 @@
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    DateField,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from facilities.scoping import personal_facility_scope_q, personal_region_scope_q
@@ -27,11 +42,105 @@ def people_visible_to(user) -> QuerySet[Person]:
     return Person.objects.filter(q)
 
 
+# --- visibility follows the stay (issue 16) -----------------------------------------------
+#
+# A manager reads a person's records for the time the person was in one of their facilities: once
+# the person has left, the manager's view stops on the day they left (`seen_until`), and records
+# made elsewhere after that (the new facility's stays and assessments, later statuses and visits,
+# later changes to the person) are not theirs. The same holds for a regional user who sees the
+# person only through a stay in a facility of their region; one who covers the person's household
+# registration or residence, or the facility they live in now, sees everything. `seen_until` is
+# NULL for the whole record, else the last day of the person's latest stay in scope; `seen_at` is
+# that stay's facility (an assessment recorded there on the day they left is still the reader's).
+
+
+def _with_window(qs: QuerySet[Person], user) -> QuerySet[Person]:
+    """Annotate `seen_until` and `seen_at` (see above): two subqueries in the same statement."""
+    stays_q = personal_facility_scope_q(user, prefix="facility__")
+    if stays_q is None:
+        return qs.none().annotate(seen_until=Value(None, output_field=DateField()),
+                                  seen_at=Value(None, output_field=IntegerField()))
+    in_scope = Stay.objects.filter(stays_q, person=OuterRef("pk"))
+    whole = Q()
+    for field in ("hukou_region__code", "residence_region__code"):
+        regional = personal_region_scope_q(user, field=field)
+        if regional is not None:
+            whole = regional if not whole else whole | regional
+    lives_here = Q(Exists(in_scope.filter(ended_on__isnull=True)))
+    whole = lives_here if not whole else whole | lives_here
+    last = in_scope.filter(ended_on__isnull=False).order_by("-ended_on", "-id")
+    return qs.annotate(
+        seen_until=Case(When(whole, then=Value(None, output_field=DateField())),
+                        default=Subquery(last.values("ended_on")[:1]), output_field=DateField()),
+        seen_at=Case(When(whole, then=Value(None, output_field=IntegerField())),
+                     default=Subquery(last.values("facility_id")[:1]), output_field=IntegerField()),
+    )
+
+
 def person_get_for_user(*, user, person_id: int) -> Person:
-    person = people_visible_to(user).select_related("hukou_region", "residence_region").filter(pk=person_id).first()
+    """The person, annotated with the reader's window (`seen_until`, `seen_at`): read their records
+    through person_stays / person_assessments / person_detail, which keep to it."""
+    person = _with_window(people_visible_to(user), user).select_related(
+        "hukou_region", "residence_region").filter(pk=person_id).first()
     if person is None:
         raise Http404("person")
     return person
+
+
+def departed_on(person: Person) -> date | None:
+    """The day the person left the reader's facilities (their view stops there), or None: the whole record."""
+    return getattr(person, "seen_until", None)
+
+
+def _window(person: Person) -> tuple[date | None, int | None]:
+    """A person not read through person_get_for_user (one a service has just written, for its writer)
+    has no window: the whole record."""
+    return getattr(person, "seen_until", None), getattr(person, "seen_at", None)
+
+
+def person_stays(person: Person) -> QuerySet[Stay]:
+    """The stays the reader may see: after the person left, those that ended by then (never a later
+    stay elsewhere)."""
+    until, _at = _window(person)
+    qs = person.stays.select_related("facility")
+    return qs if until is None else qs.filter(ended_on__isnull=False, ended_on__lte=until)
+
+
+def _assessment_window_q(until, at, *, prefix: str = "") -> Q:
+    """Assessments made before the person left, or at the reader's facility on the day they left."""
+    return Q(**{f"{prefix}assessed_on__lt": until}) | Q(**{f"{prefix}assessed_on": until, f"{prefix}facility_id": at})
+
+
+def person_assessments(person: Person) -> QuerySet[SelfCareAssessment]:
+    """The assessments the reader may see, newest first."""
+    until, at = _window(person)
+    qs = person.assessments.all()
+    return qs if until is None else qs.filter(_assessment_window_q(until, at))
+
+
+def person_statuses(person: Person) -> list[SupportStatus]:
+    """The support statuses confirmed by the day the person left, as they stood that day: a later
+    termination is shown as not yet made (for display only; never save these)."""
+    until, _at = _window(person)
+    if until is None:
+        return list(person.statuses.all())
+    statuses = list(person.statuses.filter(confirmed_on__lte=until))
+    for status in statuses:
+        if status.terminated_on and status.terminated_on > until:
+            status.terminated_on, status.termination_reason = None, ""
+    return statuses
+
+
+def person_visits(person: Person):
+    until, _at = _window(person)
+    qs = person.visits.all()
+    return qs if until is None else qs.filter(visited_on__lte=until)
+
+
+def person_care_agreements(person: Person):
+    until, _at = _window(person)
+    qs = person.care_agreements.all()
+    return qs if until is None else qs.filter(signed_on__lte=until)
 
 
 @dataclass(frozen=True)
@@ -67,13 +176,20 @@ def person_list(*, user, filters: PersonFilters = PersonFilters(), today: date) 
     """People in scope with their current stay, latest category and open support forms annotated."""
     active = Stay.objects.filter(person=OuterRef("pk"), ended_on__isnull=True)
     open_status = SupportStatus.objects.filter(person=OuterRef("pk"), terminated_on__isnull=True)
-    qs = people_visible_to(user).annotate(
-        current_facility_id=Subquery(active.values("facility_id")[:1]),
-        current_facility_name=Subquery(active.values("facility__name")[:1]),
-        latest_category=Subquery(_latest_assessment(today).values("category")[:1]),
-        latest_assessed_on=Subquery(_latest_assessment(today).values("assessed_on")[:1]),
-        latest_due_on=Subquery(_latest_assessment(today).values("due_on")[:1]),
-        latest_due_provisional=Subquery(_latest_assessment(today).values("due_provisional")[:1]),
+    # Within the reader's window (`seen_until`): a person who left shows no current stay (the table
+    # says 已离院), and the latest assessment is the latest the reader may see.
+    latest = _latest_assessment(today).filter(
+        Q(assessed_on__lt=Coalesce(OuterRef("seen_until"), Value(date.max)))
+        | Q(assessed_on=OuterRef("seen_until"), facility_id=OuterRef("seen_at"))
+    )
+    here = Q(seen_until__isnull=True)
+    qs = _with_window(people_visible_to(user), user).annotate(
+        current_facility_id=Case(When(here, then=Subquery(active.values("facility_id")[:1])), default=None),
+        current_facility_name=Case(When(here, then=Subquery(active.values("facility__name")[:1])), default=None),
+        latest_category=Subquery(latest.values("category")[:1]),
+        latest_assessed_on=Subquery(latest.values("assessed_on")[:1]),
+        latest_due_on=Subquery(latest.values("due_on")[:1]),
+        latest_due_provisional=Subquery(latest.values("due_provisional")[:1]),
         support_form=Subquery(open_status.exclude(support_form="").values("support_form")[:1]),
         support_kind=Subquery(open_status.values("kind")[:1]),
     )
@@ -83,15 +199,15 @@ def person_list(*, user, filters: PersonFilters = PersonFilters(), today: date) 
         text = filters.q.strip()
         qs = qs.filter(Q(name__icontains=text) | Q(id_number=text.upper()))
     if filters.facility_id:
-        qs = qs.filter(Exists(active.filter(facility_id=filters.facility_id)))
+        qs = qs.filter(here, Exists(active.filter(facility_id=filters.facility_id)))
     if filters.in_care:
-        qs = qs.filter(Exists(active))
+        qs = qs.filter(here, Exists(active))
     if filters.category:
         qs = qs.filter(latest_category=filters.category)
     if filters.support_form:
         qs = qs.filter(Exists(open_status.filter(support_form=filters.support_form)))
     if filters.assessment_overdue:
-        qs = qs.filter(Exists(active)).filter(without_valid_assessment_q(today))
+        qs = qs.filter(here, Exists(active)).filter(without_valid_assessment_q(today))
     return qs.order_by("name", "id")
 
 
@@ -104,12 +220,13 @@ class TimelineEntry:
 
 
 def person_detail(*, person: Person) -> dict:
-    """Everything the resident page shows, in a fixed number of queries."""
-    statuses = list(person.statuses.all())
-    stays = list(person.stays.select_related("facility"))
-    assessments = list(person.assessments.all())
-    visits = list(person.visits.all())
-    agreements = list(person.care_agreements.all())
+    """Everything the resident page shows, in a fixed number of queries, within the reader's window
+    (a person from person_get_for_user)."""
+    statuses = person_statuses(person)
+    stays = list(person_stays(person))
+    assessments = list(person_assessments(person))
+    visits = list(person_visits(person))
+    agreements = list(person_care_agreements(person))
     timeline = [
         *(TimelineEntry(s.confirmed_on, "status", f"认定为{s.get_kind_display()}", s.get_support_form_display() or "") for s in statuses),
         *(TimelineEntry(s.terminated_on, "status", f"终止{s.get_kind_display()}", s.termination_reason) for s in statuses if s.terminated_on),
@@ -128,6 +245,7 @@ def person_detail(*, person: Person) -> dict:
         "visits": visits,
         "agreements": agreements,
         "timeline": timeline,
+        "departed_on": departed_on(person),
     }
 
 

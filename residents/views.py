@@ -75,6 +75,7 @@ def person_detail_view(request, person_id):
     active = detail["active_stay"]
     place = person.residence_region_id or person.hukou_region_id
     latest = detail["latest_assessment"]
+    departed = detail["departed_on"]  # the person left the reader's facilities: their view stops that day
     return render(request, "residents/person_detail.html", {
         "person": person,
         **detail,
@@ -83,9 +84,10 @@ def person_detail_view(request, person_id):
         "assessment_status": assessment_status(
             assessed_on=latest.assessed_on if latest else None, due_on=latest.due_on if latest else None, on=today,
         ).value,
-        "assessment_due": latest.due_on if latest else person.assessment_due_on,
-        "assessment_due_provisional": latest.due_provisional if latest else person.assessment_due_provisional,
-        "history": change_history(person, hidden=("id_number", "photo")),
+        "assessment_due": latest.due_on if latest else (None if departed else person.assessment_due_on),
+        "assessment_due_provisional": latest.due_provisional if latest else (
+            not departed and person.assessment_due_provisional),
+        "history": change_history(person, hidden=("id_number", "photo"), until=departed),
         "can_act_for_stay": active is not None and can_act_for_facility(request.user, active.facility),
         "can_admit": active is None and request.user.role == "manager",
         "can_act_in_region": can_act_in_region(request.user, place),

@@ -5,7 +5,8 @@ records, so a test can name "the person living in Y" or "the batch of C": a resi
 status, a stay, an assessment and a visit, a member of staff with leave, a star rating with a
 report file, an inspection with a rectified finding (evidence file) and a follow-up, an open alert,
 a compliance snapshot and a draft claim batch. Xifeng also has a person at home (dispersed support)
-with a township batch; Yunnan a region alert without a facility. Names and ID numbers are unique
+with a township batch; Yunnan a region alert without a facility; and a person who moved from A to C
+(`Moved`: the after-the-stay row of the access matrix). Names and ID numbers are unique
 per facility, so a page that shows one of them shows that facility's data.
 """
 from dataclasses import dataclass, field
@@ -92,6 +93,53 @@ class Place:
 
 
 @dataclass
+class Moved:
+    """A person who lived in A and moved to C (another county), where C recorded a stay, an assessment
+    and a custody entry: the access matrix's after-the-stay row. Their household registration is in
+    Qingcheng, so Xifeng's regional users, like A's manager, know them only through the stay at A."""
+
+    person: Person
+    status: SupportStatus
+    old_stay: Stay
+    old_assessment: SelfCareAssessment
+    new_stay: Stay
+    new_assessment: SelfCareAssessment
+    new_entry: CustodyEntry
+
+    OLD_ASSESSORS = "甲院离院前评估组"
+    NEW_ASSESSORS = "丙院迁入后评估组"
+    NEW_STAY_NOTE = "迁入丙院安置"
+    NEW_ENTRY = "丙院代管零用钱"
+
+    def new_markers(self) -> dict[str, str]:
+        """What C recorded after the person left A: A's manager must never be shown it."""
+        return {marker: f"moved:{marker}" for marker in (
+            self.new_stay.facility.name, self.NEW_ASSESSORS, self.NEW_STAY_NOTE, self.NEW_ENTRY)}
+
+
+def _moved_away(facilities, *, manager_a, manager_c, today) -> Moved:
+    person = PersonFactory(
+        name="迁出戊某", id_number=make_id_number(born=date(1947, 5, 6), serial=73, region="621021"),
+        hukou_region_id="621021", hukou_type=HukouType.RURAL, phone="13900000073",
+    )
+    status = SupportStatusFactory(person=person, confirmed_on=date(2025, 3, 10), certificate_number="TK-moved-001")
+    left_on = today - timedelta(days=120)
+    old_stay = StayFactory(person=person, facility=facilities["a"], admitted_on=today - timedelta(days=400),
+                           ended_on=left_on, end_reason="transferred")
+    old_assessment = AssessmentFactory(person=person, facility=facilities["a"], assessed_on=today - timedelta(days=200),
+                                       assessors=Moved.OLD_ASSESSORS, recorded_by=manager_a)
+    new_stay = StayFactory(person=person, facility=facilities["c"], admitted_on=left_on, note=Moved.NEW_STAY_NOTE)
+    new_assessment = AssessmentFactory(person=person, facility=facilities["c"], assessed_on=today - timedelta(days=60),
+                                       assessors=Moved.NEW_ASSESSORS, computed_category="full", recorded_by=manager_c)
+    new_entry = custody.custody_entry_record(
+        by=manager_c, person=person, kind=CustodyKind.DEPOSIT, holding=CustodyHolding.POCKET_MONEY,
+        amount=Decimal("150.00"), occurred_on=today - timedelta(days=10), description=Moved.NEW_ENTRY,
+    )
+    return Moved(person=person, status=status, old_stay=old_stay, old_assessment=old_assessment, new_stay=new_stay,
+                 new_assessment=new_assessment, new_entry=new_entry)
+
+
+@dataclass
 class World:
     cast: dict
     places: dict[str, Place]
@@ -101,6 +149,7 @@ class World:
     township_batch: ClaimBatch
     yunnan_region_alert: Alert
     month: date
+    moved: Moved | None = None
     tokens: dict[str, str] = field(default_factory=dict)
 
     def token(self, who) -> str:
@@ -215,6 +264,7 @@ def world(cast, facilities, sample_standards, generate, settings, tmp_path) -> W
         region_id="530102", subject=f"person:{places['y'].person.pk}", subject_label=places["y"].person.name,
         message="探访逾期",
     )
+    moved = _moved_away(facilities, manager_a=owners["a"][0], manager_c=owners["c"][0], today=today)
     compliance_compute(day=today)
     # One generation per county, by that county's clerk, so each run is in exactly its county's scope.
     runs = {"a": generate(month, "621002", by=owners["a"][2]), "c": generate(month, "621021", by=owners["c"][2]),
@@ -226,4 +276,4 @@ def world(cast, facilities, sample_standards, generate, settings, tmp_path) -> W
     township_batch = ClaimBatch.objects.get(month=month, township_id="621002101")
     assert not ApiToken.objects.exists()
     return World(cast=cast, places=places, owners=owners, dispersed=dispersed, dispersed_status=dispersed_status, township_batch=township_batch,
-                 yunnan_region_alert=yunnan_region_alert, month=month)
+                 yunnan_region_alert=yunnan_region_alert, month=month, moved=moved)

@@ -20,6 +20,11 @@ place, so the matrix never passes because an object was missing.
 Then every list, count, export and home page each role can open is read, unfiltered and filtered
 by another scope's facility and region, and must not contain another scope's names or ID numbers.
 
+After the stay (issue 16): for a person who moved from A to C, A's manager tries every route that
+names the person, their stays, statuses or custody entries. They may read the person and what A
+recorded (checked), but nothing may be written, C's stay and entry are refused, and nothing C recorded
+after the person left may show; no role's lists may show C's records unless the role covers C.
+
 The administrator is global today. Separation of duties (no personal data for administrators) is
 being introduced in facilities/scoping.py; ADMIN_PERSONAL_PARAMS and ADMIN_PERSONAL_DATA list what
 administrators must then be refused (adjust them as the administrator's role settles). Those refusals are asserted once the API's people list is empty for the administrator,
@@ -74,6 +79,12 @@ ATTEMPTED = {
     "former_admin": ["c", "y"],
 }
 ADMIN_ATTEMPTED = ["y"]  # administrators see every place alike
+# After the stay (issue 16): the person who moved from A to C (world.moved). A's manager tries every
+# route that names the person, their stays, statuses or custody entries; they may still read the
+# person and what A recorded, but nothing C recorded after the person left. Those who cover C see it
+# all; everyone else's lists must not show C's records either.
+AFTER_THE_STAY = "manager_a"
+SEES_THE_NEW_FACILITY = {"inspector_city"}
 REGION_OF = {"a": "621002100", "b": "621002101", "c": "621021", "y": "530102", "home": "621002101"}
 
 # What administrators must be refused once separation of duties is in force: anything that names a
@@ -265,6 +276,11 @@ def body_text(response) -> str:
     if kind.startswith(("image/", "application/pdf")):
         return ""
     text = content.decode("utf-8-sig", errors="replace")
+    if "json" in kind:  # the API escapes non-ASCII (\uXXXX): unescape, or no Chinese name would ever match
+        try:
+            return json.dumps(json.loads(text), ensure_ascii=False)
+        except ValueError:
+            return text
     if "text/csv" in kind:
         return "\n".join(",".join(row) for row in csv.reader(io.StringIO(text)))
     return text
@@ -387,6 +403,48 @@ class Matrix:
                         self.verdict(session, route, route.methods[0], route.url(values), body=body,
                                      media_type=media_type, foreign_markers=foreign_markers)
 
+    def after_the_stay(self, who=AFTER_THE_STAY) -> tuple[int, list[str]]:
+        """The manager of the facility the person left, on every route that names the person: reads
+        within their stay are allowed (the old assessment must show, so the row is not vacuous), but
+        nothing may be written, C's stay and custody entry are refused, and nothing C recorded shows.
+        Returns the attempts and the failures of the positive control."""
+        moved = self.world.moved
+        session = Session(self.world, who)
+        values = {"person_id": [moved.person.pk], "stay_id": [moved.old_stay.pk, moved.new_stay.pk],
+                  "status_id": [moved.status.pk], "entry_id": [moved.new_entry.pk]}
+        refused = {("stay_id", moved.new_stay.pk), ("entry_id", moved.new_entry.pk)}
+        forbidden = moved.new_markers() | all_full_ids(self.world) | {moved.person.id_number: "moved: full ID number"}
+        attempts, seen_old = 0, []
+        for route in self.routes:
+            params = set(route.params) - {"fmt"}
+            if not params or not params <= set(values):
+                continue
+            options = [values.get(name) or self.provide[name]("a") for name in route.params]
+            for combo in product(*options):
+                filled = dict(zip(route.params, combo))
+                must_refuse = any((name, value) in refused for name, value in filled.items())
+                for method in route.methods:
+                    body, media_type = self.body(route, method, "a")
+                    url = route.url(filled)
+                    status, text, _location, writes = session.send(route, method, url, body=body, media_type=media_type)
+                    attempts += 1
+                    self.attempts += 1
+                    where = f"{who} after the stay: {method} {url} ({route.label})"
+                    if writes:
+                        self.allowed[who].append(f"{where} → {status}, wrote to {', '.join(writes)}")
+                    elif status >= 500 or (must_refuse and status not in (403, 404, 405)):
+                        self.allowed[who].append(f"{where} → {status}: {summary(text)}")
+                    elif status in (403, 404, 405):
+                        self.refused[status] += 1
+                    echoed = [label for marker, label in forbidden.items() if marker in text]
+                    if echoed:
+                        self.leaks[who].append(f"{where} → {status} echoes {', '.join(sorted(echoed))}")
+                    if method == "GET" and status == 200 and moved.OLD_ASSESSORS in text:
+                        seen_old.append(route.label)
+        control = [] if {"person_detail", "GET /api/people/{person_id}/assessments"} <= set(seen_old) else [
+            f"after the stay: {who} no longer reads their own assessment of the person who left ({seen_old})"]
+        return attempts, control
+
     def _names_facility(self, route) -> bool:
         found = request_body(self.openapi, route.template, route.methods[0])
         return found is not None and "facility_id" in str(found[1]) + str(
@@ -492,7 +550,11 @@ def test_access_matrix_refuses_every_cross_scope_attempt_and_leaks_nothing(world
         matrix.cross_scope(who)
         if who != "anonymous":
             forbidden = markers(world, [key for key in PLACES if key not in VISIBLE[who]]) | all_full_ids(world)
+            if who not in SEES_THE_NEW_FACILITY:
+                forbidden |= world.moved.new_markers()
             reads += matrix.lists(who, forbidden=forbidden)
+    after_attempts, after_control = matrix.after_the_stay()
+    assert not after_control, after_control
 
     admin_notes = admin_expectations(matrix, world)
 
@@ -504,6 +566,8 @@ def test_access_matrix_refuses_every_cross_scope_attempt_and_leaks_nothing(world
         f"({reads} list/export reads; refusals by status {dict(sorted(matrix.refused.items()))}; "
         f"no-op redirects {dict(matrix.noops)}; {time.monotonic() - started:.0f} s)"
     )
+    figures(f"access matrix, after the stay: {AFTER_THE_STAY} tried {after_attempts} requests on the routes that "
+            f"name the person who moved from A to C; C's records must not show")
     figures(admin_notes)
     report = []
     if unprovided:
