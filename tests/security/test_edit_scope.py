@@ -48,3 +48,20 @@ def test_a_city_inspector_may_move_a_person_between_its_counties(cast, villager,
     assert edit(client, villager, hukou_region="621021", residence_region="").status_code == 302
     villager.refresh_from_db()
     assert villager.hukou_region_id == "621021" and villager.residence_region_id is None
+
+
+@pytest.mark.parametrize("region", ["530102", "621021"], ids=["other-province", "other-county"])
+def test_an_inspectors_facility_edit_cannot_move_it_out_of_the_area(cast, facilities, client, region):
+    """The facility form (the picker offers only the area) and the API (403) refuse the same move."""
+    facility = facilities["a"]
+    client.force_login(cast["inspector"])
+    form = client.get(f"/facilities/{facility.pk}/edit/").content.decode()
+    assert 'value="621021"' not in form and 'value="530000"' not in form
+    data = {"name": facility.name, "kind": facility.kind, "operator": facility.operator, "region": region,
+            "address": facility.address, "bed_capacity": facility.bed_capacity, "status": facility.status}
+    response = client.post(f"/facilities/{facility.pk}/edit/", data)
+    assert response.status_code == 200 and "所选行政区划不在可选范围内" in response.content.decode()
+    api = client.patch(f"/api/facilities/{facility.pk}", {"region_code": region}, content_type="application/json")
+    assert api.status_code == 403
+    facility.refresh_from_db()
+    assert facility.region_id == "621002100"
