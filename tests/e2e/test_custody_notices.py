@@ -82,3 +82,25 @@ def test_inspector_makes_a_notice_and_records_an_objection(cast, regions, sign_i
     page.get_by_role("link", name="打印公示").click()
     expect(page.get_by_test_id("notice-sheet")).to_contain_text("特困人员认定及终止情况公示")
     screenshot("notice-print")
+
+
+def test_the_notice_list_names_a_confirmation_no_notice_lists(cast, regions, sign_in, screenshot, pick_region):
+    """A person registered only to the county is in no township's notice: the list page says so, and
+    the county's notice takes them."""
+    start = add_months(timezone.localdate().replace(day=1), -1)
+    person = PersonFactory(name="马县级", hukou_region=regions["621002"], residence_region=None, born=date(1945, 2, 2))
+    SupportStatusFactory(person=person, confirmed_on=start.replace(day=5))
+    page = sign_in("inspector")
+    page.goto(f"{page.base}/people/notices/")
+    expect(page.get_by_test_id("unposted")).to_contain_text("1 项特困人员认定未列入任何公示")
+    expect(page.get_by_test_id("unposted")).to_contain_text("县（区）公示")
+    screenshot("notice-list-unposted")
+    page.get_by_role("link", name="制作公示").click()
+    pick_region("township", ["620000", "621000", "621002"])
+    page.get_by_label("异议受理联系人及电话").fill("西峰区民政局 0934-8888888")
+    page.get_by_role("button", name="预览名单").click()
+    expect(page.get_by_test_id("notice-preview")).to_contain_text("马县级")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="确认制作公示").click()
+    page.goto(f"{page.base}/people/notices/")
+    expect(page.get_by_test_id("unposted")).to_contain_text("均已列入公示")
