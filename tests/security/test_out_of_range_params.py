@@ -63,3 +63,15 @@ def test_the_helpers_bound_every_kind():
                         (id_param, "9223372036854775808"), (page_param, "0"), (page_param, "1000001")):
         with pytest.raises(BadParameter):
             call(value)
+
+
+@pytest.mark.parametrize("query", [{"per_page": "-1"}, {"page": "0"}, {"page": "1e9"}, {"page": "１２"},
+                                   {"page": "99999999999999999999"}, {"year": "9999"}, {"facility": "abc"}])
+def test_every_page_checks_the_common_names_before_its_view(query, cast, login):
+    """config.middleware.QueryParamsMiddleware: /facilities/?per_page=-1 was a 500 in django-tables2."""
+    response = login(cast["manager_a"]).get(reverse("facility_list"), query)
+    assert response.status_code == 400 and f"<code>{next(iter(query))}</code>" in response.content.decode()
+
+
+def test_a_page_past_the_last_shows_the_last(cast, login):
+    assert login(cast["manager_a"]).get(reverse("facility_list"), {"page": "999999"}).status_code == 200
