@@ -42,7 +42,9 @@ class LoginView(auth_views.LoginView):
 
 def _next_url(request, default="home") -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    # A path of this site only: `redirect("abc")` would look "abc" up as a view name (a 500).
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         return target
     return reverse(default)
 

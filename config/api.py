@@ -147,8 +147,13 @@ def on_rule_violation(request, exc):
 
 @api.exception_handler(BadParameter)
 def on_bad_parameter(request, exc):
+    """A month, date, year, page or id out of range (common.params), or another bad request (exc may be
+    any SuspiciousOperation, or None): 400, naming the parameter when it is one of ours."""
+    errors = [{"field": exc.name, "message": exc.message, "message_en": exc.message_en}] \
+        if isinstance(exc, BadParameter) else []
     return error_response(request, status=400, code="bad_request",
-                          message=translation.gettext_lazy("请求参数有误：月份、日期、页码或编号不在有效范围内"))
+                          message=translation.gettext_lazy("请求参数有误：月份、日期、页码或编号不在有效范围内"),
+                          errors=errors)
 
 
 @api.exception_handler(HttpError)

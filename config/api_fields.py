@@ -1,11 +1,13 @@
-"""Field helpers of the API: service errors under the request's names, and times the database can store."""
+"""Field helpers of the API: service errors under the request's names, and times and days the database can store."""
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from pydantic import AfterValidator
+from pydantic import AfterValidator, BeforeValidator, PlainSerializer, WithJsonSchema
+
+from common.params import BadParameter, date_param, month_param
 
 
 @contextmanager
@@ -32,3 +34,34 @@ def _local_time(value: datetime) -> datetime:
 
 
 LocalDateTime = Annotated[datetime, AfterValidator(_local_time)]
+
+
+
+def _parsed(parse, value, *, what: str):
+    """A query or body value through common.params' parser: the same bounds as the web pages, as a 422."""
+    if isinstance(value, date) and not isinstance(value, datetime):
+        value = value.strftime("%Y-%m" if what == "month" else "%Y-%m-%d")
+    if not isinstance(value, str) or value == "":
+        raise ValueError(f"格式应为 {'YYYY-MM' if what == 'month' else 'YYYY-MM-DD'} / written "
+                         f"{'YYYY-MM' if what == 'month' else 'YYYY-MM-DD'}")
+    try:
+        return parse(value, name=what)
+    except BadParameter as exc:
+        raise ValueError(f"{exc.message} / {exc.message_en}") from None
+
+
+# A month 'YYYY-MM' (ASCII digits), 1900-01 … 2100-12, as the date of its 1st day; leaves as 'YYYY-MM'.
+MONTH_PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
+Month = Annotated[
+    date,
+    BeforeValidator(lambda value: _parsed(month_param, value, what="month")),
+    PlainSerializer(lambda value: value.strftime("%Y-%m"), return_type=str),
+    WithJsonSchema({"type": "string", "pattern": MONTH_PATTERN, "examples": ["2026-07"]}),
+]
+# A day 'YYYY-MM-DD' (ASCII digits), 1900-01-01 … 2100-12-31: 9999-12-31, 0 (read as a Unix time) or
+# 2026-07-01T00:00:00 are a 422, not arithmetic past the calendar's end.
+Day = Annotated[
+    date,
+    BeforeValidator(lambda value: _parsed(date_param, value, what="date")),
+    WithJsonSchema({"type": "string", "format": "date", "examples": ["2026-07-01"]}),
+]

@@ -5,15 +5,18 @@ shape instead, as the OpenAPI document says every 404 of the API does.
 """
 from django.shortcuts import render
 
+from common.params import BadParameter
+
 
 def bad_request(request, exception=None):
-    """A parameter out of range (common.params.BadParameter) or another bad request."""
+    """A parameter out of range (common.params.BadParameter: which one and what it should be, in
+    Chinese and English; never the value sent) or another bad request."""
     if request.path_info.startswith("/api/"):
-        from .api import error_response, translation
+        from .api import on_bad_parameter
 
-        return error_response(request, status=400, code="bad_request",
-                              message=translation.gettext_lazy("请求参数有误：月份、日期、页码或编号不在有效范围内"))
-    return render(request, "errors/400.html", status=400)
+        return on_bad_parameter(request, exception)
+    parameter = exception if isinstance(exception, BadParameter) else None
+    return render(request, "errors/400.html", {"parameter": parameter}, status=400)
 
 
 def forbidden(request, exception=None):

@@ -4,6 +4,8 @@ Django would otherwise follow the browser's Accept-Language, and many intranet P
 English browser."""
 from django.utils.cache import patch_cache_control
 
+from common.params import check_query
+
 
 class ChineseFirstMiddleware:
     def __init__(self, get_response):
@@ -38,3 +40,17 @@ class PrivateAnswersMiddleware:
         response.headers.pop("Expires", None)
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         return response
+
+
+class QueryParamsMiddleware:
+    """Every page's month, date, year, page and id query parameters checked before any view runs
+    (common.params.check_query): a value out of range is a 400 with the site's error page, whichever
+    view, form, table or export would have read it. The API checks its own, typed (422)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not request.path_info.startswith("/api/"):
+            check_query(request.GET)
+        return self.get_response(request)

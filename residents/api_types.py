@@ -4,19 +4,17 @@ Money leaves as a string with exactly two decimals ("120.00"), never a float; mo
 "YYYY-MM". Free text must be encodable text: a NUL character or a lone surrogate is refused with a
 field error rather than reaching the database.
 """
-import re
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
 from typing import Annotated
 
 from ninja import Schema
-from pydantic import AfterValidator, BeforeValidator, PlainSerializer, WithJsonSchema
+from pydantic import AfterValidator, PlainSerializer, WithJsonSchema
 
 from common.money import round_fen
-from common.params import in_range
+from config.api_fields import MONTH_PATTERN, Month  # noqa: F401 (one month type for the whole API)
 
 MAX_ID = 2**63 - 1
-MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
 REGION_CODE = r"^\d{6}(\d{3})?$"
 
 
@@ -30,28 +28,11 @@ def _text(value: str) -> str:
     return value
 
 
-def _month(value):
-    if isinstance(value, date):
-        return value
-    if not isinstance(value, str) or not re.fullmatch(MONTH_PATTERN, value):
-        raise ValueError("月份格式应为 YYYY-MM / a month is written YYYY-MM")
-    month = date(int(value[:4]), int(value[5:]), 1)
-    if not in_range(month):
-        raise ValueError("月份应在 1900-01 至 2100-12 之间 / a month lies between 1900-01 and 2100-12")
-    return month
-
-
 Text = Annotated[str, AfterValidator(_text)]
 Money = Annotated[
     Decimal,
     PlainSerializer(lambda value: format(round_fen(Decimal(value)), "f"), return_type=str),
     WithJsonSchema({"type": "string", "pattern": r"^-?\d+\.\d{2}$", "examples": ["120.00"]}),
-]
-Month = Annotated[
-    date,
-    BeforeValidator(_month),
-    PlainSerializer(lambda value: value.strftime("%Y-%m"), return_type=str),
-    WithJsonSchema({"type": "string", "pattern": MONTH_PATTERN, "examples": ["2026-07"]}),
 ]
 
 

@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.utils import timezone
 from ninja import Field, Schema
 
+from config.api_fields import Day
 from facilities.place_schemas import FacilityPlaceOut
 
 from .models import ComplianceStatus, LeaveKind, StaffRole
@@ -120,8 +121,8 @@ class ComplianceFilterIn(Schema):
     region: str | None = Field(None, description="行政区划代码 / region code", pattern=REGION_CODE)
     facility_id: int | None = Field(None, ge=1, le=MAX_ID, description="机构 / facility")
     status: ComplianceStatus | None = Field(None, description="状态 / status")
-    date_from: date | None = Field(None, description="起始日期，默认同截止日期 / first day, defaults to date_to")
-    date_to: date | None = Field(None, description="截止日期，默认今天 / last day, defaults to today")
+    date_from: Day | None = Field(None, description="起始日期，默认同截止日期 / first day, defaults to date_to")
+    date_to: Day | None = Field(None, description="截止日期，默认今天 / last day, defaults to today")
 
 
 class ComplianceOut(FacilityPlaceOut):

@@ -3,16 +3,16 @@
 Money leaves as a string with exactly two decimals ("800.00"), never a float, so no client adds
 rounding errors to a payment; months travel as "YYYY-MM". ID numbers only ever leave masked.
 """
-import re
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 
 from django.utils import translation
 from ninja import Field, Schema
-from pydantic import AfterValidator, BeforeValidator, PlainSerializer, StringConstraints, WithJsonSchema
+from pydantic import AfterValidator, PlainSerializer, StringConstraints, WithJsonSchema
 
 from common.money import round_fen
+from config.api_fields import Day, Month
 from facilities.rules import region_scope_prefix
 from residents.models import HukouType, SelfCareCategory, SupportForm
 
@@ -21,17 +21,7 @@ from .models import BatchStatus, RunStatus, SubsidyItem
 from .selectors import BatchFilters
 
 REGION_CODE = r"^\d{6}(\d{3})?$"
-MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
 MAX_ID = 2**63 - 1  # larger ids cannot exist and would overflow the database driver
-
-
-def _month(value):
-    """'2026-07' → date(2026, 7, 1); a date read from a model is already the 1st of its month."""
-    if isinstance(value, date):
-        return value
-    if not isinstance(value, str) or not re.fullmatch(MONTH_PATTERN, value):
-        raise ValueError("月份格式应为 YYYY-MM / a month is written YYYY-MM")
-    return date(int(value[:4]), int(value[5:]), 1)
 
 
 def _region_code(value: str | None) -> str | None:
@@ -45,12 +35,6 @@ def _fen(value: Decimal) -> str:
     return format(round_fen(Decimal(value)), "f")
 
 
-Month = Annotated[
-    date,
-    BeforeValidator(_month),
-    PlainSerializer(lambda value: value.strftime("%Y-%m"), return_type=str),
-    WithJsonSchema({"type": "string", "pattern": MONTH_PATTERN, "examples": ["2026-07"]}),
-]
 Money = Annotated[
     Decimal,
     PlainSerializer(_fen, return_type=str),
@@ -66,7 +50,7 @@ BatchAction = Literal["submit", "approve", "return", "paid"]
 
 class StandardFilterIn(Schema):
     item: SubsidyItem | None = Field(None, description="补贴项目 / claim item")
-    on: date | None = Field(None, description="在该日执行的标准 / standards in force on this day")
+    on: Day | None = Field(None, description="在该日执行的标准 / standards in force on this day")
     region: RegionCode | None = Field(
         None,
         description="适用于该区划的标准：本级、上级与全国默认 / standards that apply in the region: its own, "

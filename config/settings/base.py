@@ -92,6 +92,9 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Month, date, year, page and id query parameters in range, else a 400 (common.params). Last, so
+    # every middleware above treats that error page like any other answer (CSP, no-store, …).
+    "config.middleware.QueryParamsMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

@@ -111,9 +111,14 @@ def test_a_year_only_the_library_knows_follows_it_and_can_be_loaded(admin):
     assert WorkingDayCalendar.history.filter(day=date(2026, 10, 1)).get().history_user.username == "admin"
 
 
-@pytest.mark.parametrize("year", ["1999", "2101", "abc"])
-def test_a_year_outside_the_calendar_is_not_found(admin, year):
-    assert admin.get(reverse("calendar_year"), {"year": year}).status_code == 404
+def test_a_year_outside_the_calendar_is_not_found(admin):
+    assert admin.get(reverse("calendar_year"), {"year": "1999"}).status_code == 404
+
+
+@pytest.mark.parametrize("year", ["2101", "abc", "１２", "-1"])
+def test_a_year_that_is_no_year_is_a_bad_request(admin, year):
+    """Outside 1900–2100 or not a number at all: common.params answers 400 before the page."""
+    assert admin.get(reverse("calendar_year"), {"year": year}).status_code == 400
 
 
 def test_the_year_page_reads_a_fixed_number_of_queries(admin, loaded, django_assert_num_queries):
