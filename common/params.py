@@ -32,8 +32,10 @@ MIN_YEAR, MAX_YEAR = MIN_DAY.year, MAX_DAY.year
 MAX_ID = 2**63 - 1
 MAX_PAGE = 1_000_000
 MAX_PER_PAGE = 500
-_MONTH = re.compile(r"(\d{4})-(\d{2})", re.ASCII)
-_DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})", re.ASCII)
+# One-digit months and days are what people type where a browser has no month or date picker
+# (the forms' strptime formats accept them too), so they are not a reason for a 400.
+_MONTH = re.compile(r"(\d{4})-(\d{1,2})", re.ASCII)
+_DAY = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})", re.ASCII)
 
 BAD_REQUEST = "请求参数有误：月份、日期、页码或编号不在有效范围内"  # translated where shown (config.errors, config.api)
 
@@ -59,7 +61,7 @@ def month_param(value, *, name: str = "month") -> date | None:
     """'YYYY-MM' → the 1st of that month; blank → None."""
     if _blank(value):
         return None
-    match = _MONTH.fullmatch(str(value))
+    match = _MONTH.fullmatch(str(value).strip())
     try:
         month = date(int(match.group(1)), int(match.group(2)), 1) if match else None
     except ValueError:
@@ -74,7 +76,7 @@ def date_param(value, *, name: str = "date") -> date | None:
     """'YYYY-MM-DD' → that day; blank → None."""
     if _blank(value):
         return None
-    match = _DAY.fullmatch(str(value))
+    match = _DAY.fullmatch(str(value).strip())
     try:
         day = date(*(int(part) for part in match.groups())) if match else None
     except ValueError:

@@ -1,4 +1,5 @@
 """Field helpers of the API: service errors under the request's names, and times and days the database can store."""
+import re
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from typing import Annotated
@@ -37,11 +38,14 @@ LocalDateTime = Annotated[datetime, AfterValidator(_local_time)]
 
 
 
+_WRITTEN = {"month": re.compile(r"[0-9]{4}-[0-9]{2}"), "date": re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")}
+
+
 def _parsed(parse, value, *, what: str):
     """A query or body value through common.params' parser: the same bounds as the web pages, as a 422."""
     if isinstance(value, date) and not isinstance(value, datetime):
         value = value.strftime("%Y-%m" if what == "month" else "%Y-%m-%d")
-    if not isinstance(value, str) or value == "":
+    if not isinstance(value, str) or not _WRITTEN[what].fullmatch(value):  # the API takes the documented form only
         raise ValueError(f"格式应为 {'YYYY-MM' if what == 'month' else 'YYYY-MM-DD'} / written "
                          f"{'YYYY-MM' if what == 'month' else 'YYYY-MM-DD'}")
     try:

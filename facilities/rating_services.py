@@ -60,6 +60,23 @@ def _level_under_rules(*, facility: Facility, rated_on: date, scores: dict, othe
     return level, policy
 
 
+def _later_still_allowed(*, facility: Facility, after: date, history: list[PastRating]) -> None:
+    """A correction or withdrawal must not leave a later evaluation that the region's rules would now
+    refuse (an upgrade that rested on the changed one): each later one is checked again, in order."""
+    for later in sorted((p for p in history if p.rated_on > after), key=lambda p: p.rated_on):
+        policy = region_policy(region_code=facility.region_id, on=later.rated_on)
+        refusal = rating_refusal(
+            level=later.level, on=later.rated_on, history=[p for p in history if p is not later],
+            first_max_level=policy.rating_first_max_level, upgrade_wait_years=policy.rating_upgrade_wait_years,
+            reapply_wait_years=policy.rating_reapply_wait_years, valid_years=policy.rating_valid_years,
+            after_expiry=policy.rating_after_expiry,
+        )
+        if refusal:
+            raise ValidationError({"__all__": ValidationError(
+                _("%(day)s 的评定以这次评定为依据，改动后它将不符合规则（%(refusal)s）：请先更正或撤销 %(day)s 的评定"),
+                params={"day": later.rated_on.isoformat(), "refusal": refusal})})
+
+
 def _certificate_free(certificate_number: str, *, but=None) -> str:
     """A certificate number is used once, withdrawn evaluations included (a certificate is not reissued)."""
     certificate_number = certificate_number.strip()
@@ -125,8 +142,10 @@ def rating_correct(
         raise ValidationError({"__all__": _("该评定已撤销，不能更正")})
     reason = _reason(reason, missing=_("请填写更正原因"))
     scores = {"environment": environment, "equipment": equipment, "management": management, "service": service}
-    level, policy = _level_under_rules(facility=facility, rated_on=rating.rated_on, scores=scores,
-                                       others=list(facility.ratings.exclude(pk=rating.pk)))
+    others = list(facility.ratings.exclude(pk=rating.pk))
+    level, policy = _level_under_rules(facility=facility, rated_on=rating.rated_on, scores=scores, others=others)
+    _later_still_allowed(facility=facility, after=rating.rated_on,
+                         history=[PastRating(r.rated_on, r.level) for r in others] + [PastRating(rating.rated_on, level)])
     rating.certificate_number = _certificate_free(certificate_number, but=rating)
     for name, value in scores.items():
         setattr(rating, name, value)
@@ -148,6 +167,8 @@ def rating_withdraw(*, by, rating: StarRating, reason: str) -> StarRating:
     if rating is None:
         raise ValidationError({"__all__": _("该评定已撤销")})
     rating.withdrawal_reason = _reason(reason, missing=_("请填写撤销原因"))
+    _later_still_allowed(facility=facility, after=rating.rated_on,
+                         history=[PastRating(r.rated_on, r.level) for r in facility.ratings.exclude(pk=rating.pk)])
     rating.withdrawn_at = timezone.now()
     rating.withdrawn_by = by
     save_with_history(rating, by=by, reason=f"撤销评定：{rating.withdrawal_reason}")

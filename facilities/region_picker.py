@@ -29,10 +29,15 @@ def picker_columns(code: str | None, scope: str) -> list[dict]:
     if scope:
         in_scope = Q(code__startswith=scope) | Q(code__in=[c for c in region_ancestors(_scope_code(scope))])
     options: dict[str | None, list[tuple[str, str]]] = {}
-    rows = (Region.objects.filter(valid_to__isnull=True).filter(Q(parent__isnull=True) | Q(parent_id__in=chain))
-            .filter(in_scope).order_by("code").values_list("parent_id", "code", "name"))
-    for parent, child, name in rows:
-        options.setdefault(parent, []).append((child, name))
+    # Units in force, and the chosen chain itself even where it was abolished (a record still on a split
+    # waiting for its decision): shown as such, so that saving the form says so instead of quietly
+    # keeping only the level above.
+    rows = (Region.objects.filter(Q(valid_to__isnull=True) | Q(code__in=chain))
+            .filter(Q(parent__isnull=True) | Q(parent_id__in=chain))
+            .filter(in_scope).order_by("code").values_list("parent_id", "code", "name", "valid_to"))
+    abolished = _("已撤销")
+    for parent, child, name, valid_to in rows:
+        options.setdefault(parent, []).append((child, f"{name}（{abolished}）" if valid_to else name))
     columns = []
     for depth, parent in enumerate([None, *chain][:DEPTH]):
         if not options.get(parent):

@@ -11,9 +11,11 @@ from django.http import Http404
 
 from facilities.models import Region
 
+from facilities.scoping import personal_region_scope_q
+
 from .access import notice_scope_q
 from .models import Notice, NoticeChange, NoticeEntry, NoticeObjection, SupportKind, SupportStatus
-from .rules import ADULT_AGE, NoticeCandidate, add_months
+from .rules import NoticeCandidate, is_notice_eligible
 from .selectors import people_visible_to
 
 
@@ -103,19 +105,26 @@ class Unposted:
 
 
 def confirmations_in_no_notice(
-    *, user, since: date, until: date, today: date, limit: int = 50,
+    *, user, since: date, until: date, limit: int = 50,
 ) -> tuple[int, list[Unposted]]:
-    """Special-hardship confirmations between `since` and `until` of people in the user's scope that no
-    notice lists (minors aside: they are not posted), oldest first. Two queries."""
+    """Special-hardship confirmations between `since` and `until` that no notice lists, of people whose
+    home (residence, else household registration) lies in the user's region — the notices the user may
+    make — oldest first. Someone under 18 when confirmed is left out: a notice does not name them.
+    Two queries."""
+    home = personal_region_scope_q(user, field="person__residence_region__code")
+    hukou = personal_region_scope_q(user, field="person__hukou_region__code")
+    if home is None or hukou is None:
+        return 0, []
     posted = NoticeEntry.objects.filter(person_id=OuterRef("person_id"), change=NoticeChange.CONFIRMED,
                                         changed_on=OuterRef("confirmed_on"))
     statuses = (
-        SupportStatus.objects.filter(kind=SupportKind.HARDSHIP, person__in=people_visible_to(user),
-                                     confirmed_on__gte=since, confirmed_on__lte=until)
-        .exclude(person__birth_date__gt=add_months(today, -12 * ADULT_AGE))
+        SupportStatus.objects.filter(kind=SupportKind.HARDSHIP, confirmed_on__gte=since, confirmed_on__lte=until)
+        .filter(home | (Q(person__residence_region__isnull=True) & hukou))
         .exclude(Exists(posted))
     )
-    first = list(statuses.select_related("person__residence_region", "person__hukou_region")
+    adults = [pk for pk, confirmed_on, born in statuses.values_list("pk", "confirmed_on", "person__birth_date")
+              if is_notice_eligible(born, confirmed_on)]
+    first = list(SupportStatus.objects.filter(pk__in=adults).select_related("person__residence_region", "person__hukou_region")
                  .order_by("confirmed_on", "id")[:limit])
     rows = [Unposted(status=s, home=s.person.residence_region or s.person.hukou_region) for s in first]
-    return statuses.count(), rows
+    return len(adults), rows

@@ -48,7 +48,7 @@ def notice_list_view(request):
         today = timezone.localdate()
         first = today.replace(day=1)
         since, until = add_months(first, -UNPOSTED_MONTHS), first - timedelta(days=1)
-        count, rows = confirmations_in_no_notice(user=request.user, since=since, until=until, today=today)
+        count, rows = confirmations_in_no_notice(user=request.user, since=since, until=until)
         context["unposted"] = {"count": count, "rows": rows, "since": since, "until": until}
     return render(request, "residents/notice_list.html", context)
 

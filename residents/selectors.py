@@ -1,6 +1,6 @@
 """Reads of people, stays and assessments, always through the scoping module."""
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time
 
 from django.db.models import (
     Case,
@@ -19,6 +19,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.utils import timezone
 
 from facilities.scoping import personal_facility_scope_q, personal_region_scope_q
 
@@ -84,7 +85,28 @@ def person_get_for_user(*, user, person_id: int) -> Person:
         "hukou_region", "residence_region").filter(pk=person_id).first()
     if person is None:
         raise Http404("person")
+    if person.seen_until is not None:
+        _as_it_stood(person, person.seen_until)
     return person
+
+
+# What a person's own record says that may change after they left a reader's facility: shown to
+# that reader as it stood on the day they left (a new phone number, address or contact is the new
+# facility's business).
+AS_IT_STOOD = ("name", "hukou_region_id", "hukou_type", "residence_region_id", "address", "phone",
+               "emergency_contact_name", "emergency_contact_phone", "disability_category", "disability_grade",
+               "photo")
+
+
+def _as_it_stood(person: Person, day: date) -> None:
+    """Overlay the fields of AS_IT_STOOD with their values at the end of `day`. One query (two when a
+    region changed since and its name is read)."""
+    moment = timezone.make_aware(datetime.combine(day, time.max))
+    then = person.history.filter(history_date__lte=moment).order_by("-history_date", "-history_id").first()
+    if then is None:
+        return
+    for name in AS_IT_STOOD:
+        setattr(person, name, getattr(then, name))
 
 
 def departed_on(person: Person) -> date | None:

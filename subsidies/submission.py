@@ -48,8 +48,9 @@ def batch_submitters(*, batch: ClaimBatch, user) -> Submitters:
 
 
 def review_refusal(*, batch: ClaimBatch, user) -> str | None:
-    """Why this clerk may not approve or return the submitted batch (services.batch_approve refuses the
-    same), so the page offers no button it would refuse: one query, for a declared relative."""
+    """Why this clerk may not approve the submitted batch (services.batch_approve refuses the same), so
+    the page offers no approval it would refuse: one query, for a declared relative. Returning a batch
+    decides nothing about the money and stays open to them."""
     if batch.submitted_by_id == user.pk:
         return _("提交人不能审核自己提交的批次，请由其他经办人员审核")
     if recused_user_ids(user_ids=[user.pk], person_ids=batch.lines.values("person_id")):

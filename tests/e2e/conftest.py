@@ -96,10 +96,12 @@ def screenshot(page):
 @pytest.fixture
 def pick_region(page):
     """Choose a region level by level in a cascading picker, as a user does: each choice waits until
-    htmx has brought (and wired) the next level before the next one is made."""
+    htmx has brought (and wired) the next level before the next one is made. The page must have
+    finished loading first: a choice made before htmx is wired sends nothing."""
     from playwright.sync_api import expect
 
     def _pick(field, codes):
+        page.wait_for_load_state("load")
         picker = page.get_by_test_id(f"region-picker-{field}")
         busy = page.locator(".region-picker.htmx-request, .region-picker.htmx-swapping, .region-picker.htmx-settling")
         for depth, code in enumerate(codes, start=1):

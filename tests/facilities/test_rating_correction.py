@@ -135,3 +135,23 @@ def test_the_pages_speak_english(cast, rated_two, client):
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     assert "Withdraw the evaluation of 2026-03-02" in client.get(reverse("rating_withdraw", args=[rated_two.pk])).content.decode()
     assert "Correct the evaluation of 2026-03-02" in client.get(reverse("rating_correct", args=[rated_two.pk])).content.decode()
+
+
+def test_a_change_that_would_leave_a_later_upgrade_against_the_rules_is_refused(cast, facilities, login):
+    """三级 in 2023, 四级 in 2024 (one step after a year): withdrawing or lowering the 2023 rating would make
+    the 2024 one a jump, so it is refused until the 2024 one is dealt with first."""
+    client = login(cast["inspector"])
+    first = record(client, facilities["a"], THREE, rated_on=date(2023, 1, 10))
+    FOUR = {"environment": 100, "equipment": 110, "management": 125, "service": 500}
+    second = record(client, facilities["a"], FOUR, rated_on=date(2024, 2, 1))
+    assert second.level == 4
+    response = client.post(f"/api/ratings/{first.pk}/withdraw", {"reason": "程序违规"}, content_type="application/json")
+    assert response.status_code == 422
+    assert "2024-02-01 的评定以这次评定为依据" in response.json()["errors"][0]["message"]
+    response = client.post(f"/api/ratings/{first.pk}/correct", {**TWO, "evaluators": "张明", "reason": "复核"},
+                           content_type="application/json")
+    assert response.status_code == 422 and "晋级须逐级进行" in response.json()["errors"][0]["message"]
+    assert client.post(f"/api/ratings/{second.pk}/withdraw", {"reason": "程序违规"},
+                       content_type="application/json").status_code == 200
+    assert client.post(f"/api/ratings/{first.pk}/withdraw", {"reason": "程序违规"},
+                       content_type="application/json").status_code == 200

@@ -82,3 +82,17 @@ def test_an_id_number_with_an_abolished_birth_place_is_never_refused(tree, clien
         "name": "老户籍", "id_number": number, "hukou_region": "621002", "hukou_type": "rural"})
     assert response.status_code in (302, 200)
     assert Person.objects.filter(id_number=number).exists(), response.content.decode()[:3000]
+
+
+def test_an_edit_of_a_record_on_an_abolished_unit_says_so_instead_of_moving_it_up(tree, client):
+    """A facility still on 华亭县 (its move waits for a decision): the edit form shows the unit as
+    abolished, and saving unchanged is refused with the successor named, never saved as 平凉市."""
+    facility = FacilityFactory(name="华亭县敬老院", region_id="620824")
+    client.force_login(UserFactory(username="i_gansu", role=Role.INSPECTOR, region_code="620000"))
+    page = client.get(reverse("facility_edit", args=[facility.pk])).content.decode()
+    assert '<option value="620824" selected>华亭县（已撤销）</option>' in page
+    response = client.post(reverse("facility_edit", args=[facility.pk]), {
+        **FORM, "name": facility.name, "region_1": "620000", "region_2": "620800", "region_3": "620824"})
+    assert "已于 2025-12-31 撤销" in response.content.decode()
+    facility.refresh_from_db()
+    assert facility.region_id == "620824"

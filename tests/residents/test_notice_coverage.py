@@ -11,11 +11,14 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from accounts.models import Role
 from residents import notices
 from residents.notice_selectors import confirmations_in_no_notice
 
 from .custody_helpers import OCTOBER, TODAY, frozen, make_notice, township_changes
-from .factories import PersonFactory, SupportStatusFactory
+from tests.factories import UserFactory
+
+from .factories import PersonFactory, StayFactory, SupportStatusFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +38,7 @@ def county_only(regions):
 
 
 def unposted(user):
-    return confirmations_in_no_notice(user=user, since=date(2025, 11, 1), until=OCTOBER[1], today=TODAY)
+    return confirmations_in_no_notice(user=user, since=date(2025, 11, 1), until=OCTOBER[1])
 
 
 def test_the_countys_notice_lists_whom_no_township_notice_lists(cast, regions, county_only):
@@ -57,8 +60,10 @@ def test_confirmations_in_no_notice_are_counted_until_a_notice_lists_them(cast, 
     town = township_changes(regions)
     count, rows = unposted(cast["inspector"])
     names = [row.status.person.name for row in rows]
-    assert count == 6 and names[0] == "冯九月"
-    assert set(names) == {"冯九月", "赵德明", "吴别乡", "郑迁出", "周成年", "马县级"}  # 孙小宝 is a minor; 王低保 is 低保
+    assert count == 5 and names[0] == "冯九月"
+    # 孙小宝 and 周成年 were under 18 when confirmed (周成年 is named on the posting day, but the panel
+    # does not ask for a notice of someone confirmed as a minor); 王低保 is 低保, not 特困
+    assert set(names) == {"冯九月", "赵德明", "吴别乡", "郑迁出", "马县级"}
     make_notice(cast["inspector"], town)
     make_notice(cast["inspector"], regions["621002"])
     count, rows = unposted(cast["inspector"])
@@ -70,11 +75,11 @@ def test_the_notice_list_page_names_them_and_says_which_notice(cast, regions, co
     township_changes(regions)
     client = login(cast["inspector"])
     html = client.get(reverse("notice_list")).content.decode()
-    assert "2025-11 至 2026-10 有 6 项特困人员认定未列入任何公示" in html
+    assert "2025-11 至 2026-10 有 5 项特困人员认定未列入任何公示" in html
     assert "马县级" in html and "县（区）公示" in html and reverse("person_detail", args=[county_only.pk]) in html
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     html = client.get(reverse("notice_list")).content.decode()
-    assert "6 special-hardship confirmations from 2025-11 to 2026-10 are in no notice" in html
+    assert "5 special-hardship confirmations from 2025-11 to 2026-10 are in no notice" in html
 
 
 def test_the_form_offers_counties_and_makes_a_county_notice(cast, regions, county_only, login):
@@ -90,3 +95,15 @@ def test_the_form_offers_counties_and_makes_a_county_notice(cast, regions, count
 def test_the_page_says_when_every_confirmation_is_posted(cast, regions, login):
     html = login(cast["inspector"]).get(reverse("notice_list")).content.decode()
     assert "2025-11 至 2026-10 的特困人员认定均已列入公示" in html
+
+
+def test_the_panel_counts_only_homes_in_the_users_region(cast, regions, facilities, login):
+    """Someone who once stayed in a 庆城县 facility but whose home is in 西峰区 is not the 庆城县
+    inspector's to post: it is not counted there, and their later confirmation is not shown there."""
+    person = PersonFactory(name="曾住庆城", hukou_region=regions["621002100"], residence_region=None, born=date(1944, 1, 1))
+    StayFactory(person=person, facility=facilities["c"], admitted_on=date(2024, 1, 1), ended_on=date(2025, 1, 1),
+                end_reason="moved_home")
+    SupportStatusFactory(person=person, confirmed_on=date(2026, 10, 3))
+    qingcheng = UserFactory(username="i_qingcheng", role=Role.INSPECTOR, region_code="621021")
+    assert unposted(qingcheng) == (0, [])
+    assert [row.status.person.name for row in unposted(cast["inspector"])[1]] == ["曾住庆城"]

@@ -10,7 +10,7 @@ from common.params import BadParameter, date_param, id_param, month_param, page_
 
 pytestmark = pytest.mark.django_db
 
-BAD_MONTHS = ["9999-12", "0001-01", "1899-12", "2101-01", "2026-13", "2026-00", "abc", "２０２６-０１", "2026-1"]
+BAD_MONTHS = ["9999-12", "0001-01", "1899-12", "2101-01", "2026-13", "2026-00", "abc", "２０２６-０１", "2026-123"]
 BAD_IDS = ["abc", "-1", "0", "9223372036854775808", "99999999999999999999", "1e3"]
 
 
@@ -75,3 +75,13 @@ def test_every_page_checks_the_common_names_before_its_view(query, cast, login):
 
 def test_a_page_past_the_last_shows_the_last(cast, login):
     assert login(cast["manager_a"]).get(reverse("facility_list"), {"page": "999999"}).status_code == 200
+
+
+def test_a_month_typed_without_its_leading_zero_is_read_as_people_write_it():
+    """Browsers without a month picker give a text box: 2026-7 is July, not a 400."""
+    from datetime import date
+
+    from common.params import date_param, month_param
+
+    assert month_param(" 2026-7 ") == date(2026, 7, 1)
+    assert date_param("2026-7-5") == date(2026, 7, 5)
