@@ -123,6 +123,8 @@ class RegionPickerField(forms.ModelChoiceField):
     def to_python(self, value):
         if value in self.empty_values:
             return None
+        if not _is_code(str(value).strip()):  # junk never reaches the database (PostgreSQL refuses a NUL)
+            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
         region = Region.objects.filter(code=str(value).strip()).prefetch_related("successors").first()
         if region is None:
             raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
