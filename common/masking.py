@@ -25,11 +25,13 @@ def _mask_old_id(match) -> str:
 
 def mask_personal_numbers(text: str) -> str:
     """`text` with every ID number and mobile number masked; percent-encoding is decoded first so an
-    encoded number is masked too (the result is for reading, not for requesting again)."""
+    encoded number is masked too (the result is for reading, not for requesting again, and holds no
+    NUL character)."""
     if not text:
         return text
     if "%" in text or "+" in text:
         text = unquote_plus(text)
+    text = text.replace("\x00", "\ufffd")  # a decoded %00: no database stores a NUL (PostgreSQL refuses it)
     text = _ID.sub(_mask_id, text)
     text = _MOBILE.sub(lambda m: f"{m.group(1)}****{m.group(3)}", text)
     return _OLD_ID.sub(_mask_old_id, text)

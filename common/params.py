@@ -135,14 +135,14 @@ QUERY_PARAMS = {
 }
 
 
-def check_query(query, *, ranges: bool = True) -> None:
+def check_query(query) -> None:
     """Raise BadParameter for the first parameter holding a NUL character (whatever its name: no
-    database stores one, PostgreSQL refuses the query) or, with `ranges`, of QUERY_PARAMS out of range
-    (every value of a repeated one)."""
+    database stores one, PostgreSQL refuses the query) or of QUERY_PARAMS out of range (every value
+    of a repeated one)."""
     for name, values in query.lists():
         if "\x00" in name or any("\x00" in value for value in values):
             raise BadParameter(name if "\x00" not in name else "?", "不能包含空字符（U+0000）",
                                "must not contain a NUL character (U+0000)")
-        parse = QUERY_PARAMS.get(name) if ranges else None
+        parse = QUERY_PARAMS.get(name)
         for value in values if parse else ():
             parse(value, name=name)

@@ -19,3 +19,9 @@ from common.masking import mask_personal_numbers
 ])
 def test_masks_id_and_mobile_numbers_anywhere(text, expected):
     assert mask_personal_numbers(text) == expected
+
+
+def test_a_decoded_nul_is_never_stored():
+    from common.masking import mask_personal_numbers
+
+    assert mask_personal_numbers("/api/people/1?q=%00") == "/api/people/1?q=\ufffd"
