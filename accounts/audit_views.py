@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_tables2 import RequestConfig
 
-from config.forms import DATE_INPUT, StyledFormMixin
+from common.forms import DATE_INPUT, StyledFormMixin
 
 from .models import AccessAction, AccessRecord
 from .tables import AccessRecordTable

@@ -2,7 +2,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from config.forms import StyledFormMixin
+from common.forms import StyledFormMixin
 
 
 class CodeForm(StyledFormMixin, forms.Form):

@@ -23,11 +23,14 @@ from django.conf import settings
 from django.contrib.auth.signals import user_login_failed
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext_lazy
 
+from common.api_errors import error_json
 from common.client_address import client_address
 
 TOKEN_USERNAME_PREFIX = "api-token:"
 _TOKEN_PREFIX = re.compile(r"[0-9a-f]{8}")  # accounts.tokens issues 4 random bytes in hex
+LOCKED_OUT = gettext_lazy("失败次数过多，来自该地址的令牌请求已暂时锁定，请稍后再试")
 
 
 def lockout_parameters(request_or_attempt, credentials=None) -> list:
@@ -87,7 +90,5 @@ def locked_out_page(request):
 def lockout_response(request, original_response=None, credentials=None):
     """AXES_LOCKOUT_CALLABLE: the API's error shape under /api/, the lockout page elsewhere; 429 both."""
     if request.path.startswith(reverse("api:api-root")):
-        from config.api import locked_out_response  # config composes the apps; imported late
-
-        return locked_out_response(request)
+        return error_json(status=429, code="locked_out", message=LOCKED_OUT)
     return locked_out_page(request)

@@ -21,6 +21,8 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from common.params import REGION_CODE
+
 
 class Role(models.TextChoices):
     MANAGER = "manager", _("机构负责人")
@@ -32,7 +34,7 @@ class Role(models.TextChoices):
 REGIONAL_ROLES = (Role.INSPECTOR, Role.CLERK)
 
 region_code_validator = RegexValidator(
-    r"^\d{6}(\d{3})?$",
+    REGION_CODE,
     _("行政区划代码应为6位（省、市、县）或9位（乡镇）"),
 )
 
@@ -188,6 +190,9 @@ class RecoveryCode(models.Model):
     class Meta:
         verbose_name = _("恢复码")
         verbose_name_plural = _("恢复码")
+
+    def __str__(self):
+        return f"{self.user} · {self.created_at:%Y-%m-%d}"
 
 
 def token_expiry():

@@ -10,14 +10,13 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from facilities.models import FacilityAssignment
-
 from .audit import access_record
 from .models import AccessAction, RecoveryCode, Role, User
 
 
-def _administrator(by) -> None:
-    if not (by.is_authenticated and by.is_active and by.role == Role.ADMIN):
+def require_administrator(by) -> None:
+    """Only an active administrator manages accounts (also their facility assignments)."""
+    if not (by.is_authenticated and by.is_active and by.is_administrator):
         raise PermissionDenied
 
 
@@ -50,7 +49,7 @@ def account_change_record(*, request, user, created: bool = False) -> None:
 
 @transaction.atomic
 def user_create(*, request, username, full_name, role, region_code, password, phone="", email="") -> User:
-    _administrator(request.user)
+    require_administrator(request.user)
     user = User(username=username, full_name=full_name, role=role, region_code=region_code, phone=phone,
                 email=email, must_change_password=True)
     user.set_password(password)
@@ -63,7 +62,7 @@ def user_create(*, request, username, full_name, role, region_code, password, ph
 @transaction.atomic
 def user_role_set(*, request, user, role, region_code) -> User:
     """Give an account another role or scope; its sessions and tokens end (accounts.models)."""
-    _administrator(request.user)
+    require_administrator(request.user)
     _not_self(request.user, user)
     user.role, user.region_code = role, region_code
     if role != Role.ADMIN:
@@ -76,7 +75,7 @@ def user_role_set(*, request, user, role, region_code) -> User:
 
 @transaction.atomic
 def user_password_reset(*, request, user, password) -> User:
-    _administrator(request.user)
+    require_administrator(request.user)
     _not_self(request.user, user)
     user.set_password(password)
     user.must_change_password = True
@@ -87,7 +86,7 @@ def user_password_reset(*, request, user, password) -> User:
 
 @transaction.atomic
 def user_deactivate(*, request, user) -> User:
-    _administrator(request.user)
+    require_administrator(request.user)
     _not_self(request.user, user)
     user.is_active = False
     user.save()
@@ -95,31 +94,10 @@ def user_deactivate(*, request, user) -> User:
     return user
 
 
-def assignment_record(*, request, assignment) -> None:
-    access_record(request=request, action=AccessAction.ASSIGNMENT_ADD, target=f"user:{assignment.user_id}",
-                  detail=_("将机构 %(facility)s 分配给 %(username)s"),
-                  params={"facility": assignment.facility.name, "username": assignment.user.username})
-
-
-def assignment_check(user) -> None:
-    if user.role != Role.MANAGER:
-        raise ValidationError({"user": _("只能把机构分配给机构负责人")})
-
-
-@transaction.atomic
-def assignment_add(*, request, user, facility) -> FacilityAssignment:
-    _administrator(request.user)
-    assignment_check(user)
-    assignment, created = FacilityAssignment.objects.get_or_create(user=user, facility=facility)
-    if created:
-        assignment_record(request=request, assignment=assignment)
-    return assignment
-
-
 @transaction.atomic
 def second_factor_reset(*, request, user) -> User:
     """A user lost their authenticator and recovery codes: remove both, logged."""
-    _administrator(request.user)
+    require_administrator(request.user)
     _not_self(request.user, user)
     TOTPDevice.objects.filter(user=user).delete()
     RecoveryCode.objects.filter(user=user).delete()

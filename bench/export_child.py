@@ -18,9 +18,10 @@ from datetime import date
 def _rss_mib() -> float:
     """This process's peak resident memory (VmHWM: ru_maxrss would include the parent's at fork)."""
     try:
-        for line in open("/proc/self/status"):
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
     except OSError:
         pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -29,7 +30,8 @@ def _rss_mib() -> float:
 def _backend_cpu(pid: int) -> float:
     """CPU seconds of the PostgreSQL backend serving this process (0 when the server is elsewhere)."""
     try:
-        fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
     except OSError:
         return 0.0
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")

@@ -215,7 +215,7 @@ class Bench:
     def claims(self) -> None:
         from django.db import connection
 
-        from subsidies.generation import previous_month
+        from common.months import previous_month
         from subsidies.models import ClaimBatch, ClaimLine
 
         before = previous_month(self.month)
@@ -256,9 +256,8 @@ class Bench:
                 for chunk in copy:
                     data += chunk
             cursor.execute("CREATE TEMP TABLE bench_floor_lines (LIKE subsidies_claimline INCLUDING ALL) ON COMMIT DROP")
-            with Cpu() as cpu:
-                with cursor.cursor.copy(f"COPY bench_floor_lines ({columns}) FROM STDIN") as copy:
-                    copy.write(bytes(data))
+            with Cpu() as cpu, cursor.cursor.copy(f"COPY bench_floor_lines ({columns}) FROM STDIN") as copy:
+                copy.write(bytes(data))
             return cpu.wall, cpu.seconds
 
     # --- 3. exports --------------------------------------------------------------------------

@@ -23,8 +23,7 @@ import time
 from collections import Counter, defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
-from datetime import timezone as dt_timezone
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 from django.core.management import call_command
@@ -192,7 +191,7 @@ class Province:
         self.rng = random.Random(seed)
         self.log = log
         self.out = Writer()
-        self.now = datetime.now(dt_timezone.utc)
+        self.now = datetime.now(UTC)
         self.id_numbers: set[str] = set()
         self.timings: dict[str, float] = {}
 
@@ -817,7 +816,7 @@ class Province:
         days = (self.today - self.window_start).days
         base = [
             (f.id, f.census["full"], f.census["partial"], f.census["self_care"], f.census["orphans"],
-             f.census["unassessed"], self.counting_fte.get(f.id, Decimal("0")), self.employments.get(f.id, 0))
+             f.census["unassessed"], self.counting_fte.get(f.id, Decimal(0)), self.employments.get(f.id, 0))
             for f in self.facilities if f.status != FacilityStatus.CLOSED
         ]
         ratios = '{"full": 3, "partial": 6, "self_care": 10, "orphan": 1, "rounding": "total", "roles": ["carer", "nurse"]}'

@@ -13,8 +13,8 @@ os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/carehome_bench")
 os.environ.setdefault("LOG_LEVEL", "WARNING")
 
-from config.settings.base import *  # noqa: E402,F403
-from config.settings.base import DATABASES, STORAGES  # noqa: E402
+from config.settings.base import *
+from config.settings.base import DATABASES, STORAGES
 
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
 # Tasks run in-process (no broker); the benchmarks call the services and tasks' bodies directly.

@@ -12,7 +12,7 @@ Where it applies:
   query string of every request outside /api/ before any view runs, so a list page, a filter form, a
   statement or an export never sees such a value out of range. Views that read one call the same
   parsers (month_param, …) for the value itself.
-- The API: ninja's typed parameters (config.api_fields: Month, BoundedDate, Year, Id, Page) carry the
+- The API: ninja's typed parameters (common.api_fields: Month, BoundedDate, Year, Id, Page) carry the
   same bounds and answer 422 in the API's error shape.
 - Path parameters are `<int:…>` routes: anything but ASCII digits matches no route (404); an id past
   64 bits finds nothing (404).
@@ -30,6 +30,8 @@ MIN_DAY = date(1900, 1, 1)
 MAX_DAY = date(2100, 12, 31)
 MIN_YEAR, MAX_YEAR = MIN_DAY.year, MAX_DAY.year
 MAX_ID = 2**63 - 1
+# A region: a county's 6-digit or a township's 9-digit GB/T 2260 code (models, forms and the API).
+REGION_CODE = r"^\d{6}(\d{3})?$"
 MAX_PAGE = 1_000_000
 MAX_PER_PAGE = 500
 # One-digit months and days are what people type where a browser has no month or date picker

@@ -16,9 +16,11 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer, SessionAuth
 
 from accounts.api import router as accounts_router
-from common.params import BadParameter
+from accounts.lockout import LOCKED_OUT
 from accounts.second_factor import step_pending
 from accounts.tokens import ApiTokenLockedOut, api_token_authenticate_request
+from common.api_errors import error_body
+from common.params import BadParameter
 from facilities.alert_api import router as alerts_router
 from facilities.api import router as facilities_router
 from residents.api import router as residents_router
@@ -57,21 +59,8 @@ api = NinjaAPI(
 document_errors(api)  # the error answers of config/api.py's handlers, in /api/openapi.json
 
 
-def _both(message) -> tuple[str, str]:
-    with translation.override("zh-hans"):
-        zh = str(message)
-    with translation.override("en"):
-        en = str(message)
-    return zh, en
-
-
 def error_response(request, *, status: int, code: str, message, errors=()):
-    zh, en = _both(message)
-    return api.create_response(
-        request,
-        {"code": code, "message": zh, "message_en": en, "errors": list(errors)},
-        status=status,
-    )
+    return api.create_response(request, error_body(code=code, message=message, errors=errors), status=status)
 
 
 @api.exception_handler(AuthenticationError)
@@ -79,17 +68,10 @@ def on_unauthenticated(request, exc):
     return error_response(request, status=401, code="unauthenticated", message=translation.gettext_lazy("请先登录或提供有效的 API 令牌"))
 
 
-LOCKED_OUT = translation.gettext_lazy("失败次数过多，来自该地址的令牌请求已暂时锁定，请稍后再试")
-
-
-def locked_out_response(request):
-    """Too many wrong tokens (or logins) from this address: refused until the cool-off ends."""
-    return error_response(request, status=429, code="locked_out", message=LOCKED_OUT)
-
-
 @api.exception_handler(ApiTokenLockedOut)
 def on_locked_out(request, exc):
-    return locked_out_response(request)
+    """Too many wrong tokens (or logins) from this address: refused until the cool-off ends."""
+    return error_response(request, status=429, code="locked_out", message=LOCKED_OUT)
 
 
 @api.exception_handler(Http404)

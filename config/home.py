@@ -9,18 +9,23 @@ from django.db.models import Count, Q, Sum
 from django.shortcuts import render
 from django.utils import timezone
 
-from accounts.models import Role
 from accounts.selectors import account_actions_by_others
+from common.months import months_back
 from facilities.models import AlertKind, FacilityStatus
 from facilities.rules import working_day_year_to_enter
-from facilities.scoping import alerts_visible_to, facilities_visible_to
+from facilities.scoping import (
+    alerts_visible_to,
+    facilities_visible_to,
+    is_administrator,
+    is_facility_manager,
+    is_regional_clerk,
+)
 from facilities.workdays import WorkingDays
 from residents.rules import assessment_status
 from residents.selectors import PersonFilters, person_list, without_valid_assessment_q
 from staffing.compliance import compliance_preview, fte_text
 from staffing.models import ComplianceStatus
 from staffing.selectors import snapshots_in_scope
-from subsidies.generation import months_back
 from subsidies.models import BatchStatus
 from subsidies.page_selectors import (
     batches_with_declared_relatives,
@@ -35,13 +40,13 @@ from subsidies.selectors import batches_visible_to
 @login_required
 def home(request):
     user = request.user
-    if user.role == Role.ADMIN:
+    if is_administrator(user):
         known = WorkingDays().known_years
         return render(request, "home/admin.html", {
             "calendar_year_to_enter": working_day_year_to_enter(timezone.localdate(), known),
             "account_actions": account_actions_by_others(user),
         })
-    if user.role == Role.MANAGER:
+    if is_facility_manager(user):
         return _manager(request)
     return _regional(request)
 
@@ -92,7 +97,7 @@ def _regional(request):
     )
     return render(request, "home/regional.html", {
         "today": today,
-        "claims": _clerk_claims(request.user, today) if request.user.role == Role.CLERK else None,
+        "claims": _clerk_claims(request.user, today) if is_regional_clerk(request.user) else None,
         "summary": summary,
         "below": by_status.get(ComplianceStatus.BELOW, 0),
         "no_data": by_status.get(ComplianceStatus.NO_DATA, 0),

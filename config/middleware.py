@@ -46,7 +46,7 @@ class QueryParamsMiddleware:
     """Every page's month, date, year, page and id query parameters checked before any view runs
     (common.params.check_query): a value out of range is a 400 with the site's error page, whichever
     view, form, table or export would have read it, and a NUL character in any parameter (PostgreSQL
-    refuses one) too. The API checks its own, typed, as a 422 (config.api_fields)."""
+    refuses one) too. The API checks its own, typed, as a 422 (common.api_fields)."""
 
     def __init__(self, get_response):
         self.get_response = get_response

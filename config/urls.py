@@ -16,7 +16,7 @@ urlpatterns = [
     path("", home, name="home"),
     path("accounts/", include("accounts.urls")),
     path("audit/", include("accounts.audit_urls")),
-    path("users/", include("accounts.user_urls")),
+    path("users/", include("facilities.user_urls")),
     path("facilities/", include("facilities.urls")),
     path("regions/", include("facilities.region_urls")),
     path("people/", include("residents.urls")),

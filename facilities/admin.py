@@ -3,9 +3,8 @@ every change's history."""
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from accounts.services import assignment_record
-
 from .models import Facility, FacilityAssignment, Region, RegionPolicy
+from .services import assignment_record
 
 
 @admin.register(Region)

@@ -10,7 +10,7 @@ from django.http import Http404
 from ninja import Query, Router
 from ninja.pagination import paginate
 
-from config.pagination import LimitOffsetPagination
+from common.pagination import LimitOffsetPagination
 
 from .alert_schemas import AcknowledgeIn, AlertFilterIn, AlertOut
 from .alerts import alert_acknowledge

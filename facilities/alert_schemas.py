@@ -4,11 +4,10 @@ from typing import Literal
 
 from ninja import Field, Schema
 
+from common.api_fields import MAX_ID, REGION_CODE
+
 from .models import AlertKind, Severity
 from .scoping import can_acknowledge_alert
-
-REGION_CODE = r"^\d{6}(\d{3})?$"
-MAX_ID = 2**63 - 1  # larger ids cannot exist and would overflow the database driver
 
 
 class AlertFilterIn(Schema):

@@ -7,9 +7,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_tables2 import RequestConfig
 
-from config.choices import NameChoiceField
-from config.forms import StyledFormMixin, run_service
-from config.list_totals import ListPaginator
+from common.choices import NameChoiceField
+from common.forms import StyledFormMixin, run_service
+from common.list_totals import ListPaginator
 
 from .alerts import alert_acknowledge, alerts_in_display_order
 from .models import AlertKind
@@ -72,10 +72,9 @@ def alert_list(request):
 def alert_acknowledge_view(request, alert_id):
     alert = get_object_or_404(alerts_visible_to(request.user).select_related("facility"), pk=alert_id)
     form = AcknowledgeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        if run_service(form, lambda: alert_acknowledge(by=request.user, alert=alert, note=form.cleaned_data["note"])) is not None:
-            messages.success(request, _("预警已确认"))
-            return redirect("alert_list")
+    if request.method == "POST" and form.is_valid() and run_service(form, lambda: alert_acknowledge(by=request.user, alert=alert, note=form.cleaned_data["note"])) is not None:
+        messages.success(request, _("预警已确认"))
+        return redirect("alert_list")
     return render(request, "facilities/alert_acknowledge.html", {
         "form": form, "alert": alert, "allowed": can_acknowledge_alert(request.user, alert),
     })

@@ -2,7 +2,7 @@ from django.core.exceptions import ValidationError
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
-from config.pagination import LimitOffsetPagination
+from common.pagination import LimitOffsetPagination
 
 from . import services
 from .models import Region

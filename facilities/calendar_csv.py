@@ -14,11 +14,10 @@ from datetime import date
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from common.csv_text import BOM, UnreadableCsv, csv_rows, spreadsheet_text
 from common.upload_budget import SheetBudget, UploadRefused, budgeted_rows
 
 from .calendar_services import CalendarDay, NoticeDays
-from .csv_text import UnreadableCsv, csv_rows
-from .exports import spreadsheet_text
 from .models import HolidayNotice, WorkingDayCalendar, WorkingDayKind
 
 BUDGET = SheetBudget(max_bytes=256 * 1024, max_rows=2000, max_columns=20)  # every row counts, blank ones too
@@ -50,7 +49,7 @@ def calendar_csv(*, year: int) -> str:
             f"{row.notice.published_on:%Y-%m-%d}" if row.notice.published_on else "",
         ]
         lines.append(",".join(_csv_cell(spreadsheet_text(cell)) for cell in cells))
-    return "\ufeff" + "\r\n".join(lines) + "\r\n"
+    return BOM + "\r\n".join(lines) + "\r\n"
 
 
 def _csv_cell(text: str) -> str:

@@ -14,10 +14,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from config.enqueue import enqueue_on_commit
+from common.enqueue import enqueue_on_commit
+from common.history import save_with_history
 
 from . import tasks
-from .history import save_with_history
 from .models import HolidayNotice, WorkingDayCalendar, WorkingDayKind
 from .scoping import can_edit_working_day_calendar
 from .workdays import LIBRARY, library_years

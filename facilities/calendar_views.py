@@ -10,19 +10,20 @@ from datetime import date
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from config.forms import run_service
+from common.csv_text import csv_response
+from common.forms import run_service
+from common.history import change_history
 
 from . import calendar_services as services
 from .calendar_csv import WEEKDAYS, calendar_csv, calendar_upload_read
 from .calendar_forms import CalendarUploadForm, HolidayNoticeForm, WorkingDayForm
-from .history import change_history
 from .models import HolidayNotice, WorkingDayCalendar, WorkingDayKind
 from .scoping import can_edit_working_day_calendar
 from .workdays import LIBRARY, library_years
@@ -59,9 +60,7 @@ def calendar_year(request):
     today = timezone.localdate()
     year = _year(request.GET.get("year", today.year))
     if request.GET.get("export") == "csv":
-        response = HttpResponse(calendar_csv(year=year), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="working-days-{year}.csv"'
-        return response
+        return csv_response(calendar_csv(year=year), filename=f"working-days-{year}.csv")
     notices = {notice.year: notice for notice in HolidayNotice.objects.all()}
     notice = notices.get(year)
     days = list(WorkingDayCalendar.objects.filter(day__year=year).select_related("notice").order_by("day"))

@@ -9,8 +9,8 @@ from django.utils import timezone
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
-from config.api_fields import fields_as
-from config.pagination import LimitOffsetPagination
+from common.api_fields import fields_as
+from common.pagination import LimitOffsetPagination
 
 from . import complaint_services as services
 from .complaint_schemas import (
@@ -22,7 +22,13 @@ from .complaint_schemas import (
     ComplaintOut,
     ComplaintRegionOut,
 )
-from .complaint_selectors import AGE_BUCKETS, ComplaintFilters, complaint_get_for_user, complaint_list, open_complaints_by_age
+from .complaint_selectors import (
+    AGE_BUCKETS,
+    ComplaintFilters,
+    complaint_get_for_user,
+    complaint_list,
+    open_complaints_by_age,
+)
 from .inspection_schemas import InspectionDetailOut
 from .inspection_selectors import inspection_get_for_user
 from .selectors import facility_get_for_user

@@ -6,8 +6,9 @@ rows the exporting inspector owns, masked on the others.
 import pandas as pd
 from django.utils import timezone
 
+from common.csv_text import frame_csv, spreadsheet_text
+
 from .complaint_selectors import STATE_LABELS, complaint_due_state, contact_for
-from .exports import spreadsheet_text
 
 COLUMNS = [
     "收到时间", "被投诉机构", "行政区划", "来源渠道", "投诉人", "联系方式", "投诉举报内容", "受理期限", "办结期限",
@@ -29,4 +30,4 @@ def complaints_csv(complaints, *, user, today) -> bytes:
         ]
         for c in complaints
     ]
-    return ("\ufeff" + pd.DataFrame(rows, columns=COLUMNS).to_csv(index=False)).encode("utf-8")
+    return frame_csv(pd.DataFrame(rows, columns=COLUMNS))

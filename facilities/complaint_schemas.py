@@ -5,13 +5,11 @@ from typing import Literal
 from django.utils import timezone
 from ninja import Field, Schema
 
-from config.api_fields import LocalDateTime
+from common.api_fields import MAX_ID, LocalDateTime
 
 from .complaint_selectors import AGE_BUCKETS, complaint_due_state, contact_for
 from .models import ComplaintChannel
 from .place_schemas import FacilityPlaceOut
-
-MAX_ID = 2**63 - 1  # larger ids cannot exist and would overflow the database driver
 
 
 class ComplaintFilterIn(Schema):

@@ -18,10 +18,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from config.enqueue import enqueue_on_commit
+from common.enqueue import enqueue_on_commit
+from common.history import save_with_history
 
 from . import tasks
-from .history import save_with_history
 from .inspection_services import inspection_record
 from .models import Complaint, ComplaintChannel, Facility, Inspection, InspectionKind
 from .rules import complaint_due_dates

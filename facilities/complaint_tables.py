@@ -25,7 +25,7 @@ class ComplaintTable(tables.Table):
     class Meta:
         model = Complaint
         fields = ("received_at", "facility", "region", "channel", "complainant_name", "contact", "owner", "conclude_due_on", "state")
-        attrs = {"class": "table table-sm table-hover align-middle", "data-testid": "complaint-table", "thead": {"class": "text-nowrap"}}  # noqa: RUF012
+        attrs = {"class": "table table-sm table-hover align-middle", "data-testid": "complaint-table", "thead": {"class": "text-nowrap"}}
         empty_text = _("没有符合条件的投诉举报")
 
     def __init__(self, *args, user, today, **kwargs):

@@ -10,7 +10,6 @@ from dataclasses import asdict
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,7 +19,9 @@ from django_tables2 import RequestConfig
 
 from accounts.audit import access_record
 from accounts.models import AccessAction
-from config.forms import run_service
+from common.csv_text import csv_response
+from common.forms import run_service
+from common.history import change_history
 
 from . import complaint_services as services
 from .complaint_exports import complaints_csv
@@ -36,7 +37,6 @@ from .complaint_selectors import (
     open_complaints_by_age,
 )
 from .complaint_tables import ComplaintTable
-from .history import change_history
 from .scoping import can_see_complainant_contact, inspector_scope_q
 
 
@@ -66,8 +66,7 @@ def complaint_list_view(request):
     RequestConfig(request, paginate={"per_page": 25}).configure(table)
     if request.GET.get("export") == "csv":
         rows = list(table.data.data)
-        response = HttpResponse(complaints_csv(rows, user=request.user, today=today), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="complaints-{today:%Y%m%d}.csv"'
+        response = csv_response(complaints_csv(rows, user=request.user, today=today), filename=f"complaints-{today:%Y%m%d}.csv")
         described = ", ".join(f"{name}={value}" for name, value in asdict(filters).items() if value not in ("", None, False))
         access_record(
             request=request, action=AccessAction.EXPORT, target="complaint_list",

@@ -2,6 +2,8 @@
 import pandas as pd
 from django.http import HttpResponse
 
+from common.csv_text import csv_response, frame_csv, spreadsheet_text
+
 from .rating_selectors import LEVEL_LABELS
 
 COLUMNS = {
@@ -19,11 +21,6 @@ COLUMNS = {
     "contact_person": "联系人",
     "contact_phone": "联系电话",
 }
-
-
-def spreadsheet_text(value: str) -> str:
-    """Keep spreadsheet programs from reading data as a formula."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
 def facilities_csv(facilities, *, filename: str) -> HttpResponse:
@@ -46,7 +43,4 @@ def facilities_csv(facilities, *, filename: str) -> HttpResponse:
         for f in facilities
     ]
     frame = pd.DataFrame(rows, columns=list(COLUMNS)).rename(columns=COLUMNS)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.write("\ufeff" + frame.to_csv(index=False))
-    return response
+    return csv_response(frame_csv(frame), filename=filename)

@@ -2,7 +2,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from config.forms import DATE_INPUT, StyledFormMixin
+from common.forms import DATE_INPUT, StyledFormMixin
 
 from .models import Facility, FacilityKind, FacilityStatus, Operator, RegionLevel
 from .region_picker import RegionPickerField

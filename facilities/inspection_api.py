@@ -10,8 +10,8 @@ from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
-from config.api_fields import fields_as
-from config.pagination import LimitOffsetPagination
+from common.api_fields import fields_as
+from common.pagination import LimitOffsetPagination
 
 from . import inspection_services as services
 from .inspection_schemas import (

@@ -3,7 +3,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from config.forms import StyledFormMixin
+from common.forms import StyledFormMixin
 
 from .forms import DATE_INPUT
 from .inspection_services import EVIDENCE_MAX_BYTES

@@ -6,10 +6,10 @@ from django.urls import reverse
 from django.utils import timezone
 from ninja import Field, Schema
 
+from common.api_fields import MAX_ID
+
 from .models import FindingSeverity, FindingStatus, InspectionKind
 from .place_schemas import FacilityPlaceOut
-
-MAX_ID = 2**63 - 1  # larger ids cannot exist and would overflow the database driver
 
 
 class InspectionFilterIn(Schema):

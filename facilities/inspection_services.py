@@ -17,10 +17,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from config.enqueue import enqueue_on_commit
+from common.enqueue import enqueue_on_commit
+from common.history import save_with_history
 
 from . import tasks
-from .history import save_with_history
 from .models import Facility, Finding, FindingStatus, FollowUp, Inspection
 from .scoping import can_edit_facility, can_record_rectification
 

@@ -25,7 +25,7 @@ class InspectionTable(tables.Table):
     class Meta:
         model = Inspection
         fields = ("inspected_on", "facility", "region", "kind", "inspectors", "findings", "state")
-        attrs = {"class": "table table-sm table-hover align-middle", "data-testid": "inspection-table"}  # noqa: RUF012
+        attrs = {"class": "table table-sm table-hover align-middle", "data-testid": "inspection-table"}
         empty_text = _("没有符合条件的检查记录")
 
 
@@ -46,5 +46,5 @@ class NotInspectedTable(tables.Table):
     class Meta:
         model = Facility
         fields = ("name", "region", "kind", "star_level", "last_inspected_on", "record")
-        attrs = {"class": "table table-sm table-hover align-middle mb-0", "data-testid": "not-inspected-table"}  # noqa: RUF012
+        attrs = {"class": "table table-sm table-hover align-middle mb-0", "data-testid": "not-inspected-table"}
         empty_text = _("本年度辖区内机构均已检查")

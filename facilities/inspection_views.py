@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django_tables2 import RequestConfig
 
-from config.forms import run_service
+from common.forms import run_service
 
 from . import inspection_services as services
 from .inspection_forms import (

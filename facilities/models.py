@@ -243,7 +243,7 @@ class RegionPolicy(models.Model):
     )
     annual_cost_per_post = models.DecimalField(
         _("每个护理岗位年度经费（元）"), max_digits=10, decimal_places=2, default=Decimal("60000.00"),
-        validators=[MinValueValidator(Decimal("0"))],
+        validators=[MinValueValidator(Decimal(0))],
         help_text=_("政府购买服务经费测算：应配备岗位数 × 该金额"),
     )
     note = models.CharField(_("依据文件"), max_length=200, blank=True)
@@ -483,6 +483,9 @@ class FollowUp(models.Model):
         verbose_name = _("回访")
         verbose_name_plural = _("回访")
         ordering = ["visited_on", "id"]
+
+    def __str__(self):
+        return f"{self.visited_on:%Y-%m-%d} · {self.visitors}"
 
 
 class ComplaintChannel(models.TextChoices):

@@ -7,8 +7,8 @@ only the region's inspectors and administrators act (403) and applies the region
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
-from config.api_fields import fields_as
-from config.pagination import LimitOffsetPagination
+from common.api_fields import fields_as
+from common.pagination import LimitOffsetPagination
 
 from .rating_schemas import RatingCorrectionIn, RatingFilterIn, RatingIn, RatingOut, RatingWithdrawalIn
 from .rating_selectors import rating_get_for_user, rating_list

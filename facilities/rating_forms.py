@@ -4,7 +4,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from config.forms import StyledFormMixin
+from common.forms import StyledFormMixin
 
 from .forms import DATE_INPUT
 from .models import StarRating

@@ -9,9 +9,10 @@ from decimal import Decimal
 from django.urls import reverse
 from ninja import Field, Schema
 
+from common.api_fields import MAX_ID
+
 from .rating_selectors import LEVEL_LABELS
 
-MAX_ID = 2**63 - 1  # larger ids cannot exist and would overflow the database driver
 _TENTH = Decimal("0.1")
 
 

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from config.forms import run_service
+from common.forms import run_service
 
 from .rating_forms import SECTIONS, RatingCorrectionForm, RatingForm, RatingWithdrawalForm
 from .rating_selectors import LEVEL_LABELS, rating_get_for_user, rating_standing

@@ -2,13 +2,15 @@ from datetime import date
 
 from ninja import Field, Schema
 
+from common.api_fields import REGION_CODE
+
 from .models import FacilityKind, FacilityStatus, Operator
 
 
 class FacilityFilterIn(Schema):
     region: str | None = Field(
         None, description="行政区划代码：省、市、县或乡镇 / region code (province, city, county, township)",
-        pattern=r"^\d{6}(\d{3})?$",
+        pattern=REGION_CODE,
     )
     kind: FacilityKind | None = Field(None, description="机构类型 / facility type")
     operator: Operator | None = Field(None, description="运营方式 / operator")
@@ -58,7 +60,7 @@ class FacilityIn(Schema):
     name: str = Field(..., min_length=1, max_length=100)
     kind: FacilityKind
     operator: Operator
-    region_code: str = Field(..., pattern=r"^\d{6}(\d{3})?$")
+    region_code: str = Field(..., pattern=REGION_CODE)
     address: str = Field(..., min_length=1, max_length=200)
     bed_capacity: int = Field(..., ge=0, le=100000)
     licence_number: str = Field("", max_length=60)
@@ -76,7 +78,7 @@ class FacilityPatch(Schema):
     name: str = Field(None, min_length=1, max_length=100)
     kind: FacilityKind = None
     operator: Operator = None
-    region_code: str = Field(None, pattern=r"^\d{6}(\d{3})?$")
+    region_code: str = Field(None, pattern=REGION_CODE)
     address: str = Field(None, min_length=1, max_length=200)
     bed_capacity: int = Field(None, ge=0, le=100000)
     licence_number: str = Field(None, max_length=60)

@@ -11,6 +11,8 @@ personal lines) and alerts (many name a person). Our User has a single role, so 
 account reads no personal data at all; the `personal_*` filters below are what the selectors of
 those records use.
 """
+from dataclasses import dataclass
+
 from django.db.models import Q, QuerySet
 
 from accounts.models import Role
@@ -21,6 +23,35 @@ from .rules import region_in_scope, region_scope_prefix
 
 def _active(user) -> bool:
     return bool(user is not None and user.is_authenticated and user.is_active)
+
+
+def is_administrator(user) -> bool:
+    return _active(user) and user.role == Role.ADMIN
+
+
+def is_facility_manager(user) -> bool:
+    """A facility's manager (机构负责人): acts for the facilities assigned to them."""
+    return _active(user) and user.role == Role.MANAGER
+
+
+def is_regional_inspector(user) -> bool:
+    """A civil-affairs inspector (民政督查) with a region to cover."""
+    return _active(user) and user.role == Role.INSPECTOR and bool(user.region_code)
+
+
+def is_regional_user(user) -> bool:
+    """An inspector or a clerk: their work belongs to their region (not to a facility)."""
+    return _active(user) and user.role in (Role.INSPECTOR, Role.CLERK)
+
+
+def may_be_assigned_facilities(user) -> bool:
+    """Facilities are assigned to facility managers' accounts only."""
+    return user.role == Role.MANAGER
+
+
+def is_regional_clerk(user) -> bool:
+    """A subsidy clerk (补贴经办) with a region to cover."""
+    return _active(user) and user.role == Role.CLERK and bool(user.region_code)
 
 
 def user_region_prefix(user) -> str | None:
@@ -264,3 +295,61 @@ def can_edit_working_day_calendar(user) -> bool:
     """The working-day calendar (holidays and make-up working days) is reference data for every
     region: administrators keep it; every other role is refused its pages (403)."""
     return _active(user) and user.role == Role.ADMIN
+
+
+def can_register_people(user) -> bool:
+    """Register and import people: facility managers (at admission; stays only into facilities they
+    act for) and inspectors (the region is checked per person)."""
+    return _active(user) and user.role in (Role.MANAGER, Role.INSPECTOR)
+
+
+def can_make_notices(user) -> bool:
+    """Public notices (公示) are made by inspectors and clerks of a region (the township is checked per notice)."""
+    return is_regional_inspector(user) or is_regional_clerk(user)
+
+
+def can_manage_notices(user, township_code: str) -> bool:
+    """Make notices and record objections: inspectors and clerks whose region covers the township."""
+    return can_make_notices(user) and bool(township_code) and region_in_scope(township_code, user.region_code)
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    """What a user's role lets them reach: the menus, tabs and buttons pages offer. Templates read
+    these flags (`can` in every template, facilities.context_processors) and never compare roles;
+    each page still checks the object it acts on through the functions above."""
+
+    working_pages: bool = False  # facilities, people, staffing, inspections, alerts, claims
+    own_facilities_only: bool = False  # a manager: the facility menu is "my facilities"
+    administration: bool = False  # users, the access log, the working-day calendar, region changes
+    complaints: bool = False
+    register_people: bool = False
+    admit: bool = False
+    import_people: bool = False
+    custody: bool = False  # the custody overview of the user's facilities or region
+    custody_sampling: bool = False  # random sampling of ledgers (inspectors)
+    notices: bool = False
+    staffing_budget: bool = False
+    generate_claims: bool = False
+    acknowledge_alerts: bool = False
+
+
+def capabilities_for(user) -> Capabilities:
+    if not _active(user):
+        return Capabilities()
+    working = can_read_personal_data(user)
+    return Capabilities(
+        working_pages=working,
+        own_facilities_only=is_facility_manager(user),
+        administration=is_administrator(user),
+        complaints=inspector_scope_q(user, field="facility__region__code") is not None,
+        register_people=is_regional_inspector(user),
+        admit=is_facility_manager(user),
+        import_people=can_register_people(user),
+        custody=is_facility_manager(user) or user.role == Role.INSPECTOR,
+        custody_sampling=user.role == Role.INSPECTOR,
+        notices=can_make_notices(user),
+        staffing_budget=can_plan_staffing_budget(user, user.region_code or ""),
+        generate_claims=can_generate_claims(user, user.region_code or ""),
+        acknowledge_alerts=is_regional_inspector(user),
+    )

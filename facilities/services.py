@@ -5,9 +5,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from .history import save_with_history
-from .models import Facility, FacilityStatus, Region
-from .scoping import can_create_facility, can_edit_facility, can_edit_facility_contact
+from accounts.audit import access_record
+from accounts.models import AccessAction
+from accounts.services import require_administrator
+from common.history import save_with_history
+
+from .models import Facility, FacilityAssignment, FacilityStatus, Region
+from .scoping import can_create_facility, can_edit_facility, can_edit_facility_contact, may_be_assigned_facilities
 
 FULL_EDIT_FIELDS = (
     "name", "kind", "region", "address", "bed_capacity", "operator", "licence_number",
@@ -64,3 +68,24 @@ def facility_update_contact(*, by, facility: Facility, contact_person: str, cont
     facility.contact_phone = contact_phone
     save_with_history(facility, by=by, reason=_("更新联系方式"), update_fields=[*CONTACT_FIELDS, "updated_at"])
     return facility
+
+
+def assignment_record(*, request, assignment) -> None:
+    access_record(request=request, action=AccessAction.ASSIGNMENT_ADD, target=f"user:{assignment.user_id}",
+                  detail=_("将机构 %(facility)s 分配给 %(username)s"),
+                  params={"facility": assignment.facility.name, "username": assignment.user.username})
+
+
+def assignment_check(user) -> None:
+    if not may_be_assigned_facilities(user):
+        raise ValidationError({"user": _("只能把机构分配给机构负责人")})
+
+
+@transaction.atomic
+def assignment_add(*, request, user, facility) -> FacilityAssignment:
+    require_administrator(request.user)
+    assignment_check(user)
+    assignment, created = FacilityAssignment.objects.get_or_create(user=user, facility=facility)
+    if created:
+        assignment_record(request=request, assignment=assignment)
+    return assignment

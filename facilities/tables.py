@@ -3,6 +3,7 @@ import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
 from .models import Facility
+from .scoping import capabilities_for
 
 
 class FacilityTable(tables.Table):
@@ -38,4 +39,4 @@ class AlertTable(tables.Table):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.user = user
+        self.can_acknowledge = capabilities_for(user).acknowledge_alerts

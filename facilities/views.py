@@ -11,12 +11,12 @@ from django_tables2 import RequestConfig
 
 from accounts.audit import access_record
 from accounts.models import AccessAction
-from config.list_totals import ListPaginator
+from common.history import change_history
+from common.list_totals import ListPaginator
 
 from . import services
 from .exports import facilities_csv
 from .forms import FacilityContactForm, FacilityFilterForm, FacilityForm
-from .history import change_history
 from .scoping import (
     alerts_visible_to,
     can_edit_facility,

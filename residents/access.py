@@ -7,18 +7,14 @@ a notice names people of a whole township, not of one facility).
 
 Changes: the facility's own managers record ledger entries (can_act_for_facility); inspectors of the
 facility's region draw samples and record check notes (can_act_in_region); inspectors and clerks of
-the township's region make notices and record objections (`can_manage_notices`, defined here because
-facilities.scoping has no predicate for "inspector or clerk of a region").
+the township's region make notices and record objections (facilities.scoping.can_manage_notices).
 """
 from django.db.models import Q
 
-from accounts.models import Role
 from facilities.models import Facility
-from facilities.rules import region_in_scope
 from facilities.scoping import (
     can_act_for_facility,
     can_act_in_region,
-    can_read_personal_data,
     personal_facility_scope_q,
     personal_region_scope_q,
 )
@@ -42,14 +38,3 @@ def notice_scope_q(user, *, prefix: str = "") -> Q | None:
     return personal_region_scope_q(user, field=f"{prefix}township__code")
 
 
-def can_manage_notices(user, township_code: str) -> bool:
-    """Make notices and record objections: inspectors and clerks whose region covers the township."""
-    return (
-        can_read_personal_data(user) and user.role in (Role.INSPECTOR, Role.CLERK) and bool(user.region_code)
-        and bool(township_code) and region_in_scope(township_code, user.region_code)
-    )
-
-
-def may_make_notices(user) -> bool:
-    """Whether to offer the "new notice" button at all."""
-    return can_read_personal_data(user) and user.role in (Role.INSPECTOR, Role.CLERK) and bool(user.region_code)

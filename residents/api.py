@@ -12,8 +12,8 @@ from django.utils import timezone
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
-from config.api_fields import fields_as
-from config.pagination import LimitOffsetPagination
+from common.api_fields import fields_as
+from common.pagination import LimitOffsetPagination
 from facilities.models import Region
 from facilities.selectors import facility_get_for_user
 

@@ -21,7 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from facilities.history import save_with_history
+from common.history import save_with_history
 from facilities.models import Facility
 
 from .access import can_record_custody, can_sample_custody

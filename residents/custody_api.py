@@ -10,13 +10,13 @@ from django.utils import timezone
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
-from config.pagination import LimitOffsetPagination
-from facilities.history import change_history
+from common.api_fields import HistoryOut
+from common.history import change_history
+from common.pagination import LimitOffsetPagination
 from facilities.scoping import can_read_personal_data
 from facilities.selectors import facility_get_for_user
 
 from . import custody as services
-from .api_types import HistoryOut
 from .custody_schemas import (
     ConfirmationIn,
     ConfirmationOut,
@@ -39,8 +39,8 @@ from .custody_selectors import (
     custody_sample_get_for_user,
     custody_statement_for,
     facility_custody_summary,
-    samplings_of,
     person_custody,
+    samplings_of,
 )
 from .models import CustodyEntry
 from .selectors import person_get_for_user

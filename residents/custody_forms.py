@@ -4,7 +4,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from config.forms import DATE_INPUT, StyledFormMixin
+from common.forms import DATE_INPUT, StyledFormMixin
 
 from .custody import MAX_SAMPLE
 from .models import Confirmer, CustodyHolding, CustodyKind, SampleResult

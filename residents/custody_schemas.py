@@ -1,15 +1,15 @@
 """Request and response shapes of the custody API (款物代管).
 
-People appear by name and masked ID number only; money as "120.00" strings (residents.api_types).
+People appear by name and masked ID number only; money as "120.00" strings (common.api_fields).
 """
 from datetime import date, datetime
 from decimal import Decimal
 
 from ninja import Field, Schema
 
-from .api_types import MAX_ID, Money, Month, Text, user_name
-from .models import Confirmer, CustodyHolding, CustodyKind, SampleResult
+from common.api_fields import MAX_ID, Money, Month, Text, user_name
 
+from .models import Confirmer, CustodyHolding, CustodyKind, SampleResult
 
 # --- custody -----------------------------------------------------------------------------------
 
@@ -86,7 +86,7 @@ def _has(obj, name: str) -> bool:
     """Whether a reverse one-to-one exists (loaded by select_related, so no query)."""
     try:
         return getattr(obj, name) is not None
-    except Exception:  # RelatedObjectDoesNotExist
+    except Exception:  # noqa: BLE001 (each relation's own RelatedObjectDoesNotExist)
         return False
 
 

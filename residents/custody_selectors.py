@@ -60,7 +60,10 @@ def custody_entries_visible_to(user) -> QuerySet[CustodyEntry]:
     return CustodyEntry.objects.none() if q is None else CustodyEntry.objects.filter(q)
 
 
-def _signed(filter_q: Q = Q()) -> Sum:
+_EVERY_ENTRY = Q()
+
+
+def _signed(filter_q: Q = _EVERY_ENTRY) -> Sum:
     """Deposits minus withdrawals of the account's entries (matching `filter_q`), as one aggregate."""
     return Coalesce(
         Sum(

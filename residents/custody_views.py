@@ -16,9 +16,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
+from common.forms import run_service
+from common.history import change_history
 from common.params import id_param, month_param
-from config.forms import run_service
-from facilities.history import change_history
 from facilities.scoping import can_read_personal_data
 from facilities.selectors import facility_get_for_user
 
@@ -115,10 +115,9 @@ def _entry_form_page(request, person_id, entry_id, *, form_class, title, call, d
     if not can_record_custody(request.user, entry.account.facility):
         raise PermissionDenied
     form = form_class(request.POST or None, initial={"confirmed_on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        if run_service(form, lambda: call(entry, form.cleaned_data)) is not None:
-            messages.success(request, done)
-            return redirect(_ledger_url(person.pk, entry.account.facility_id))
+    if request.method == "POST" and form.is_valid() and run_service(form, lambda: call(entry, form.cleaned_data)) is not None:
+        messages.success(request, done)
+        return redirect(_ledger_url(person.pk, entry.account.facility_id))
     return render(request, "residents/custody_entry_form.html", {
         "person": person, "entry": entry, "form": form, "title": title,
         "back": _ledger_url(person.pk, entry.account.facility_id),
@@ -200,10 +199,9 @@ def custody_sample_check(request, sample_id):
     if can_check:
         initial = {"result": sample.result, "note": sample.note, "checked_on": sample.checked_on or timezone.localdate()}
         form = CustodySampleCheckForm(request.POST or None, initial=initial)
-        if request.method == "POST" and form.is_valid():
-            if run_service(form, lambda: services.custody_sample_check(by=request.user, sample=sample, **form.cleaned_data)):
-                messages.success(request, _("核查意见已保存"))
-                return redirect("custody_facility", facility_id=facility.pk)
+        if request.method == "POST" and form.is_valid() and run_service(form, lambda: services.custody_sample_check(by=request.user, sample=sample, **form.cleaned_data)):
+            messages.success(request, _("核查意见已保存"))
+            return redirect("custody_facility", facility_id=facility.pk)
     elif request.method == "POST":
         raise PermissionDenied
     return render(request, "residents/custody_sample.html", {

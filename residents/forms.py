@@ -4,8 +4,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from config.choices import NameChoiceField
-from config.forms import DATE_INPUT, StyledFormMixin
+from common.choices import NameChoiceField
+from common.forms import DATE_INPUT, StyledFormMixin
 from facilities.models import Facility, RegionLevel
 from facilities.region_picker import RegionPickerField
 from facilities.scoping import facilities_visible_to
@@ -65,7 +65,7 @@ class PersonFieldsForm(StyledFormMixin, forms.Form):
             raise forms.ValidationError(_("照片不能超过 2 MB"))
         head = photo.read(8)
         photo.seek(0)
-        if not (head.startswith(b"\xff\xd8\xff") or head.startswith(b"\x89PNG\r\n\x1a\n")):
+        if not (head.startswith((b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n"))):
             raise forms.ValidationError(_("照片须为 JPEG 或 PNG 图片"))
         return photo
 

@@ -23,10 +23,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from facilities.scoping import can_register_people
+
 from .imports import (
     COLUMNS,
     TEMPLATE_CSV,
-    can_import_people,
     import_apply,
     import_preview,
     template_xlsx,
@@ -129,7 +130,7 @@ def _confirm(request):
 
 @login_required
 def people_import(request):
-    if not can_import_people(request.user):
+    if not can_register_people(request.user):
         raise PermissionDenied
     if request.method == "GET" and request.GET.get("template") in ("csv", "xlsx"):
         return _template_download(request.GET["template"])

@@ -32,11 +32,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl.styles import Font
 
-from accounts.models import Role
+from common.csv_text import UnreadableCsv, csv_rows, spreadsheet_text
 from common.text_safety import validate_one_line
 from common.upload_budget import SheetBudget, UploadRefused, budgeted_rows, check_xlsx
-from facilities.csv_text import UnreadableCsv, csv_rows
-from facilities.exports import spreadsheet_text
 from facilities.models import (
     Facility,
     FacilityKind,
@@ -44,7 +42,7 @@ from facilities.models import (
     Region,
     RegionLevel,
 )
-from facilities.scoping import can_act_for_facility, facilities_visible_to
+from facilities.scoping import can_act_for_facility, can_register_people, facilities_visible_to
 
 from .id_lookups import OUTSIDE_SCOPE, TOO_MANY, IdLookupsExhausted, id_lookup_screen
 from .models import (
@@ -129,13 +127,8 @@ class ImportResult:
     created_stays: int = 0
 
 
-def can_import_people(user) -> bool:
-    """Facility managers and inspectors import people; stays only into facilities the user may act for."""
-    return bool(user is not None and user.is_authenticated and user.is_active and user.role in (Role.MANAGER, Role.INSPECTOR))
-
-
 def _check_may_import(user) -> None:
-    if not can_import_people(user):
+    if not can_register_people(user):
         raise PermissionDenied(_("您无权导入人员"))
 
 

@@ -7,12 +7,12 @@ from django.core.exceptions import ValidationError
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
-from config.pagination import LimitOffsetPagination
-from facilities.history import change_history
+from common.api_fields import HistoryOut
+from common.history import change_history
+from common.pagination import LimitOffsetPagination
 from facilities.models import Region
 
 from . import notices as services
-from .api_types import HistoryOut
 from .models import NoticeEntry
 from .notice_schemas import (
     NoticeDetailOut,

@@ -3,7 +3,8 @@ from datetime import date, datetime
 
 from ninja import Field, Schema
 
-from .api_types import MAX_ID, REGION_CODE, Text, user_name
+from common.api_fields import MAX_ID, REGION_CODE, Text, user_name
+
 from .models import NoticeChange
 
 

@@ -10,7 +10,6 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from facilities.models import Region
-
 from facilities.scoping import personal_region_scope_q
 
 from .access import notice_scope_q

@@ -14,15 +14,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
-from config.forms import run_service
-from facilities.history import change_history
+from common.forms import run_service
+from common.history import change_history
+from facilities.scoping import can_make_notices, can_manage_notices
 
 from . import notices as services
-from .access import can_manage_notices, may_make_notices
 from .notice_forms import NoticeFilterForm, NoticeForm, ObjectionForm, ObjectionResultForm
 from .notice_selectors import (
-    confirmations_in_no_notice,
     NoticeFilters,
+    confirmations_in_no_notice,
     notice_entries_of,
     notice_get_for_user,
     notice_list,
@@ -31,7 +31,6 @@ from .notice_selectors import (
 )
 from .notice_tables import NoticeTable
 from .rules import add_months, in_notice_period
-
 
 UNPOSTED_MONTHS = 12  # how far back the list page looks for confirmations that no notice lists
 
@@ -43,7 +42,7 @@ def notice_list_view(request):
     filters = NoticeFilters(township=data.get("township") or "", year=data.get("year"))
     table = NoticeTable(notice_list(user=request.user, filters=filters), today=timezone.localdate())
     RequestConfig(request, paginate={"per_page": 25}).configure(table)
-    context = {"table": table, "form": form, "may_make_notices": may_make_notices(request.user)}
+    context = {"table": table, "form": form, "may_make_notices": can_make_notices(request.user)}
     if context["may_make_notices"]:
         today = timezone.localdate()
         first = today.replace(day=1)
@@ -61,7 +60,7 @@ def _last_month():
 
 @login_required
 def notice_create(request):
-    if not may_make_notices(request.user):
+    if not can_make_notices(request.user):
         raise PermissionDenied
     start, end = _last_month()
     form = NoticeForm(request.POST or None, user=request.user, initial={
@@ -121,10 +120,9 @@ def notice_objection_create(request, notice_id):
     if not can_manage_notices(request.user, notice.township_id):
         raise PermissionDenied
     form = ObjectionForm(request.POST, notice=notice)
-    if form.is_valid():
-        if run_service(form, lambda: services.notice_objection_record(by=request.user, notice=notice, **form.cleaned_data)):
-            messages.success(request, _("异议已登记"))
-            return redirect("notice_detail", notice_id=notice.pk)
+    if form.is_valid() and run_service(form, lambda: services.notice_objection_record(by=request.user, notice=notice, **form.cleaned_data)):
+        messages.success(request, _("异议已登记"))
+        return redirect("notice_detail", notice_id=notice.pk)
     if not in_notice_period(timezone.localdate(), posted_on=notice.posted_on, ends_on=notice.ends_on):
         for error in form.errors.get("received_on", []) + form.non_field_errors():
             messages.error(request, error)
@@ -140,10 +138,9 @@ def notice_objection_result(request, notice_id, objection_id):
     form = ObjectionResultForm(request.POST or None, initial={
         "handled_on": objection.handled_on or timezone.localdate(), "result": objection.result,
     })
-    if request.method == "POST" and form.is_valid():
-        if run_service(form, lambda: services.notice_objection_handle(by=request.user, objection=objection, **form.cleaned_data)):
-            messages.success(request, _("处理结果已保存"))
-            return redirect("notice_detail", notice_id=notice.pk)
+    if request.method == "POST" and form.is_valid() and run_service(form, lambda: services.notice_objection_handle(by=request.user, objection=objection, **form.cleaned_data)):
+        messages.success(request, _("处理结果已保存"))
+        return redirect("notice_detail", notice_id=notice.pk)
     return render(request, "residents/notice_objection_result.html", {
         "notice": notice, "objection": objection, "form": form, "history": change_history(objection),
     })

@@ -13,10 +13,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from facilities.history import save_with_history
+from common.history import save_with_history
 from facilities.models import Region
+from facilities.scoping import can_manage_notices
 
-from .access import can_manage_notices
 from .models import Notice, NoticeEntry, NoticeObjection
 from .notice_selectors import notice_candidates
 from .rules import NoticeRow, in_notice_period, is_notice_eligible, notice_entries, notice_period_end

@@ -17,7 +17,6 @@ Everything here is values in, values out: no ORM, no I/O, no clock.
 Error messages are bilingual "中文 / English" because they reach clerks' forms.
 """
 
-import calendar
 import enum
 import random
 from collections.abc import Iterable
@@ -27,6 +26,7 @@ from decimal import Decimal
 from typing import Protocol, TypeVar
 
 from common.money import round_fen
+from common.months import add_months
 
 
 class SelfCare(str, enum.Enum):
@@ -68,7 +68,7 @@ def self_care_category(unable: int) -> SelfCare:
     not a count.
     """
     if isinstance(unable, bool) or not isinstance(unable, int):
-        raise ValueError(
+        raise ValueError(  # noqa: TRY004 (DESIGN §3: every bad input to a rule is a ValueError)
             f"不能达到的指标数必须是整数 / unable count must be an int, got {type(unable).__name__}"
         )
     if not 0 <= unable <= len(INDICATORS):
@@ -124,7 +124,7 @@ def parse_id_number(value: str) -> IdNumber:
     Messages never echo the number itself (personal information).
     """
     if not isinstance(value, str):
-        raise ValueError("身份证号码必须是字符串 / ID number must be a string")
+        raise ValueError("身份证号码必须是字符串 / ID number must be a string")  # noqa: TRY004 (DESIGN §3)
     number = value.strip().upper()
     if len(number) != 18:
         raise ValueError(
@@ -219,13 +219,6 @@ NO_LABOUR_CAPACITY_RULE = (
     "《特困人员认定办法》规定的无劳动能力情形：60周岁以上；未满16周岁；一、二、三级智力或精神残疾；"
     "一、二级肢体残疾；一级视力残疾"
 )
-
-
-def add_months(day: date, months: int) -> date:
-    """The same day `months` later, clipped to the month's end (31 Jan + 1 month = 28/29 Feb)."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 # --- self-care assessments: when one is valid ------------------------------------------------

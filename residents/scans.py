@@ -33,10 +33,10 @@ def scan_assessments(*, today: date, facility_ids=None) -> tuple[int, int]:
     for row in rows:
         due = row["due_on"]
         status = assessment_status(assessed_on=row["assessed_on"], due_on=due, on=today)
-        common = dict(
-            region_id=row["facility__region_id"], facility_id=row["facility_id"], subject=f"person:{row['person_id']}",
-            subject_label=row["person__name"],
-        )
+        common = {
+            "region_id": row["facility__region_id"], "facility_id": row["facility_id"], "subject": f"person:{row['person_id']}",
+            "subject_label": row["person__name"],
+        }
         if status == AssessmentStatus.MISSING:
             wanted.append(AlertSpec(kind=AlertKind.ASSESSMENT_MISSING, message=f"{row['person__name']} 尚未做生活自理能力评估", **common))
         elif status == AssessmentStatus.OVERDUE:

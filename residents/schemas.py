@@ -8,6 +8,8 @@ from datetime import date
 from django.utils import timezone
 from ninja import Field, Schema
 
+from common.api_fields import REGION_CODE
+
 from .models import (
     AssessmentReason,
     DisabilityCategory,
@@ -20,10 +22,7 @@ from .models import (
     VisitMode,
 )
 from .rules import AssessmentStatus, age_on, assessment_status
-from .selectors import departed_on, person_assessments, person_stays, person_statuses
-
-REGION_CODE = r"^\d{6}(\d{3})?$"
-
+from .selectors import departed_on, person_assessments, person_statuses, person_stays
 
 # --- people ------------------------------------------------------------------------------
 

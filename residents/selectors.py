@@ -179,7 +179,10 @@ def _latest_assessment(today: date):
     return SelfCareAssessment.objects.filter(person=OuterRef("pk"), assessed_on__lte=today).order_by("-assessed_on", "-id")
 
 
-def valid_category_on(day: date, *, person=OuterRef("person_id")) -> Subquery:
+_OUTER_PERSON = OuterRef("person_id")
+
+
+def valid_category_on(day: date, *, person=_OUTER_PERSON) -> Subquery:
     """The SQL twin of rules.valid_assessment, for set-based reads (the census, the scans): the
     category of the person's latest assessment on or before `day` while it is valid that day
     (through its due date), else NULL. The latest decides; an older one never stands in for it."""

@@ -13,16 +13,21 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from config.enqueue import enqueue
-from facilities.history import save_with_history
+from common.enqueue import enqueue
+from common.history import save_with_history
 from facilities.models import Facility, FacilityKind, Region
-from facilities.scoping import can_act_for_facility, can_act_in_region, edit_keeps_in_scope
+from facilities.scoping import (
+    can_act_for_facility,
+    can_act_in_region,
+    can_register_people,
+    edit_keeps_in_scope,
+    is_facility_manager,
+)
 from facilities.selectors import region_policy
 from facilities.workdays import WorkingDays
 
 from . import tasks
 from .id_lookups import OUTSIDE_SCOPE
-from .recusal import ensure_not_related
 from .models import (
     CareAgreement,
     Person,
@@ -34,6 +39,7 @@ from .models import (
     SupportStatus,
     Visit,
 )
+from .recusal import ensure_not_related
 from .rules import (
     ADULT_AGE,
     NO_LABOUR_CAPACITY_RULE,
@@ -58,11 +64,6 @@ PERSON_FIELDS = (
 def _not_future(day: date, field: str) -> None:
     if day > timezone.localdate():
         raise ValidationError({field: _("日期不能晚于今天")})
-
-
-def _may_register_people(user) -> bool:
-    # Not administrators: separation of duties keeps them away from personal data (facilities.scoping).
-    return bool(user.is_authenticated and user.is_active and user.role in ("manager", "inspector"))
 
 
 _batch = threading.local()
@@ -109,9 +110,9 @@ def person_register(
     disability_category: str = "", disability_grade: int | None = None, photo=None,
 ) -> Person:
     """Register a person; birth date and sex come from the ID number and are never typed."""
-    if not _may_register_people(by):
+    if not can_register_people(by):
         raise PermissionDenied(_("您无权登记人员"))
-    if by.role == "inspector" and not any(
+    if not is_facility_manager(by) and not any(
         region is not None and can_act_in_region(by, region.code) for region in (hukou_region, residence_region)
     ):
         raise ValidationError({"hukou_region": _("该人员的户籍地和现居住地都不在您的辖区")})

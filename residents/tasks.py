@@ -1,10 +1,9 @@
 """Scans for alerts about people: nightly for everyone, and right after a change for the place it touched."""
 from celery import shared_task
-from django.conf import settings
 from django.utils import timezone
-from django.utils.module_loading import import_string
 
-from config.enqueue import enqueue
+from common.enqueue import enqueue
+from common.reactions import care_changed
 
 from . import scans
 
@@ -26,9 +25,9 @@ def scan_after_change(*, facility_ids: list[int], person_ids: list[int]) -> None
     if facility_ids:
         scans.scan_assessments(today=today, facility_ids=facility_ids)
         scans.scan_capacity(facility_ids=facility_ids)
-        for name in settings.CARE_CHANGE_TASKS:
+        for task in care_changed.receivers():
             for facility_id in facility_ids:
-                enqueue(import_string(name), facility_id=facility_id)
+                enqueue(task, facility_id=facility_id)
     if person_ids:
         scans.scan_visits(today=today, person_ids=person_ids)
         scans.scan_duplicate_enrolment(person_ids=person_ids)

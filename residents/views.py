@@ -9,10 +9,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django_tables2 import RequestConfig
 
-from config.forms import run_service
-from config.list_totals import ListPaginator
-from facilities.history import change_history
-from facilities.scoping import can_act_for_facility, can_act_in_region
+from common.forms import run_service
+from common.history import change_history
+from common.list_totals import ListPaginator
+from facilities.scoping import can_act_for_facility, can_act_in_region, is_facility_manager, is_regional_inspector
 
 from . import services
 from .admissions import admission_register
@@ -89,7 +89,7 @@ def person_detail_view(request, person_id):
             not departed and person.assessment_due_provisional),
         "history": change_history(person, hidden=("id_number", "photo"), until=departed),
         "can_act_for_stay": active is not None and can_act_for_facility(request.user, active.facility),
-        "can_admit": active is None and request.user.role == "manager",
+        "can_admit": active is None and is_facility_manager(request.user),
         "can_act_in_region": can_act_in_region(request.user, place),
         "is_dispersed": any(s.support_form == SupportForm.DISPERSED and not s.terminated_on for s in detail["statuses"]),
     })
@@ -101,7 +101,7 @@ def _form_page(request, form, *, title, person=None, back=None):
 
 @login_required
 def admission_create(request):
-    if request.user.role != "manager":
+    if not is_facility_manager(request.user):
         raise PermissionDenied
     form = AdmissionForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -119,7 +119,7 @@ def _screened_register(request, data):
 
 @login_required
 def person_create(request):
-    if request.user.role != "inspector":
+    if not is_regional_inspector(request.user):
         raise PermissionDenied
     form = PersonFieldsForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -155,10 +155,9 @@ def person_edit(request, person_id):
 def person_admit(request, person_id):
     person = person_get_for_user(user=request.user, person_id=person_id)
     form = AdmitExistingForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        if run_service(form, lambda: services.stay_admit(by=request.user, person=person, **form.cleaned_data)) is not None:
-            messages.success(request, _("已办理入住"))
-            return redirect("person_detail", person_id=person.pk)
+    if request.method == "POST" and form.is_valid() and run_service(form, lambda: services.stay_admit(by=request.user, person=person, **form.cleaned_data)) is not None:
+        messages.success(request, _("已办理入住"))
+        return redirect("person_detail", person_id=person.pk)
     return _form_page(request, form, title=_("办理入住"), person=person)
 
 
@@ -168,10 +167,9 @@ def stay_transfer(request, stay_id):
     if not can_act_for_facility(request.user, stay.facility):
         raise PermissionDenied
     form = TransferForm(request.POST or None, user=request.user, current=stay.facility)
-    if request.method == "POST" and form.is_valid():
-        if run_service(form, lambda: services.stay_transfer(by=request.user, stay=stay, **form.cleaned_data)) is not None:
-            messages.success(request, _("已办理转院"))
-            return redirect("person_detail", person_id=stay.person_id)
+    if request.method == "POST" and form.is_valid() and run_service(form, lambda: services.stay_transfer(by=request.user, stay=stay, **form.cleaned_data)) is not None:
+        messages.success(request, _("已办理转院"))
+        return redirect("person_detail", person_id=stay.person_id)
     return _form_page(request, form, title=_("办理转院"), person=stay.person)
 
 
@@ -181,10 +179,9 @@ def stay_discharge(request, stay_id):
     if not can_act_for_facility(request.user, stay.facility):
         raise PermissionDenied
     form = DischargeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        if run_service(form, lambda: services.stay_discharge(by=request.user, stay=stay, **form.cleaned_data)) is not None:
-            messages.success(request, _("已办理离开"))
-            return redirect("person_detail", person_id=stay.person_id)
+    if request.method == "POST" and form.is_valid() and run_service(form, lambda: services.stay_discharge(by=request.user, stay=stay, **form.cleaned_data)) is not None:
+        messages.success(request, _("已办理离开"))
+        return redirect("person_detail", person_id=stay.person_id)
     return _form_page(request, form, title=_("办理离开"), person=stay.person)
 
 
@@ -195,7 +192,7 @@ def assessment_create(request, person_id):
     form = AssessmentForm(request.POST or None, initial={"assessed_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        call = lambda: services.assessment_record(  # noqa: E731
+        call = lambda: services.assessment_record(
             by=request.user, person=person, assessed_on=data["assessed_on"], unable=form.unable(),
             assessors=data["assessors"], reason=data["reason"], override_category=data["override_category"],
             override_reason=data["override_reason"],
@@ -250,10 +247,9 @@ def _record_for_person(request, person_id, *, form_class, service, title, done, 
     person = person_get_for_user(user=request.user, person_id=person_id)
     services.ensure_may_act_in_region(request.user, person, refused)
     form = form_class(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        if run_service(form, lambda: service(by=request.user, person=person, **form.cleaned_data)) is not None:
-            messages.success(request, done)
-            return redirect("person_detail", person_id=person.pk)
+    if request.method == "POST" and form.is_valid() and run_service(form, lambda: service(by=request.user, person=person, **form.cleaned_data)) is not None:
+        messages.success(request, done)
+        return redirect("person_detail", person_id=person.pk)
     return _form_page(request, form, title=title, person=person)
 
 
@@ -272,7 +268,7 @@ def support_status_terminate(request, status_id):
     form = TerminateStatusForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        call = lambda: services.support_status_terminate(  # noqa: E731
+        call = lambda: services.support_status_terminate(
             by=request.user, status=status, terminated_on=data["terminated_on"], reason=data["reason"]
         )
         if run_service(form, call) is not None:

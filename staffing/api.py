@@ -19,8 +19,8 @@ from django.utils import timezone
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
-from config.api_fields import fields_as
-from config.pagination import LimitOffsetPagination
+from common.api_fields import fields_as
+from common.pagination import LimitOffsetPagination
 from facilities.rules import region_scope_prefix
 from facilities.scoping import facility_scope_q, personal_facility_scope_q
 from facilities.selectors import facility_get_for_user

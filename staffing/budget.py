@@ -16,7 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from facilities.history import save_with_history
+from common.history import save_with_history
 from facilities.models import Facility, FacilityStatus, Region
 from facilities.scoping import can_plan_staffing_budget, facilities_visible_to
 from facilities.selectors import region_policies

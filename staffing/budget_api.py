@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from ninja import Query, Router
 
-from config.api_fields import fields_as
+from common.api_fields import fields_as
 from facilities.selectors import facility_get_for_user
 
 from .budget import funded_posts_set, may_see_budget, staffing_budget

@@ -6,7 +6,7 @@ import io
 
 import pandas as pd
 
-from facilities.exports import spreadsheet_text
+from common.csv_text import frame_csv, spreadsheet_text
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
@@ -60,4 +60,4 @@ def budget_xlsx(budget) -> bytes:
 
 def budget_csv(budget) -> bytes:
     by_facility, _by_county = _frames(budget)
-    return ("\ufeff" + by_facility.to_csv(index=False, float_format="%.2f")).encode("utf-8")
+    return frame_csv(by_facility, float_format="%.2f")

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from ninja import Field, Schema
 
-MAX_ID = 2**63 - 1
+from common.api_fields import MAX_ID
 
 
 class BudgetIn(Schema):

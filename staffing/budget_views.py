@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET
 
 from accounts.audit import access_record
 from accounts.models import AccessAction
-from config.forms import run_service
+from common.forms import run_service
 from facilities.scoping import can_plan_staffing_budget
 from facilities.selectors import facility_get_for_user
 
@@ -70,7 +70,7 @@ def funded_posts_edit(request, facility_id):
     initial = {"posts": current.posts, "amount": current.amount, "note": current.note} if current else {}
     form = FundedPostsForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        call = lambda: funded_posts_set(by=request.user, facility=facility, year=year, **form.cleaned_data)  # noqa: E731
+        call = lambda: funded_posts_set(by=request.user, facility=facility, year=year, **form.cleaned_data)
         if run_service(form, call) is not None:
             messages.success(request, _("已保存 %(name)s %(year)s 年度已安排岗位") % {"name": facility.name, "year": year})
             return redirect(f"{reverse('staffing_budget')}?year={year}")

@@ -38,7 +38,7 @@ class Staffing:
     employments: int = 0
 
     def counted(self, roles) -> Decimal:
-        return sum((fte for role, fte in self.fte_by_role.items() if role in roles), Decimal("0"))
+        return sum((fte for role, fte in self.fte_by_role.items() if role in roles), Decimal(0))
 
 
 def in_care_on(day: date) -> Q:
@@ -94,7 +94,7 @@ def staffing_on(day: date, *, facility_ids=None) -> dict[int, Staffing]:
         entry = staffing[row["facility_id"]]
         entry.employments += row["n"]
         if not row["away"]:
-            entry.fte_by_role[row["role"]] = entry.fte_by_role.get(row["role"], Decimal("0")) + row["fte"]
+            entry.fte_by_role[row["role"]] = entry.fte_by_role.get(row["role"], Decimal(0)) + row["fte"]
     return dict(staffing)
 
 

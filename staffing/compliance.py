@@ -49,7 +49,7 @@ def evaluate(*, day: date, facilities: list[dict], census: dict, staffing: dict,
             full=counts.full, partial=counts.partial, self_care=counts.self_care, orphans=counts.orphans,
             ratios=ratios, rounding=policy.staff_rounding,
         )
-        actual = staff.counted(counting_roles(policy)) if staff else Decimal("0")
+        actual = staff.counted(counting_roles(policy)) if staff else Decimal(0)
         if counts.residents == 0:
             status = ComplianceStatus.EMPTY
         elif staff is None or staff.employments == 0:

@@ -2,7 +2,7 @@
 import pandas as pd
 from django.http import HttpResponse
 
-from facilities.exports import spreadsheet_text
+from common.csv_text import csv_response, frame_csv, spreadsheet_text
 
 COLUMNS = ["机构", "行政区划", "失能", "半失能", "自理", "孤儿", "无有效评估", "应配备", "实有（折算全职）", "缺口", "状态", "本月不达标天数"]
 
@@ -20,7 +20,4 @@ def compliance_csv(rows, *, filename: str) -> HttpResponse:
         ],
         columns=COLUMNS,
     )
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.write("\ufeff" + frame.to_csv(index=False))
-    return response
+    return csv_response(frame_csv(frame), filename=filename)

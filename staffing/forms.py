@@ -4,7 +4,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from config.forms import DATE_INPUT, StyledFormMixin
+from common.forms import DATE_INPUT, StyledFormMixin
 from residents.models import Relation
 
 from .models import LeaveKind, ReviewDecision, StaffRole
@@ -14,7 +14,7 @@ class EmploymentForm(StyledFormMixin, forms.Form):
     name = forms.CharField(label=_("姓名"), max_length=50)
     id_number = forms.CharField(label=_("身份证号码"), min_length=18, max_length=18)
     role = forms.ChoiceField(label=_("岗位"), choices=StaffRole.choices)
-    fte = forms.DecimalField(label=_("折算全职"), min_value=Decimal("0.1"), max_value=Decimal("1"), decimal_places=2,
+    fte = forms.DecimalField(label=_("折算全职"), min_value=Decimal("0.1"), max_value=Decimal(1), decimal_places=2,
                              initial=Decimal("1.0"), help_text=_("全职为 1.0，半职为 0.5"))
     started_on = forms.DateField(label=_("入职日期"), widget=DATE_INPUT)
     phone = forms.CharField(label=_("联系电话"), max_length=30, required=False)
@@ -68,7 +68,7 @@ class ReviewDecisionForm(StyledFormMixin, forms.Form):
 class FundedPostsForm(StyledFormMixin, forms.Form):
     posts = forms.IntegerField(label=_("已安排岗位数"), min_value=0, max_value=100000)
     amount = forms.DecimalField(
-        label=_("已安排经费（元）"), required=False, min_value=Decimal("0"), max_digits=14, decimal_places=2,
+        label=_("已安排经费（元）"), required=False, min_value=Decimal(0), max_digits=14, decimal_places=2,
         help_text=_("留空按岗位数 × 每岗年度经费计算"),
     )
     note = forms.CharField(label=_("依据"), max_length=200, required=False, help_text=_("例如预算批复文号"))

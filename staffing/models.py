@@ -148,7 +148,7 @@ class FundedPosts(models.Model):
     posts = models.PositiveIntegerField(_("已安排岗位数"))
     amount = models.DecimalField(
         _("已安排经费（元）"), max_digits=14, decimal_places=2, null=True, blank=True,
-        validators=[MinValueValidator(Decimal("0"))], help_text=_("留空按岗位数 × 每岗年度经费计算"),
+        validators=[MinValueValidator(Decimal(0))], help_text=_("留空按岗位数 × 每岗年度经费计算"),
     )
     note = models.CharField(_("依据"), max_length=200, blank=True, help_text=_("例如预算批复文号"))
     history = HistoricalRecords()

@@ -8,8 +8,8 @@ through staffing.relatives, which refuse what the user may not do (403) and what
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
-from config.api_fields import fields_as
-from config.pagination import LimitOffsetPagination
+from common.api_fields import fields_as
+from common.pagination import LimitOffsetPagination
 
 from . import relatives as services
 from .relative_schemas import (

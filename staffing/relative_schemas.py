@@ -5,11 +5,10 @@ from typing import Literal
 
 from ninja import Field, Schema
 
+from common.api_fields import MAX_ID
 from residents.models import Relation
 
 from .models import ReviewDecision
-
-MAX_ID = 2**63 - 1
 
 
 class RelativeRegisterFilterIn(Schema):

@@ -4,22 +4,21 @@ The register lists every declaration in the user's scope (facilities.scoping.rel
 with the relative's cases: their support statuses, stays and claim lines, matched by ID number (the
 relative may be registered after the declaration), for relatives the reader may see
 (residents.selectors.people_visible_to). Whether a relative outside the reader's scope is registered
-at all is never said: such a relative reads exactly like one nobody has registered (no oracle). Claim lines are read from subsidies: staffing and
-subsidies both sit on residents, and this read-only edge does not make a cycle (subsidies never
-imports staffing). The review queue is for the inspectors of the staff member's region.
+at all is never said: such a relative reads exactly like one nobody has registered (no oracle). Claim totals come from subsidies through
+common.reactions.person_claims (staffing and subsidies do not import each other). The review queue is for the inspectors of the staff member's region.
 """
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
 from django.core.paginator import Paginator
-from django.db.models import Case, Count, IntegerField, Max, Min, Prefetch, Q, QuerySet, Sum, Value, When
+from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.http import Http404
 
+from common.reactions import person_claims
 from facilities.scoping import inspector_scope_q, relative_declaration_scope_q
 from residents.models import Person, RelativeDeclaration, Stay, SupportStatus
 from residents.selectors import people_visible_to
-from subsidies.models import ClaimLine
 
 from .models import RelativeReview, ReviewDecision
 
@@ -88,12 +87,10 @@ def register_entries(declarations, *, user) -> list[RegisterEntry]:
             Prefetch("stays", queryset=Stay.objects.select_related("facility").order_by("-admitted_on", "-id")),
         )
     }
-    claims = {
-        row["person_id"]: Claims(lines=row["lines"], total=row["total"], first_month=row["first"], last_month=row["last"])
-        for row in ClaimLine.objects.filter(person_id__in=[p.pk for p in people.values()])
-        .values("person_id").annotate(lines=Count("id"), total=Sum("amount"), first=Min("batch__month"), last=Max("batch__month"))
-        .order_by()
-    } if people else {}
+    claims = {}
+    if people:
+        for receiver in person_claims.receivers():
+            claims.update({person_id: Claims(**totals) for person_id, totals in receiver([p.pk for p in people.values()]).items()})
     entries = []
     for declaration in declarations:
         person = people.get(declaration.relative_id_number)

@@ -10,8 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from config.enqueue import enqueue
-from config.forms import run_service
+from common.enqueue import enqueue
+from common.forms import run_service
 from facilities.scoping import can_act_in_region, can_read_personal_data, inspector_scope_q
 
 from . import relatives as services
@@ -58,7 +58,7 @@ def relative_register(request):
 def _declare(request, *, employment=None, title):
     form = DeclarationForm(request.POST or None, initial={"declared_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
-        call = lambda: services.relative_declare(by=request.user, employment=employment, **form.cleaned_data)  # noqa: E731
+        call = lambda: services.relative_declare(by=request.user, employment=employment, **form.cleaned_data)
         if run_service(form, call) is not None:
             messages.success(request, _("已备案。办理该近亲属的认定、评估和补贴申报时，系统将要求申报人回避"))
             return redirect("relative_register")
@@ -87,7 +87,7 @@ def relative_end(request, declaration_id):
         raise PermissionDenied
     form = DeclarationEndForm(request.POST or None, initial={"ended_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
-        call = lambda: services.relative_declaration_end(  # noqa: E731
+        call = lambda: services.relative_declaration_end(
             by=request.user, declaration=declaration, ended_on=form.cleaned_data["ended_on"],
             reason=form.cleaned_data["end_reason"],
         )
@@ -132,7 +132,7 @@ def review_decide(request, review_id):
     review = review_get_for_user(user=request.user, review_id=review_id)
     form = ReviewDecisionForm(request.POST)
     if form.is_valid():
-        call = lambda: services.relative_review_decide(by=request.user, review=review, **form.cleaned_data)  # noqa: E731
+        call = lambda: services.relative_review_decide(by=request.user, review=review, **form.cleaned_data)
         if run_service(form, call) is not None:
             messages.success(request, _("已记录核查结论：%(staff)s 与 %(person)s") % {
                 "staff": review.staff.name, "person": review.person.name,

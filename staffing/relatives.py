@@ -23,10 +23,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history
 
-from accounts.models import Role
-from facilities.history import save_with_history
+from common.history import save_with_history
 from facilities.models import Region
-from facilities.scoping import can_act_for_facility, can_act_in_region, can_read_personal_data
+from facilities.scoping import can_act_for_facility, can_act_in_region, can_read_personal_data, is_regional_user
 from residents.models import Person, Relation, RelativeDeclaration, SupportKind
 from residents.rules import parse_id_number
 
@@ -37,7 +36,7 @@ from .rules import normalize_address
 
 def _declarant_place(user):
     """(region, facility) a user's own declaration belongs to: their region, or their facility's."""
-    if user.role in (Role.INSPECTOR, Role.CLERK):
+    if is_regional_user(user):
         region = Region.objects.filter(code=user.region_code).first()
         if region is None:
             raise ValidationError(_("您的账户未设置有效的行政区划，请联系系统管理员"))

@@ -9,14 +9,10 @@ from decimal import Decimal
 from django.utils import timezone
 from ninja import Field, Schema
 
-from config.api_fields import Day
+from common.api_fields import MAX_ID, REGION_CODE, Day
 from facilities.place_schemas import FacilityPlaceOut
 
 from .models import ComplianceStatus, LeaveKind, StaffRole
-
-REGION_CODE = r"^\d{6}(\d{3})?$"
-MAX_ID = 2**63 - 1  # larger ids cannot exist and would overflow the database driver
-
 
 # --- employments -------------------------------------------------------------------------
 

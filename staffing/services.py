@@ -8,8 +8,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from config.enqueue import enqueue_on_commit
-from facilities.history import save_with_history
+from common.enqueue import enqueue_on_commit
+from common.history import save_with_history
 from facilities.models import Facility
 from facilities.scoping import can_act_for_facility
 from residents.rules import parse_id_number

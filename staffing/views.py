@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET
 
 from accounts.audit import access_record
 from accounts.models import AccessAction
-from config.forms import run_service
+from common.forms import run_service
 from facilities.scoping import can_act_for_facility
 from facilities.selectors import facility_get_for_user, region_policy
 
@@ -116,10 +116,9 @@ def staff_add(request, facility_id):
     if not can_act_for_facility(request.user, facility):
         raise PermissionDenied
     form = EmploymentForm(request.POST or None, initial={"started_on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        if run_service(form, lambda: services.staff_employ(by=request.user, facility=facility, **form.cleaned_data)) is not None:
-            messages.success(request, _("已登记聘用"))
-            return redirect("staff_list", facility_id=facility.pk)
+    if request.method == "POST" and form.is_valid() and run_service(form, lambda: services.staff_employ(by=request.user, facility=facility, **form.cleaned_data)) is not None:
+        messages.success(request, _("已登记聘用"))
+        return redirect("staff_list", facility_id=facility.pk)
     return render(request, "staffing/form.html", {"form": form, "facility": facility, "title": _("登记工作人员")})
 
 
@@ -128,7 +127,7 @@ def employment_end(request, employment_id):
     employment = employment_get_for_user(user=request.user, employment_id=employment_id)
     form = EndEmploymentForm(request.POST or None, initial={"ended_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
-        call = lambda: services.employment_end(by=request.user, employment=employment, **form.cleaned_data)  # noqa: E731
+        call = lambda: services.employment_end(by=request.user, employment=employment, **form.cleaned_data)
         if run_service(form, call) is not None:
             messages.success(request, _("已登记离职"))
             return redirect("staff_list", facility_id=employment.facility_id)
@@ -142,7 +141,7 @@ def leave_add(request, employment_id):
     employment = employment_get_for_user(user=request.user, employment_id=employment_id)
     form = LeaveForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        call = lambda: services.leave_record(by=request.user, employment=employment, **form.cleaned_data)  # noqa: E731
+        call = lambda: services.leave_record(by=request.user, employment=employment, **form.cleaned_data)
         if run_service(form, call) is not None:
             messages.success(request, _("已登记请假"))
             return redirect("staff_list", facility_id=employment.facility_id)
@@ -179,7 +178,7 @@ def dashboard(request):
         "below": sum(s.status == ComplianceStatus.BELOW for s in counted),
         "no_data": sum(s.status == ComplianceStatus.NO_DATA for s in counted),
         "compliant": sum(s.status == ComplianceStatus.COMPLIANT for s in counted),
-        "total_gap": fte_text(sum((s.gap for s in counted if s.status == ComplianceStatus.BELOW), Decimal("0"))),
+        "total_gap": fte_text(sum((s.gap for s in counted if s.status == ComplianceStatus.BELOW), Decimal(0))),
         "chart": {
             "counties": {
                 "labels": [c["name"] for c in counties],

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
-from config.pagination import LimitOffsetPagination
+from common.pagination import LimitOffsetPagination
 from facilities.models import Region
 from facilities.rules import region_ancestors
 from facilities.scoping import can_review_claim_batch
@@ -35,7 +35,6 @@ from .schemas import (
     StandardIn,
     StandardOut,
 )
-from .submission import batch_submitters
 from .selectors import (
     batch_get_for_user,
     batch_lines,
@@ -44,6 +43,7 @@ from .selectors import (
     run_get_for_user,
     standard_list,
 )
+from .submission import batch_submitters
 
 router = Router(tags=["subsidies"])
 

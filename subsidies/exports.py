@@ -21,7 +21,7 @@ import pandas as pd
 from django.utils import translation
 from django.utils.html import escape
 
-from facilities.exports import spreadsheet_text
+from common.csv_text import BOM, spreadsheet_text
 from residents.models import SelfCareCategory, SupportForm
 from residents.rules import mask_id_number
 
@@ -254,7 +254,7 @@ class _Sheet:
         for letter, style, column in zip(self.letters, self.styles, self.columns):
             cells = []
             for number, value in zip(numbers, frame[column].tolist()):
-                if value is None or value == "" or value != value:  # None, empty or NaN: no cell
+                if value is None or value == "" or pd.isna(value):  # None, empty or NaN: no cell
                     cells.append("")
                 elif isinstance(value, str):
                     cells.append(_text_cell(letter + number, value))
@@ -332,7 +332,7 @@ class _Book:
 
 def _absolute(ref: str) -> str:
     first, last = ref.split(":")
-    split = lambda cell: (cell.rstrip("0123456789"), cell[len(cell.rstrip("0123456789")):])  # noqa: E731
+    split = lambda cell: (cell.rstrip("0123456789"), cell[len(cell.rstrip("0123456789")):])
     (c1, r1), (c2, r2) = split(first), split(last)
     return f"${c1}${r1}:${c2}${r2}"
 
@@ -383,7 +383,7 @@ def claims_xlsx(*, batches: list[dict], lines: Iterable[tuple], full_ids: bool) 
 
 def claims_csv(*, lines: Iterable[tuple], full_ids: bool) -> ExportFile:
     """The 明细 rows; amounts as plain numbers ("800.00")."""
-    parts, count = ["\ufeff"], 0
+    parts, count = [BOM], 0
     with translation.override("zh-hans"):
         labels = _Labels()
         for chunk in _chunks(lines):
@@ -433,4 +433,4 @@ def overview_xlsx(*, month: date, counties: dict) -> bytes:
 def overview_csv(*, month: date, counties: dict) -> bytes:
     with translation.override("zh-hans"):
         frame = _overview(month, counties)
-    return ("\ufeff" + _csv(frame, text=["县（市、区）"])).encode("utf-8")
+    return (BOM + _csv(frame, text=["县（市、区）"])).encode("utf-8")

@@ -11,7 +11,16 @@ from facilities.selectors import region_policies
 from residents.models import SelfCareAssessment, Stay, StayEndReason, SupportKind, SupportStatus
 
 from .models import SubsidyStandard
-from .pricing import AssessmentFact, PersonFacts, PricingPolicy, RatingFact, StandardBook, StandardFact, StatusFact, StayFact
+from .pricing import (
+    AssessmentFact,
+    PersonFacts,
+    PricingPolicy,
+    RatingFact,
+    StandardBook,
+    StandardFact,
+    StatusFact,
+    StayFact,
+)
 from .rules import days_in_month
 
 PAID_KINDS = (SupportKind.HARDSHIP, SupportKind.ORPHAN, SupportKind.UNSUPPORTED_CHILD)

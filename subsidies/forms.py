@@ -4,7 +4,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from config.forms import StyledFormMixin
+from common.forms import StyledFormMixin
 from facilities.models import RegionLevel
 from facilities.region_picker import RegionPickerField
 from facilities.scoping import regions_visible_to, user_region_prefix

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_update_with_history
 
+from common.months import months_back, previous_month
 from facilities.models import Facility, StarRating
 from facilities.rules import region_scope_prefix
 from residents.models import Person, SelfCareAssessment, Stay, SupportStatus
@@ -29,15 +30,6 @@ CORRECTION_MONTHS = 12
 
 #: Batches whose lines count as claimed when a settled month is corrected.
 CLAIMED = (BatchStatus.SUBMITTED, BatchStatus.APPROVED, BatchStatus.PAID)
-
-
-def months_back(month: date, count: int) -> date:
-    index = month.year * 12 + month.month - 1 - count
-    return date(index // 12, index % 12 + 1, 1)
-
-
-def previous_month(month: date) -> date:
-    return months_back(month, 1)
 
 
 def _in_region(payer: Payer, prefix: str, facility_regions: dict[int, str]) -> bool:

@@ -47,7 +47,7 @@ class SubsidyStandard(models.Model):
     support_form = models.CharField(_("供养方式"), max_length=12, choices=SupportForm.choices, blank=True)
     category = models.CharField(_("生活自理能力"), max_length=10, choices=SelfCareCategory.choices, blank=True)
     amount = models.DecimalField(
-        _("月标准（元）"), max_digits=10, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
+        _("月标准（元）"), max_digits=10, decimal_places=2, validators=[MinValueValidator(Decimal(0))]
     )
     star_multipliers = models.JSONField(
         _("星级系数"), default=dict, blank=True,

@@ -325,7 +325,7 @@ def _part(state: _State, day: date, weight: int, item: str, standard: StandardFa
     if standard is not None:
         monthly = standard.amount
         if item == "operating":
-            multiplier = standard.star_multipliers.get(state.star_level, Decimal("1"))
+            multiplier = standard.star_multipliers.get(state.star_level, Decimal(1))
             monthly = apply_multiplier(standard.amount, multiplier)
     basis = {
         "standard": None if standard is None else {

@@ -14,33 +14,19 @@ Everything here is values in, values out: no ORM, no I/O, no clock.
 Error messages are bilingual "中文 / English" because they reach clerks' forms.
 """
 
-import calendar
 from collections.abc import Sequence
 from datetime import date
 from decimal import Context, Decimal
 from fractions import Fraction
-from functools import lru_cache
 
+import common.months as _months
 from common.money import require_money as _require_money
 from common.money import round_fen  # the one rounding, also importable from here (DESIGN §3)
 
-
-def month_start(d: date) -> date:
-    """The 1st of the month `d` falls in; months are keyed by their first day."""
-    return d.replace(day=1)
-
-
-def next_month(month: date) -> date:
-    """The 1st of the month after the one `month` falls in."""
-    if month.month == 12:
-        return date(month.year + 1, 1, 1)
-    return date(month.year, month.month + 1, 1)
-
-
-@lru_cache(maxsize=512)
-def days_in_month(month: date) -> int:
-    """Calendar days in the month `month` falls in (leap years included)."""
-    return calendar.monthrange(month.year, month.month)[1]
+# Month arithmetic lives in common.months; DESIGN §3 names these here.
+month_start = _months.month_start
+next_month = _months.next_month
+days_in_month = _months.days_in_month
 
 
 def first_benefit_month(confirmed_on: date) -> date:

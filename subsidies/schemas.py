@@ -11,17 +11,14 @@ from django.utils import translation
 from ninja import Field, Schema
 from pydantic import AfterValidator, PlainSerializer, StringConstraints, WithJsonSchema
 
+from common.api_fields import REGION_CODE, Day, Month
 from common.money import round_fen
-from config.api_fields import Day, Month
 from facilities.rules import region_scope_prefix
 from residents.models import HukouType, SelfCareCategory, SupportForm
 
 from .generation import run_failure
 from .models import BatchStatus, RunStatus, SubsidyItem
 from .selectors import BatchFilters
-
-REGION_CODE = r"^\d{6}(\d{3})?$"
-MAX_ID = 2**63 - 1  # larger ids cannot exist and would overflow the database driver
 
 
 def _region_code(value: str | None) -> str | None:

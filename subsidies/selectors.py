@@ -2,7 +2,7 @@
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Max, Min, Q, QuerySet, Sum
 from django.http import Http404
 
 from facilities.models import Region
@@ -129,3 +129,14 @@ def run_get_for_user(*, user, run_id: int) -> GenerationRun:
 
 def counties_in(*, codes) -> dict[str, str]:
     return dict(Region.objects.filter(code__in=set(codes)).values_list("code", "name"))
+
+
+def claim_totals_by_person(person_ids) -> dict[int, dict]:
+    """Claim lines, amount and first and last month per person (common.reactions.person_claims): the
+    relatives register shows them for people the reader may already see, so no scope applies here."""
+    return {
+        row["person_id"]: {"lines": row["lines"], "total": row["total"], "first_month": row["first"], "last_month": row["last"]}
+        for row in ClaimLine.objects.filter(person_id__in=list(person_ids))
+        .values("person_id").annotate(lines=Count("id"), total=Sum("amount"), first=Min("batch__month"), last=Max("batch__month"))
+        .order_by()
+    }

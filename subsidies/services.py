@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from config.enqueue import enqueue_on_commit
+from common.enqueue import enqueue_on_commit
 from facilities.models import Region
 from facilities.scoping import (
     can_generate_claims,
@@ -30,7 +30,7 @@ ITEM_KEYS = {
     SubsidyItem.ORPHAN: ("support_form",),
     SubsidyItem.OPERATING: ("category",),
 }
-STAR_LEVELS = range(0, 6)
+STAR_LEVELS = range(6)
 KEY_FIELDS = ("hukou_type", "support_form", "category")
 
 
@@ -88,7 +88,7 @@ def standard_set(
             errors[name] = _("该补贴项目不按此项区分，请留空")
     if effective_from.day != 1:
         errors["effective_from"] = _("标准自某月1日起执行，请选择月份的第一天")
-    if not isinstance(amount, Decimal) or not amount.is_finite() or amount < 0 or amount >= Decimal("100000"):
+    if not isinstance(amount, Decimal) or not amount.is_finite() or amount < 0 or amount >= Decimal(100000):
         errors["amount"] = _("月标准须为0至99999.99元之间的金额")
     elif amount != round_fen(amount):
         errors["amount"] = _("金额最多保留两位小数（分）")

@@ -5,7 +5,7 @@ from datetime import timedelta
 from celery import shared_task
 from django.utils import timezone
 
-from config.enqueue import enqueue
+from common.enqueue import enqueue
 
 from .generation import claims_generate, run_mark_failed
 from .models import GenerationRun, RunStatus

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
-from config.forms import run_service
+from common.forms import run_service
 from facilities.rules import region_scope_prefix
 from facilities.scoping import (
     can_export_full_id_numbers,
@@ -31,12 +31,10 @@ from .generation import run_failure
 from .models import BatchStatus, LineFlag, RunStatus, SubsidyItem
 from .page_selectors import basis_names, month_status_grid, standards_for_page
 from .rules import month_start, next_month
-from .submission import batch_submitters, review_refusal
 from .selectors import (
     BatchFilters,
     batch_get_for_user,
     batch_lines,
-    batch_list as select_batches,
     batch_totals_by_item,
     batches_visible_to,
     counties_in,
@@ -44,6 +42,10 @@ from .selectors import (
     run_get_for_user,
     runs_visible_to,
 )
+from .selectors import (
+    batch_list as select_batches,
+)
+from .submission import batch_submitters, review_refusal
 from .tables import BatchTable, StandardTable
 
 LINES_PER_PAGE = 100
@@ -93,7 +95,7 @@ def standard_create(request):
     initial = {"region": request.user.region_code, "effective_from": next_month(timezone.localdate())}
     form = StandardForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
-        call = lambda: services.standard_set(by=request.user, **form.service_kwargs())  # noqa: E731
+        call = lambda: services.standard_set(by=request.user, **form.service_kwargs())
         standard = run_service(form, call)
         if standard is not None:
             messages.success(request, _("已设定新标准：%(item)s %(amount)s 元/月，自 %(month)s 起执行") % {
@@ -253,7 +255,7 @@ def generation_create(request):
     }
     form = GenerationForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
-        call = lambda: services.generation_request(by=request.user, **form.cleaned_data)  # noqa: E731
+        call = lambda: services.generation_request(by=request.user, **form.cleaned_data)
         run = run_service(form, call)
         if run is not None:
             return redirect("subsidies:run_detail", run_id=run.pk)
@@ -294,15 +296,15 @@ def _county_table(rows: list[dict]) -> dict:
     table = [
         {
             "code": county, "name": names.get(county, county), "lines": lines[county],
-            "amounts": [cells[county][item] for item in items], "total": sum(cells[county].values(), Decimal("0")),
+            "amounts": [cells[county][item] for item in items], "total": sum(cells[county].values(), Decimal(0)),
         }
         for county in sorted(cells)
     ]
     return {
         "items": SubsidyItem.choices,
         "rows": table,
-        "totals": [sum((row["amounts"][i] for row in table), Decimal("0")) for i in range(len(items))],
-        "total": sum((row["total"] for row in table), Decimal("0")),
+        "totals": [sum((row["amounts"][i] for row in table), Decimal(0)) for i in range(len(items))],
+        "total": sum((row["total"] for row in table), Decimal(0)),
         "lines": sum(row["lines"] for row in table),
     }
 

@@ -20,7 +20,6 @@ from subsidies.generation import claims_generate
 from subsidies.models import GenerationRun
 from tests.factories import PASSWORD, FacilityFactory, RegionFactory, UserFactory
 
-
 # Property tests check what is true, not how fast: a loaded CI machine must not fail them on time.
 hypothesis_settings.register_profile("project", deadline=None)
 hypothesis_settings.load_profile("project")

@@ -13,7 +13,7 @@ def in_parallel(*calls):
         try:
             barrier.wait()
             results[index] = call()
-        except Exception as error:  # the race's losers are part of the result
+        except Exception as error:  # noqa: BLE001 (the race's losers are part of the result)
             results[index] = error
         finally:
             connection.close()

@@ -67,11 +67,13 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "common",  # the ground floor: no models; its templates (the one form-field template)
     "accounts",
     "facilities",
     "residents",
     "staffing",
     "subsidies",
+    "bench",  # on top: its seed_scale command builds a province for the benchmarks; nothing imports it
 ]
 
 MIDDLEWARE = [
@@ -100,6 +102,7 @@ MIDDLEWARE = [
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 
+FORM_RENDERER = "common.forms.FormRenderer"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
@@ -112,6 +115,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "accounts.context_processors.navigation",
+                "facilities.context_processors.capabilities",  # `can`: what the user's role may reach
             ],
         },
     },
@@ -288,7 +292,7 @@ else:
         )
     CELERY_BROKER_CONNECTION_TIMEOUT = CELERY_BROKER_TRANSPORT_OPTIONS["socket_connect_timeout"]
     CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# Sending gives up soon when the broker is unreachable (config/enqueue.py logs it and the work is
+# Sending gives up soon when the broker is unreachable (common/enqueue.py logs it and the work is
 # caught up later), so a request never hangs on it: one retry after the connect timeout.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5, "interval_max": 0.5}
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=None)
@@ -336,9 +340,6 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
-# Tasks to run for a facility after a change to its residents (admission, discharge, assessment);
-# named here so the residents app need not import the apps that build on it.
-CARE_CHANGE_TASKS = ["staffing.tasks.compliance_for_facility"]
 
 LOGGING = {
     "version": 1,

@@ -13,7 +13,7 @@ def _check(**env):
     environment = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "SECRET_KEY", "DATABASE_URL")}
     environment.update(env, DJANGO_SETTINGS_MODULE="config.settings.base")
     return subprocess.run(
-        [sys.executable, "-c", "import django; django.setup()"], cwd=ROOT, env=environment,
+        [sys.executable, "-c", "import django; django.setup()"], check=False, cwd=ROOT, env=environment,
         capture_output=True, text=True, timeout=60,
     )
 

@@ -22,7 +22,7 @@ def _sessions():
 
 @pytest.mark.django_db
 def test_expired_sessions_are_purged_and_live_ones_kept():
-    fresh, stale = _sessions()
+    fresh, _stale = _sessions()
     assert purge_expired_sessions.delay().get() == 1
     assert list(Session.objects.values_list("session_key", flat=True)) == [fresh]
 
@@ -30,6 +30,6 @@ def test_expired_sessions_are_purged_and_live_ones_kept():
 @pytest.mark.celery_worker
 @pytest.mark.django_db(transaction=True)
 def test_a_real_worker_purges_sessions(celery_worker):
-    fresh, stale = _sessions()
+    fresh, _stale = _sessions()
     assert purge_expired_sessions.delay().get(timeout=60) == 1
     assert list(Session.objects.values_list("session_key", flat=True)) == [fresh]

@@ -69,7 +69,7 @@ def test_a_typed_region_or_weak_password_is_refused_with_field_errors(cast, admi
 
 def test_role_change_reset_assignment_deactivation_and_second_factor_reset(cast, admin_client, facilities, regions):
     manager = cast["manager_b"]
-    url = lambda name: reverse(name, args=[manager.pk])  # noqa: E731
+    url = lambda name: reverse(name, args=[manager.pk])
     assert admin_client.post(url("user_assignment_add"), {"facility": facilities["c"].pk}).status_code == 302
     assert manager.facility_assignments.filter(facility=facilities["c"]).exists()
     assert admin_client.post(url("user_password"), {"password1": PASSWORD1, "password2": PASSWORD1}).status_code == 302

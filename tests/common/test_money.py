@@ -8,8 +8,8 @@ import pytest
 from pydantic import TypeAdapter
 
 import subsidies.rules
+from common.api_fields import Money as CustodyMoney
 from common.money import round_fen
-from residents.api_types import Money as CustodyMoney
 from residents.rules import check_custody_amount
 from staffing.rules import budget_line
 from subsidies.schemas import Money as ClaimMoney
@@ -34,7 +34,7 @@ def test_the_staffing_budget_rounds_a_cost_per_post_half_up():
     line = budget_line(required=3, cost_per_post=Decimal("60000.125"), funded_posts=1)
     assert line.required_amount == Decimal("180000.39")
     assert line.funded_amount == Decimal("60000.13")
-    assert budget_line(required=1, cost_per_post=Decimal("0"), funded_amount=Decimal("10.005")).funded_amount == Decimal("10.01")
+    assert budget_line(required=1, cost_per_post=Decimal(0), funded_amount=Decimal("10.005")).funded_amount == Decimal("10.01")
 
 
 @pytest.mark.parametrize("money", [CustodyMoney, ClaimMoney], ids=["custody and notices", "claims"])

@@ -24,7 +24,16 @@ from hypothesis import strategies as st
 from accounts.models import Role
 from facilities import complaint_services as services
 from facilities.complaint_scans import scan_complaints
-from facilities.models import Alert, AlertKind, Complaint, ComplaintChannel, Inspection, InspectionKind, RegionPolicy, Severity
+from facilities.models import (
+    Alert,
+    AlertKind,
+    Complaint,
+    ComplaintChannel,
+    Inspection,
+    InspectionKind,
+    RegionPolicy,
+    Severity,
+)
 from facilities.rules import complaint_due_dates, mask_contact
 from facilities.scoping import alerts_visible_to
 from facilities.tasks import scan_complaints as scan_complaints_task

@@ -1,11 +1,11 @@
-"""List totals: small ones always exact, province-sized ones counted once a minute (config.list_totals)."""
+"""List totals: small ones always exact, province-sized ones counted once a minute (common.list_totals)."""
 import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from config import list_totals
-from config.list_totals import ListPaginator, list_total
+from common import list_totals
+from common.list_totals import ListPaginator, list_total
 from facilities.models import Facility
 from facilities.tables import FacilityTable
 from tests.factories import FacilityFactory

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import Role
-from facilities.models import Facility, Region
+from facilities.models import Facility
 from residents.models import Person
 from tests.factories import FacilityFactory, RegionFactory, UserFactory
 from tests.residents.factories import make_id_number

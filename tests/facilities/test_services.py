@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _create(by, region, **overrides):
-    values = dict(name="新建敬老院", kind="care_home", region=region, address="某镇1号", bed_capacity=30, operator="public")
+    values = {"name": "新建敬老院", "kind": "care_home", "region": region, "address": "某镇1号", "bed_capacity": 30, "operator": "public"}
     values.update(overrides)
     return services.facility_create(by=by, **values)
 

@@ -369,7 +369,7 @@ def test_facility_summary_shows_balance_last_entry_and_unconfirmed(cast, residen
 def test_ledgers_are_visible_where_their_facility_is(cast, resident, resident_b):
     deposit(cast["manager_a"], resident)
     deposit(cast["manager_b"], resident_b)
-    names = lambda user: sorted(a.person.name for a in custody_accounts_visible_to(user))  # noqa: E731
+    names = lambda user: sorted(a.person.name for a in custody_accounts_visible_to(user))
     assert names(cast["manager_a"]) == ["张桂兰"]
     assert names(cast["manager_b"]) == ["李守仁"]
     assert names(cast["inspector"]) == names(cast["inspector_city"]) == names(cast["clerk"]) == ["张桂兰", "李守仁"]

@@ -14,10 +14,9 @@ from django.urls import reverse
 from accounts.models import Role
 from residents import notices
 from residents.notice_selectors import confirmations_in_no_notice
-
-from .custody_helpers import OCTOBER, TODAY, frozen, make_notice, township_changes
 from tests.factories import UserFactory
 
+from .custody_helpers import OCTOBER, TODAY, frozen, make_notice, township_changes
 from .factories import PersonFactory, StayFactory, SupportStatusFactory
 
 pytestmark = pytest.mark.django_db

@@ -27,6 +27,7 @@ from residents.rules import (
 from .custody_helpers import OCTOBER, TODAY, frozen, make_notice, township_changes
 from .factories import make_id_number
 
+
 @pytest.fixture(autouse=True)
 def frozen_today():
     with frozen():
@@ -235,9 +236,8 @@ def test_an_objection_received_outside_the_period_is_refused(cast, notice):
 
 
 def test_recording_an_objection_after_the_period_is_refused_with_a_clear_message(cast, notice):
-    with frozen(date(2026, 11, 19)):
-        with pytest.raises(ValidationError) as caught:
-            object_to(notice, cast["inspector"], received_on=date(2026, 11, 18))
+    with frozen(date(2026, 11, 19)), pytest.raises(ValidationError) as caught:
+        object_to(notice, cast["inspector"], received_on=date(2026, 11, 18))
     assert caught.value.message_dict["received_on"] == [
         "公示期已于 2026-11-18 结束，不能再登记异议（公示期为 2026-11-12 至 2026-11-18）"]
     with frozen(date(2026, 11, 18)):

@@ -413,7 +413,7 @@ def scan_query_counts(n: int, **where) -> tuple[int, int, dict]:
 
 
 def test_the_scans_run_the_same_number_of_queries_for_3_and_30_residents(cast, facility_a, township, clock):
-    where = dict(facility=facility_a, township=township, user=cast["inspector"])
+    where = {"facility": facility_a, "township": township, "user": cast["inspector"]}
 
     first_3, again_3, opened_3 = scan_query_counts(3, **where)
     first_30, again_30, opened_30 = scan_query_counts(30, **where)

@@ -14,7 +14,15 @@ from django.db import IntegrityError, transaction
 from facilities.models import FacilityKind, FacilityStatus, RegionPolicy
 from residents import services
 from residents.models import (
-    CareAgreement, Person, SelfCareAssessment, Stay, StayEndReason, SupportForm, SupportKind, SupportStatus, Visit,
+    CareAgreement,
+    Person,
+    SelfCareAssessment,
+    Stay,
+    StayEndReason,
+    SupportForm,
+    SupportKind,
+    SupportStatus,
+    Visit,
 )
 from residents.rules import NO_LABOUR_CAPACITY_RULE, id_check_character
 from tests.factories import FacilityFactory
@@ -78,10 +86,10 @@ def dispersed(regions, township):
 @pytest.fixture
 def register(cast, regions):
     def _register(by=None, **changes):
-        fields = dict(
-            name="王秀兰", id_number=make_id_number(born=date(1948, 3, 5), male=False),
-            hukou_region=regions["621002"], hukou_type="rural",
-        )
+        fields = {
+            "name": "王秀兰", "id_number": make_id_number(born=date(1948, 3, 5), male=False),
+            "hukou_region": regions["621002"], "hukou_type": "rural",
+        }
         return services.person_register(by=by or cast["inspector"], **{**fields, **changes})
 
     return _register

@@ -46,7 +46,13 @@ from staffing.compliance import compliance_compute
 from staffing.models import Employment, Leave, RelativeReview, StaffMember
 from subsidies.models import ClaimBatch, GenerationRun
 from tests.factories import RegionFactory, UserFactory
-from tests.residents.factories import AssessmentFactory, PersonFactory, StayFactory, SupportStatusFactory, make_id_number
+from tests.residents.factories import (
+    AssessmentFactory,
+    PersonFactory,
+    StayFactory,
+    SupportStatusFactory,
+    make_id_number,
+)
 
 KEYS = ("a", "b", "c", "y")
 
@@ -184,8 +190,8 @@ def _place(key, facility, *, month, manager, inspector, today) -> Place:
     employment = Employment.objects.create(staff=staff, facility=facility, role="carer", started_on=date(2024, 1, 2),
                                            certificate_number=f"HL-{key}")
     Leave.objects.create(employment=employment, kind="sick", starts_on=today - timedelta(days=3), ends_on=today + timedelta(days=3))
-    rating = rating_record(by=inspector, facility=facility, rated_on=today - timedelta(days=30), environment=Decimal("80"),
-                           equipment=Decimal("90"), management=Decimal("100"), service=Decimal("400"),
+    rating = rating_record(by=inspector, facility=facility, rated_on=today - timedelta(days=30), environment=Decimal(80),
+                           equipment=Decimal(90), management=Decimal(100), service=Decimal(400),
                            evaluators="评定组", certificate_number=f"XJ-{key}")
     rating.report.save(f"rating{key}.pdf", ContentFile(PDF), save=True)
     inspection = inspection_services.inspection_record(

@@ -46,7 +46,14 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from facilities.models import DecisionStatus, HolidayNotice, RegionChange, RegionChangeKind, WorkingDayCalendar, WorkingDayKind
+from facilities.models import (
+    DecisionStatus,
+    HolidayNotice,
+    RegionChange,
+    RegionChangeKind,
+    WorkingDayCalendar,
+    WorkingDayKind,
+)
 from tests.security.payloads import Fill, plausible, request_body
 
 pytestmark = pytest.mark.django_db

@@ -329,7 +329,7 @@ def test_with_the_broker_down_the_app_keeps_working_and_catches_up_when_it_is_ba
         errors += response.status_code >= 500
         return response
 
-    with caplog.at_level(logging.ERROR, logger="config.enqueue"), _broker_unreachable(monkeypatch):
+    with caplog.at_level(logging.ERROR, logger="common.enqueue"), _broker_unreachable(monkeypatch):
         manager = login(cast["manager_a"])
         for name, args in (("home", []), ("person_list", []), ("facility_list", []), ("alert_list", []),
                            ("staffing_dashboard", []), ("admission_create", [])):
@@ -360,7 +360,7 @@ def test_with_the_broker_down_the_app_keeps_working_and_catches_up_when_it_is_ba
         run.refresh_from_db()
         assert run.status == RunStatus.QUEUED
 
-    not_sent = [r for r in caplog.records if r.name == "config.enqueue" and "broker unreachable" in r.getMessage()]
+    not_sent = [r for r in caplog.records if r.name == "common.enqueue" and "broker unreachable" in r.getMessage()]
     assert {r.getMessage().split(" not enqueued")[0].split(", ")[-1] for r in not_sent} == {
         "residents.tasks.scan_after_change", "staffing.tasks.compliance_for_facility", "subsidies.tasks.generate_claims",
     }
@@ -395,4 +395,4 @@ def test_every_task_is_sent_through_the_one_enqueue_module():
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
         if sends.search(line)
     ]
-    assert not offenders, f"send tasks with config.enqueue.enqueue / enqueue_on_commit: {offenders}"
+    assert not offenders, f"send tasks with common.enqueue.enqueue / enqueue_on_commit: {offenders}"

@@ -125,7 +125,7 @@ class PostForms(HTMLParser):
                 box.initial = value or "on"
             return
         if kind == "text" and (attrs.get("placeholder") or "").startswith("YYYY-MM-DD"):
-            kind = "date"  # config.forms.DATE_INPUT and DATETIME_INPUT
+            kind = "date"  # common.forms.DATE_INPUT and DATETIME_INPUT
         maxlength = attrs.get("maxlength") or ""
         self._fields[name] = Field(name, kind, initial=value, maxlength=int(maxlength) if maxlength.isdigit() else None)
 
@@ -277,7 +277,7 @@ class Submitter:
             with CaptureQueriesContext(connection) as queries:
                 response = client.post(form.action, values)
             status, html, location = response.status_code, response.content.decode(), response.get("Location", "")
-        except Exception:  # the test client re-raises what the view raised: a 500 for a browser
+        except Exception:  # noqa: BLE001 (the test client re-raises what the view raised: a 500 for a browser)
             status, html, location, crash = 500, "", "", traceback.format_exc(limit=-4)
         finally:
             transaction.set_rollback(False)  # a crash in an atomic(savepoint=False) marks it; the savepoint undoes all

@@ -244,6 +244,6 @@ def test_inside_the_scope_the_answers_still_help(cast, facilities, regions, clie
     StayFactory(person=own, facility=facilities["a"], admitted_on=date(2025, 1, 2), ended_on=date(2025, 3, 1),
                 end_reason=StayEndReason.MOVED_HOME)
     client.force_login(cast["manager_a"])
-    status, text = admission_form(client, cast, facilities, own.id_number)
+    _status, text = admission_form(client, cast, facilities, own.id_number)
     assert "姓名与该身份证号码的登记信息不一致" in text and OUTSIDE not in text
     assert not AccessRecord.objects.filter(action=AccessAction.LOOKUP_OUTSIDE_SCOPE).exists()

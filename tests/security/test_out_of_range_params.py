@@ -90,7 +90,7 @@ def test_a_month_typed_without_its_leading_zero_is_read_as_people_write_it():
 @pytest.mark.parametrize("url", ["/staffing/relatives/", "/users/login-log/", "/people/"])
 def test_a_nul_character_in_any_parameter_is_a_400_before_the_database_sees_it(cast, admin_client, client, url):
     """PostgreSQL refuses a NUL in a string: a search box or filter given one answers 400, not 500
-    (the API answers such a value 422, config.api_fields)."""
+    (the API answers such a value 422, common.api_fields)."""
     client.force_login(cast["manager_a"])
     who = admin_client if url.startswith("/users/") else client
     assert who.get(url, {"q": "张\x00", "user": "\x00"}).status_code == 400

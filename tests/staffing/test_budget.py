@@ -72,7 +72,7 @@ def region(cast, facilities, regions):
 
 
 def test_budget_line_by_hand():
-    line = budget_line(required=3, cost_per_post=Decimal("66000.00"), funded_posts=4, funded_amount=Decimal("250000"))
+    line = budget_line(required=3, cost_per_post=Decimal("66000.00"), funded_posts=4, funded_amount=Decimal(250000))
     assert (line.required_amount, line.funded_amount, line.gap_posts, line.gap_amount) == (
         Decimal("198000.00"), Decimal("250000.00"), -1, Decimal("-52000.00"))
     defaulted = budget_line(required=2, cost_per_post=Decimal("72000.00"), funded_posts=1)
@@ -81,12 +81,12 @@ def test_budget_line_by_hand():
 
 
 @pytest.mark.parametrize("kwargs", [
-    {"required": -1, "cost_per_post": Decimal("1")},
-    {"required": 1.5, "cost_per_post": Decimal("1")},
+    {"required": -1, "cost_per_post": Decimal(1)},
+    {"required": 1.5, "cost_per_post": Decimal(1)},
     {"required": 1, "cost_per_post": 60000.0},
-    {"required": 1, "cost_per_post": Decimal("-1")},
+    {"required": 1, "cost_per_post": Decimal(-1)},
     {"required": 1, "cost_per_post": Decimal("NaN")},
-    {"required": 1, "cost_per_post": Decimal("1"), "funded_amount": Decimal("-5")},
+    {"required": 1, "cost_per_post": Decimal(1), "funded_amount": Decimal(-5)},
 ])
 def test_budget_line_refuses_nonsense(kwargs):
     with pytest.raises(ValueError):

@@ -79,7 +79,7 @@ def test_scan_matches_hand_computed_answers(scene):
     assert (a.full, a.partial, a.self_care, a.orphans, a.unassessed) == (7, 12, 20, 0, 2)
     assert (a.required, a.actual, a.gap, a.status) == (7, Decimal("6.50"), Decimal("0.50"), "below")
     b = snap[scene["b"].pk]
-    assert (b.required, b.actual, b.status) == (1, Decimal("0"), "no_data")
+    assert (b.required, b.actual, b.status) == (1, Decimal(0), "no_data")
     c = snap[scene["c"].pk]
     # per level: ⌈1/3⌉ + ⌈1/6⌉ + ⌈1/10⌉ = 3 required; 1.5 counted.
     assert (c.required, c.actual, c.gap, c.status) == (3, Decimal("1.50"), Decimal("1.50"), "below")

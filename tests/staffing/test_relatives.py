@@ -23,7 +23,13 @@ from staffing import relatives as services
 from staffing.models import RelativeReview, ReviewDecision
 from subsidies.models import ClaimBatch
 from subsidies.services import batch_approve, batch_submit
-from tests.residents.factories import AssessmentFactory, PersonFactory, StayFactory, SupportStatusFactory, make_id_number
+from tests.residents.factories import (
+    AssessmentFactory,
+    PersonFactory,
+    StayFactory,
+    SupportStatusFactory,
+    make_id_number,
+)
 from tests.staffing.factories import EmploymentFactory, StaffFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("sample_standards")]

@@ -359,7 +359,7 @@ def test_gap_closes_exactly_the_shortfall(required, actual):
 @pytest.mark.parametrize("required", [-1, True, 1.5, "7", None])
 def test_gap_rejects_a_required_count_that_is_not_a_non_negative_int(required):
     with pytest.raises(ValueError, match="required must be a non-negative int"):
-        staffing_gap(required=required, actual=Decimal("1"))
+        staffing_gap(required=required, actual=Decimal(1))
 
 
 @pytest.mark.parametrize(

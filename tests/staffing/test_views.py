@@ -152,7 +152,7 @@ def test_inspectors_get_an_escalation_after_seven_days(cast, understaffed, time_
 
 def test_rounding_the_required_number_uses_no_floats(understaffed):
     snapshot = understaffed.compliance.get(day=TODAY)
-    assert isinstance(snapshot.actual, Decimal) and snapshot.actual == Decimal("5")
+    assert isinstance(snapshot.actual, Decimal) and snapshot.actual == Decimal(5)
 
 
 def test_staff_list_query_count_is_fixed(cast, facilities, login):

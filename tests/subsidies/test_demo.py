@@ -6,7 +6,7 @@ from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 
-from subsidies.generation import previous_month
+from common.months import previous_month
 from subsidies.models import SETTLED, BatchStatus, ClaimBatch, ClaimLine, SubsidyStandard
 from subsidies.rules import month_start
 

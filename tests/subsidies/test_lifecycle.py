@@ -170,7 +170,7 @@ def test_checks_flag_a_person_in_two_batches_of_a_month(cast, facilities, genera
 
 def test_checks_show_changes_from_last_month(cast, facilities, generate):
     person, _stay = resident(facilities["a"])
-    leaver, leaver_stay = resident(facilities["a"], name="乙")
+    _leaver, leaver_stay = resident(facilities["a"], name="乙")
     generate(JULY)
     AssessmentFactory(person=person, assessed_on=date(2026, 7, 20), computed_category="full")
     leaver_stay.ended_on, leaver_stay.end_reason = date(2026, 7, 25), StayEndReason.MOVED_HOME

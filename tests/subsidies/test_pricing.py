@@ -187,11 +187,11 @@ def test_prorate_parts_of_one_amount_equal_one_prorate(monthly, split, dim):
 @pytest.mark.parametrize(
     ("parts", "dim", "expected"),
     [
-        ([(Decimal("600"), 9), (Decimal("1200"), 22)], 31, "1025.81"),
-        ([(Decimal("200"), 9), (Decimal("300"), 22)], 31, "270.97"),
+        ([(Decimal(600), 9), (Decimal(1200), 22)], 31, "1025.81"),
+        ([(Decimal(200), 9), (Decimal(300), 22)], 31, "270.97"),
         ([(Decimal("0.01"), 1)], 2 * 14, "0.00"),
         ([(Decimal("0.14"), 1)], 28, "0.01"),  # 0.005 exactly rounds up
-        ([(Decimal("100"), 15), (Decimal("100"), 14)], 29, "100.00"),
+        ([(Decimal(100), 15), (Decimal(100), 14)], 29, "100.00"),
         ([], 30, "0.00"),
     ],
 )
@@ -202,10 +202,10 @@ def test_prorate_parts_table(parts, dim, expected):
 @pytest.mark.parametrize(
     ("parts", "dim", "error"),
     [
-        ([(Decimal("1"), 20), (Decimal("1"), 12)], 31, ValueError),
-        ([(Decimal("1"), -1)], 31, ValueError),
+        ([(Decimal(1), 20), (Decimal(1), 12)], 31, ValueError),
+        ([(Decimal(1), -1)], 31, ValueError),
         ([(1.5, 3)], 31, TypeError),
-        ([(Decimal("1"), 3)], 27, ValueError),
+        ([(Decimal(1), 3)], 27, ValueError),
         ([(Decimal("NaN"), 3)], 30, ValueError),
     ],
 )
@@ -224,6 +224,6 @@ def test_apply_multiplier_is_exact(monthly, multiplier, expected):
 
 def test_apply_multiplier_refuses_negative_and_floats():
     with pytest.raises(ValueError):
-        apply_multiplier(Decimal("1"), Decimal("-1"))
+        apply_multiplier(Decimal(1), Decimal(-1))
     with pytest.raises(TypeError):
-        apply_multiplier(Decimal("1"), 1.2)
+        apply_multiplier(Decimal(1), 1.2)

@@ -34,7 +34,7 @@ def test_rules_module_is_pure(module):
     tree = ast.parse(Path(module.__file__).read_text(encoding="utf-8"))
     imported = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
     imported |= {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
-    assert {name for name in imported if name.split(".")[0] not in sys.stdlib_module_names} <= {"common.money"}
+    assert {name for name in imported if name.split(".")[0] not in sys.stdlib_module_names} <= {"common.money", "common.months"}
     called = {node.attr for node in ast.walk(tree) if isinstance(node, ast.Attribute)}
     assert not called & {"today", "now", "utcnow", "open"}
     assert "float" not in {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
@@ -224,8 +224,8 @@ def test_round_fen_ignores_the_callers_decimal_context():
         assert round_fen(Decimal("12345.675")) == Decimal("12345.68")
 
 
-money = st.decimals(min_value=Decimal("-1000000"), max_value=Decimal("1000000"), places=2)
-fine_money = st.decimals(min_value=Decimal("-1000000"), max_value=Decimal("1000000"), places=6)
+money = st.decimals(min_value=Decimal(-1000000), max_value=Decimal(1000000), places=2)
+fine_money = st.decimals(min_value=Decimal(-1000000), max_value=Decimal(1000000), places=6)
 
 
 def half_up(value: Fraction) -> Decimal:
@@ -294,13 +294,13 @@ def test_no_days_pays_nothing_and_a_full_month_pays_the_monthly_amount(monthly, 
 @pytest.mark.parametrize(("days", "length"), [(-1, 30), (31, 30), (29, 28), (30, 29), (32, 31), (-31, 31)])
 def test_days_outside_the_month_are_rejected(days, length):
     with pytest.raises(ValueError, match=" / days must be 0 to"):
-        prorate(Decimal("1000"), days=days, days_in_month=length)
+        prorate(Decimal(1000), days=days, days_in_month=length)
 
 
 @pytest.mark.parametrize("length", [0, 1, 27, 32, 365, -30])
 def test_a_month_has_28_to_31_days(length):
     with pytest.raises(ValueError, match=" / days_in_month must be 28 to 31"):
-        prorate(Decimal("1000"), days=0, days_in_month=length)
+        prorate(Decimal(1000), days=0, days_in_month=length)
 
 
 @pytest.mark.parametrize(
@@ -309,11 +309,11 @@ def test_a_month_has_28_to_31_days(length):
         (1000.0, 15, 30, "money"),
         (1000, 15, 30, "money"),
         ("1000", 15, 30, "money"),
-        (Decimal("1000"), 15.0, 30, "days"),
-        (Decimal("1000"), Decimal(15), 30, "days"),
-        (Decimal("1000"), True, 30, "days"),
-        (Decimal("1000"), 15, 30.0, "days_in_month"),
-        (Decimal("1000"), 15, Decimal(30), "days_in_month"),
+        (Decimal(1000), 15.0, 30, "days"),
+        (Decimal(1000), Decimal(15), 30, "days"),
+        (Decimal(1000), True, 30, "days"),
+        (Decimal(1000), 15, 30.0, "days_in_month"),
+        (Decimal(1000), 15, Decimal(30), "days_in_month"),
     ],
 )
 def test_prorate_refuses_floats_and_other_types(monthly, days, length, name):
@@ -376,11 +376,11 @@ def test_more_days_never_pay_less(monthly, length, data):
 @pytest.mark.parametrize(
     ("parts", "dim", "shares"),
     [
-        ([(Decimal("600"), 9), (Decimal("1200"), 22)], 31, ["174.19", "851.62"]),  # line 1025.81
-        ([(Decimal("800"), 9), (Decimal("800"), 22)], 31, ["232.26", "567.74"]),  # line 800.00
-        ([(Decimal("100"), 10), (Decimal("100"), 10), (Decimal("100"), 10)], 30, ["33.33", "33.34", "33.33"]),
-        ([(Decimal("800"), 31)], 31, ["800.00"]),
-        ([(Decimal("0"), 5), (Decimal("400"), 26)], 31, ["0.00", "335.48"]),  # a part without a standard
+        ([(Decimal(600), 9), (Decimal(1200), 22)], 31, ["174.19", "851.62"]),  # line 1025.81
+        ([(Decimal(800), 9), (Decimal(800), 22)], 31, ["232.26", "567.74"]),  # line 800.00
+        ([(Decimal(100), 10), (Decimal(100), 10), (Decimal(100), 10)], 30, ["33.33", "33.34", "33.33"]),
+        ([(Decimal(800), 31)], 31, ["800.00"]),
+        ([(Decimal(0), 5), (Decimal(400), 26)], 31, ["0.00", "335.48"]),  # a part without a standard
     ],
 )
 def test_prorate_shares_table(parts, dim, shares):
@@ -400,7 +400,7 @@ def test_prorate_shares_add_up_to_the_line_and_each_is_within_a_fen_of_its_exact
         parts.append((amount, days))
         left -= days
     shares = prorate_shares(parts, days_in_month=dim)
-    assert sum(shares, Decimal("0")) == prorate_parts(parts, days_in_month=dim)
+    assert sum(shares, Decimal(0)) == prorate_parts(parts, days_in_month=dim)
     for share, (amount, days) in zip(shares, parts, strict=True):
         assert abs(Fraction(share) - Fraction(amount) * days / dim) <= Fraction(1, 100)
         assert share == share.quantize(FEN)

@@ -40,9 +40,9 @@ def test_a_period_cannot_start_before_or_on_an_existing_one(cast, regions):
 def test_other_keys_and_regions_do_not_interfere(cast, regions):
     care_full(cast, regions)
     standard_set(by=cast["clerk"], region=regions["621002"], item="care", support_form="centralised",
-                 category="partial", amount=Decimal("650"), effective_from=AUGUST)
+                 category="partial", amount=Decimal(650), effective_from=AUGUST)
     standard_set(by=cast["clerk"], region=regions["621002100"], item="care", support_form="centralised",
-                 category="full", amount=Decimal("1400"), effective_from=AUGUST)
+                 category="full", amount=Decimal(1400), effective_from=AUGUST)
     assert SubsidyStandard.objects.filter(effective_to__isnull=True).count() == 3
 
 
@@ -53,9 +53,9 @@ def test_other_keys_and_regions_do_not_interfere(cast, regions):
         ({"item": "basic_living"}, "hukou_type"),
         ({"item": "basic_living", "hukou_type": "rural", "category": "full"}, "category"),
         ({"item": "orphan", "support_form": "dispersed", "effective_from": date(2026, 8, 2)}, "effective_from"),
-        ({"item": "orphan", "support_form": "dispersed", "amount": Decimal("-1")}, "amount"),
+        ({"item": "orphan", "support_form": "dispersed", "amount": Decimal(-1)}, "amount"),
         ({"item": "orphan", "support_form": "dispersed", "amount": Decimal("1.005")}, "amount"),
-        ({"item": "orphan", "support_form": "dispersed", "amount": Decimal("100000")}, "amount"),
+        ({"item": "orphan", "support_form": "dispersed", "amount": Decimal(100000)}, "amount"),
         ({"item": "operating", "category": "full", "star_multipliers": {"0": "1"}}, "star_multipliers"),
         ({"item": "operating", "category": "full",
           "star_multipliers": {str(n): "abc" for n in range(6)}}, "star_multipliers"),
@@ -73,8 +73,8 @@ def test_bad_standards_are_refused_by_field(cast, regions, kwargs, field):
 
 def test_operating_standard_keeps_every_multiplier(cast, regions):
     standard = standard_set(by=cast["clerk"], region=regions["621002"], item="operating", category="full",
-                            amount=Decimal("300"), effective_from=AUGUST,
-                            star_multipliers={n: Decimal("1") + Decimal(n) / 10 for n in range(6)})
+                            amount=Decimal(300), effective_from=AUGUST,
+                            star_multipliers={n: Decimal(1) + Decimal(n) / 10 for n in range(6)})
     assert standard.star_multipliers == {"0": "1", "1": "1.1", "2": "1.2", "3": "1.3", "4": "1.4", "5": "1.5"}
 
 
@@ -87,7 +87,7 @@ def test_only_clerks_set_standards(cast, regions, who):
 def test_a_county_clerk_cannot_set_the_city_standard(cast, regions):
     with pytest.raises(PermissionDenied):
         standard_set(by=cast["clerk"], region=regions["621000"], item="orphan", support_form="dispersed",
-                     amount=Decimal("1400"), effective_from=AUGUST)
+                     amount=Decimal(1400), effective_from=AUGUST)
 
 
 def test_sample_standards_load_once_and_say_they_are_samples(db):

@@ -48,7 +48,7 @@ class Command(BaseCommand):
         for username, _name, _role, _region, managed in DEMO_USERS:
             for facility_name in managed:
                 FacilityAssignment.objects.get_or_create(user=users[username], facility=facilities[facility_name])
-        self.stdout.write("\n演示账号 / demo accounts (password 密码: %s)" % DEMO_PASSWORD)
+        self.stdout.write(f"\n演示账号 / demo accounts (password 密码: {DEMO_PASSWORD})")
         for username, full_name, role, region, managed in DEMO_USERS:
             scope = region or "、".join(managed) or "用户、分配与规则参数，不含个人信息 / users, assignments, rules; no personal data"
             self.stdout.write(f"  {username:<14} {full_name}  {Role(role).label}  {scope}")

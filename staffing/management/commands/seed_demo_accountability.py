@@ -25,9 +25,9 @@ from django.forms.models import model_to_dict
 from django.utils import timezone
 
 from accounts.models import Role, User
+from common.history import save_with_history
 from facilities import complaint_services
 from facilities.complaint_scans import COMPLAINT_KINDS, scan_complaints
-from facilities.history import save_with_history
 from facilities.models import Alert, Complaint, ComplaintChannel, Facility, InspectionKind, Region, RegionPolicy
 from facilities.selectors import region_policy
 from residents.models import Person, Relation, RelativeDeclaration, SupportForm

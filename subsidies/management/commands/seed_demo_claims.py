@@ -13,8 +13,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Role, User
+from common.months import previous_month
 from facilities.models import FacilityAssignment, Region
-from subsidies.generation import claims_generate, previous_month
+from subsidies.generation import claims_generate
 from subsidies.models import SETTLED, BatchStatus, ClaimBatch, GenerationRun, SubsidyStandard
 from subsidies.rules import month_start
 from subsidies.services import batch_approve, batch_mark_paid, batch_submit, standard_set

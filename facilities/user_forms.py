@@ -4,11 +4,12 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
-from config.forms import StyledFormMixin
-from facilities.models import Facility, RegionLevel
-from facilities.region_picker import RegionCodePickerField
+from accounts.models import Role, User
+from common.forms import StyledFormMixin
 
-from .models import Role, User
+from .models import Facility, RegionLevel
+from .region_picker import RegionCodePickerField
+
 
 def scope_field(*, required=False) -> forms.Field:
     """The region an inspector or clerk covers, chosen level by level from the units in force."""

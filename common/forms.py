@@ -1,10 +1,19 @@
-"""Shared form behaviour: Bootstrap classes on every widget, errors marked for assistive tech."""
+"""Shared form behaviour: Bootstrap classes on every widget, errors marked for assistive tech, and
+one template for a field (label, widget, help, errors) that every page renders with
+`{{ field.as_field_group }}` or the `common/form_fields.html` partial."""
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.renderers import DjangoTemplates
 
 DATE_INPUT = forms.DateInput(
     attrs={"placeholder": "YYYY-MM-DD", "inputmode": "numeric", "autocomplete": "off"}, format="%Y-%m-%d"
 )
+
+
+class FormRenderer(DjangoTemplates):
+    """FORM_RENDERER: Django's own, with the one field template (common/templates/common/field.html)."""
+
+    field_template_name = "common/field.html"
 
 
 class StyledFormMixin:

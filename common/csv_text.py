@@ -1,9 +1,33 @@
-"""Reading a CSV file people saved from Excel: UTF-8 (with or without BOM) or GB18030 (a superset
-of the GBK that Excel in China saves), never UTF-16, as text only, so no cell becomes a number."""
+"""CSV as Excel in China writes and reads it.
+
+Reading: UTF-8 (with or without BOM) or GB18030 (a superset of the GBK that Excel in China saves),
+never UTF-16, as text only, so no cell becomes a number. Writing: UTF-8 with a BOM (without it Excel
+shows mojibake), and a cell that a spreadsheet would run as a formula starts with an apostrophe.
+"""
 import csv
 import io
 
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
+
+BOM = "\ufeff"
+
+
+def spreadsheet_text(value: str) -> str:
+    """Keep spreadsheet programs from reading data as a formula."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+def frame_csv(frame, **options) -> bytes:
+    """A pandas frame as the bytes of a CSV file Excel opens (UTF-8 with BOM, no index column)."""
+    return (BOM + frame.to_csv(index=False, **options)).encode("utf-8")
+
+
+def csv_response(content: bytes | str, *, filename: str) -> HttpResponse:
+    """A CSV file as a download."""
+    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 class UnreadableCsv(Exception):

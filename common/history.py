@@ -1,4 +1,5 @@
 """Field-level change history of any model with simple-history, ready for a template."""
+import itertools
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -63,7 +64,7 @@ def change_history(instance, *, hidden: tuple[str, ...] = (), until: date | None
     if until is not None:
         history = history.filter(history_date__date__lte=until)
     records = list(history.order_by("history_date", "history_id"))
-    diffs = [record.diff_against(previous, foreign_keys_are_objs=False) for previous, record in zip(records, records[1:])]
+    diffs = [record.diff_against(previous, foreign_keys_are_objs=False) for previous, record in itertools.pairwise(records)]
     related = _related_names(model, diffs, hidden)
     entries = []
     for index, record in enumerate(records):

@@ -2,13 +2,13 @@
 
 ninja bounds `limit` (NINJA_PAGINATION_MAX_LIMIT) but not `offset`; an offset beyond the database's
 64-bit integer overflows the query (a 500 on SQLite and PostgreSQL alike), so it is refused with a
-422 like any other invalid parameter. Totals come from config.list_totals (large ones are kept for a
+422 like any other invalid parameter. Totals come from common.list_totals (large ones are kept for a
 minute). Use this class in `@paginate(...)` instead of ninja's.
 """
 from ninja import Field
 from ninja.pagination import LimitOffsetPagination as NinjaLimitOffsetPagination
 
-from config.list_totals import list_total
+from common.list_totals import list_total
 
 MAX_OFFSET = 2**62  # far beyond any table; offset + limit still fits a signed 64-bit integer
 

@@ -13,12 +13,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from config.forms import run_service
-from facilities.models import FacilityAssignment
+from accounts import services as account_services
+from accounts.login_log import login_events
+from accounts.models import User
+from common.forms import run_service
 
-from . import services
-from .login_log import login_events
-from .models import Role, User
+from .models import FacilityAssignment
+from .scoping import is_administrator, may_be_assigned_facilities
+from .services import assignment_add
 from .user_forms import AssignmentForm, PasswordResetForm, RoleScopeForm, UserCreateForm, UserFilterForm
 
 
@@ -27,7 +29,7 @@ def administrators_only(view):
 
     @login_required
     def wrapped(request, *args, **kwargs):
-        if request.user.role != Role.ADMIN:
+        if not is_administrator(request.user):
             raise PermissionDenied
         return view(request, *args, **kwargs)
 
@@ -59,7 +61,7 @@ def user_create(request):
     form = UserCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        user = run_service(form, lambda: services.user_create(
+        user = run_service(form, lambda: account_services.user_create(
             request=request, username=data["username"], full_name=data["full_name"], phone=data["phone"],
             role=data["role"], region_code=data["region_code"], password=data["password1"],
         ))
@@ -76,6 +78,7 @@ def _detail(request, user, **forms):
         "role_form": forms.get("role_form") or RoleScopeForm(initial={"role": user.role, "region_code": user.region_code}),
         "password_form": forms.get("password_form") or PasswordResetForm(user=user),
         "assignment_form": forms.get("assignment_form") or AssignmentForm(),
+        "can_assign_facilities": may_be_assigned_facilities(user),
         "assignments": FacilityAssignment.objects.filter(user=user).select_related("facility__region"),
         "has_second_factor": user.totpdevice_set.filter(confirmed=True).exists(),
         "events": login_events(username=user.username)[:20],
@@ -94,7 +97,7 @@ def user_detail(request, user_id):
 def user_role(request, user_id):
     user = get_object_or_404(User, pk=user_id)
     form = RoleScopeForm(request.POST)
-    if form.is_valid() and run_service(form, lambda: services.user_role_set(
+    if form.is_valid() and run_service(form, lambda: account_services.user_role_set(
             request=request, user=user, role=form.cleaned_data["role"], region_code=form.cleaned_data["region_code"])):
         messages.success(request, _("角色与范围已保存；该账户的会话和 API 令牌已失效。"))
         return redirect("user_detail", user.pk)
@@ -107,7 +110,7 @@ def user_role(request, user_id):
 def user_password(request, user_id):
     user = get_object_or_404(User, pk=user_id)
     form = PasswordResetForm(request.POST, user=user)
-    if form.is_valid() and run_service(form, lambda: services.user_password_reset(
+    if form.is_valid() and run_service(form, lambda: account_services.user_password_reset(
             request=request, user=user, password=form.cleaned_data["password1"])):
         messages.success(request, _("密码已重置；用户下次登录时须修改密码。"))
         return redirect("user_detail", user.pk)
@@ -117,7 +120,7 @@ def user_password(request, user_id):
 @administrators_only
 @require_POST
 def user_deactivate(request, user_id):
-    return _one_step(request, user_id, services.user_deactivate, _("账户已停用；其会话和 API 令牌已失效。"))
+    return _one_step(request, user_id, account_services.user_deactivate, _("账户已停用；其会话和 API 令牌已失效。"))
 
 
 @administrators_only
@@ -125,7 +128,7 @@ def user_deactivate(request, user_id):
 def user_assignment_add(request, user_id):
     user = get_object_or_404(User, pk=user_id)
     form = AssignmentForm(request.POST)
-    if form.is_valid() and run_service(form, lambda: services.assignment_add(
+    if form.is_valid() and run_service(form, lambda: assignment_add(
             request=request, user=user, facility=form.cleaned_data["facility"])):
         messages.success(request, _("机构已分配"))
         return redirect("user_detail", user.pk)
@@ -135,7 +138,7 @@ def user_assignment_add(request, user_id):
 @administrators_only
 @require_POST
 def user_second_factor_reset(request, user_id):
-    return _one_step(request, user_id, services.second_factor_reset,
+    return _one_step(request, user_id, account_services.second_factor_reset,
                      _("两步验证已重置：验证器和恢复码已删除，用户可重新绑定。"))
 
 

@@ -1,14 +1,22 @@
-"""Field helpers of the API: service errors under the request's names, and times and days the database can store."""
+"""Field types and constants of the API, one home for every router.
+
+Service errors under the request's names; times and days the database can store; months as "YYYY-MM";
+money leaves as a string with exactly two decimals ("120.00"), never a float; free text must be
+encodable text (a NUL character or a lone surrogate is a field error, never a database failure).
+"""
 import re
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from typing import Annotated
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from ninja import Schema
 from pydantic import AfterValidator, BeforeValidator, PlainSerializer, WithJsonSchema
 
-from common.params import BadParameter, date_param, month_param
+from common.money import round_fen
+from common.params import MAX_ID, REGION_CODE, BadParameter, date_param, month_param  # noqa: F401 (the API's bounds too)
 
 
 @contextmanager
@@ -69,3 +77,39 @@ Day = Annotated[
     BeforeValidator(lambda value: _parsed(date_param, value, what="date")),
     WithJsonSchema({"type": "string", "format": "date", "examples": ["2026-07-01"]}),
 ]
+
+
+def _text(value: str) -> str:
+    if "\x00" in value:
+        raise ValueError("不能包含空字符 / must not contain NUL characters")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError("包含无效字符 / contains invalid characters") from None
+    return value
+
+
+Text = Annotated[str, AfterValidator(_text)]
+Money = Annotated[
+    Decimal,
+    PlainSerializer(lambda value: format(round_fen(Decimal(value)), "f"), return_type=str),
+    WithJsonSchema({"type": "string", "pattern": r"^-?\d+\.\d{2}$", "examples": ["120.00"]}),
+]
+
+
+def user_name(user) -> str | None:
+    return (user.full_name or user.username) if user is not None else None
+
+
+class FieldChangeOut(Schema):
+    field: str
+    old: str
+    new: str
+
+
+class HistoryOut(Schema):
+    when: datetime
+    who: str
+    kind: str
+    reason: str
+    changes: list[FieldChangeOut]

@@ -40,8 +40,7 @@ class NameChoiceIterator(ModelChoiceIterator):
     def __iter__(self):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
-        for pk, name in self.queryset.values_list("pk", self.field.label_field):
-            yield (pk, name)  # ModelChoiceField validates the chosen pk against the queryset itself
+        yield from self.queryset.values_list("pk", self.field.label_field)  # ModelChoiceField validates the chosen pk against the queryset itself
 
 
 class NameChoiceField(forms.ModelChoiceField):
