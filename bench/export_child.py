@@ -3,7 +3,7 @@
     python -m bench.export_child csv|xlsx|floor YYYY-MM-01 USERNAME
 
 Prints one JSON line: seconds, bytes, lines, peak and baseline resident memory (MiB).
-`csv` and `xlsx` go through the real download path (subsidies.export_views.batch_list_download:
+`csv` and `xlsx` go through the real download path (subsidies.exports.views.batch_list_download:
 scoped selectors, export_selectors rows, exports.py, access record); `floor` is PostgreSQL's own
 `COPY (query) TO STDOUT` of the same lines and columns.
 """
@@ -66,7 +66,7 @@ def main() -> None:
     from django.test import RequestFactory
 
     from accounts.models import User
-    from subsidies.export_views import batch_list_download
+    from subsidies.exports.views import batch_list_download
     from subsidies.selectors import BatchFilters
 
     month = date.fromisoformat(month_text)

@@ -13,7 +13,7 @@ var/bench/. Figures:
    hand-written SQL aggregate of the same census;
 2. the province's month of claims generated and stored (subsidies.generation.claims_generate)
    vs COPY of the same number of rows into a table shaped like claim lines;
-3. that month's CSV and .xlsx download (subsidies.export_views → exports.py), each in its own
+3. that month's CSV and .xlsx download (subsidies.exports.views → subsidies.exports.files), each in its own
    process for its peak memory, vs `COPY (query) TO STDOUT`;
 4. list pages and endpoints under 20 concurrent clients against gunicorn: p50 / p95 latency,
    requests per second, and the queries each request makes (counted in-process); once with each

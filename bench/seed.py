@@ -878,7 +878,7 @@ class Province:
 
     def _scans(self) -> None:
         """The real nightly scans over the seeded data, so the alert pages show a province's alerts."""
-        from facilities.inspection_scans import scan_ratings
+        from facilities.inspections.scans import scan_ratings
         from residents import scans
 
         scans.scan_assessments(today=self.today)

@@ -21,7 +21,7 @@ from accounts.second_factor import step_pending
 from accounts.tokens import ApiTokenLockedOut, api_token_authenticate_request
 from common.api_errors import error_body
 from common.params import BadParameter
-from facilities.alert_api import router as alerts_router
+from facilities.alerts.api import router as alerts_router
 from facilities.api import router as facilities_router
 from residents.api import router as residents_router
 from residents.api import stays_router
@@ -150,10 +150,10 @@ api.add_router("/stays", stays_router)
 api.add_router("/staff", staff_router)
 api.add_router("/compliance", compliance_router)
 api.add_router("/alerts", alerts_router)
-api.add_router("/ratings", "facilities.rating_api.router")
-api.add_router("/", "facilities.inspection_api.router")
+api.add_router("/ratings", "facilities.ratings.api.router")
+api.add_router("/", "facilities.inspections.api.router")
 api.add_router("/subsidies", "subsidies.api.router")
 api.add_router("/", "residents.accountability_api.router")  # custody ledgers, public notices
-api.add_router("/complaints", "facilities.complaint_api.router")
-api.add_router("/relatives", "staffing.relative_api.router")
-api.add_router("/staffing-budget", "staffing.budget_api.router")
+api.add_router("/complaints", "facilities.complaints.api.router")
+api.add_router("/relatives", "staffing.relatives.api.router")
+api.add_router("/staffing-budget", "staffing.budget.api.router")

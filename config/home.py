@@ -20,7 +20,7 @@ from facilities.scoping import (
     is_facility_manager,
     is_regional_clerk,
 )
-from facilities.workdays import WorkingDays
+from facilities.working_days.calendar import WorkingDays
 from residents.rules import assessment_status
 from residents.selectors import PersonFilters, person_list, without_valid_assessment_q
 from staffing.compliance import compliance_preview, fte_text

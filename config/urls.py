@@ -4,7 +4,7 @@ from django.contrib.auth.models import Group
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from facilities.alert_views import alert_acknowledge_view, alert_list
+from facilities.alerts.views import alert_acknowledge_view, alert_list
 
 from .api import api
 from .home import home
@@ -16,9 +16,9 @@ urlpatterns = [
     path("", home, name="home"),
     path("accounts/", include("accounts.urls")),
     path("audit/", include("accounts.audit_urls")),
-    path("users/", include("facilities.user_urls")),
+    path("users/", include("facilities.users.urls")),
     path("facilities/", include("facilities.urls")),
-    path("regions/", include("facilities.region_urls")),
+    path("regions/", include("facilities.regions.urls")),
     path("people/", include("residents.urls")),
     path("staffing/", include("staffing.urls")),
     path("subsidies/", include("subsidies.urls")),

@@ -7,8 +7,8 @@ class FacilitiesConfig(AppConfig):
     verbose_name = _("机构")
 
     def ready(self):
-        from .complaint_services import complaint_deadlines_recount
-        from .workdays import on_calendar_change
+        from .complaints.services import complaint_deadlines_recount
+        from .working_days.calendar import on_calendar_change
 
         # Complaint deadlines count working days: counted again when the calendar changes.
         on_calendar_change(complaint_deadlines_recount)

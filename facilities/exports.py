@@ -4,7 +4,7 @@ from django.http import HttpResponse
 
 from common.csv_text import csv_response, frame_csv, spreadsheet_text
 
-from .rating_selectors import LEVEL_LABELS
+from .ratings.selectors import LEVEL_LABELS
 
 COLUMNS = {
     "name": "机构名称",

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from common.forms import DATE_INPUT, StyledFormMixin
 
 from .models import Facility, FacilityKind, FacilityStatus, Operator, RegionLevel
-from .region_picker import RegionPickerField
+from .regions.picker import RegionPickerField
 from .scoping import regions_visible_to
 
 

@@ -571,7 +571,7 @@ class HolidayNotice(models.Model):
     A year is entered when its notice is here; its days are then exactly the `WorkingDayCalendar`
     rows (every other day: Monday to Friday work). A year without a notice here follows
     `chinese-calendar` if the package knows it, else Monday to Friday, and deadlines that reach it
-    are provisional (facilities/workdays.py).
+    are provisional (facilities/working_days/calendar.py).
     """
 
     year = models.PositiveSmallIntegerField(

@@ -1,6 +1,7 @@
 from django.urls import include, path
 
-from . import rating_views, views
+from . import views
+from .ratings import views as rating_views
 
 urlpatterns = [
     path("", views.facility_list_view, name="facility_list"),
@@ -13,7 +14,7 @@ urlpatterns = [
     path("ratings/<int:rating_id>/report/", rating_views.rating_report, name="rating_report"),
     path("ratings/<int:rating_id>/correct/", rating_views.rating_correct_view, name="rating_correct"),
     path("ratings/<int:rating_id>/withdraw/", rating_views.rating_withdraw_view, name="rating_withdraw"),
-    path("inspections/", include("facilities.inspection_urls")),
-    path("complaints/", include("facilities.complaint_urls")),
-    path("calendar/", include("facilities.calendar_urls")),
+    path("inspections/", include("facilities.inspections.urls")),
+    path("complaints/", include("facilities.complaints.urls")),
+    path("calendar/", include("facilities.working_days.urls")),
 ]

@@ -2,8 +2,8 @@
 config/api.py: /api/people/{id}/custody/…, /api/custody/…, /api/notices…"""
 from ninja import Router
 
-from .custody_api import router as custody_router
-from .notice_api import router as notice_router
+from .custody.api import router as custody_router
+from .notices.api import router as notice_router
 
 router = Router()
 router.add_router("/", custody_router)

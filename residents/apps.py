@@ -7,7 +7,7 @@ class ResidentsConfig(AppConfig):
     verbose_name = _("人员")
 
     def ready(self):
-        from facilities.workdays import on_calendar_change
+        from facilities.working_days.calendar import on_calendar_change
 
         from .services import assessment_due_recount
 

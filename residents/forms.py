@@ -7,7 +7,7 @@ from django.utils.translation import pgettext_lazy
 from common.choices import NameChoiceField
 from common.forms import DATE_INPUT, StyledFormMixin
 from facilities.models import Facility, RegionLevel
-from facilities.region_picker import RegionPickerField
+from facilities.regions.picker import RegionPickerField
 from facilities.scoping import facilities_visible_to
 
 from .models import (

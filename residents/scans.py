@@ -9,7 +9,7 @@ from datetime import date, timedelta
 
 from django.db.models import Count, Exists, F, Max, OuterRef, Q, Subquery
 
-from facilities.alerts import AlertSpec, alerts_sync
+from facilities.alerts.services import AlertSpec, alerts_sync
 from facilities.models import AlertKind, Facility, Severity
 from facilities.selectors import region_policies
 

@@ -24,7 +24,7 @@ from facilities.scoping import (
     is_facility_manager,
 )
 from facilities.selectors import region_policy
-from facilities.workdays import WorkingDays
+from facilities.working_days.calendar import WorkingDays
 
 from . import tasks
 from .id_lookups import OUTSIDE_SCOPE
@@ -486,7 +486,7 @@ def assessment_due_recount(*, calendar: WorkingDays, years: frozenset[int], by=N
     """Count the re-assessment deadlines of reported changes again after the calendar of `years`
     changed — those reported before the end of the last such year and due after the start of the
     first, and every provisional one — on the assessments they shortened and on the people they
-    fall due for (registered with facilities.workdays in ResidentsConfig.ready)."""
+    fall due for (registered with facilities.working_days.calendar in ResidentsConfig.ready)."""
     reason = _("工作日历变更，重新计算复评期限")
 
     def reaching(prefix: str, due_field: str, provisional_field: str) -> Q:

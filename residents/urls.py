@@ -1,6 +1,9 @@
 from django.urls import path
 
-from . import custody_views, import_views, notice_views, views
+from . import views
+from .custody import views as custody_views
+from .imports import views as import_views
+from .notices import views as notice_views
 
 urlpatterns = [
     path("", views.person_list_view, name="person_list"),

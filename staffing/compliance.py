@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import Q
 
-from facilities.alerts import AlertSpec, alerts_sync
+from facilities.alerts.services import AlertSpec, alerts_sync
 from facilities.models import AlertKind, Facility, Severity
 from facilities.selectors import region_policies
 

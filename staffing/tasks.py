@@ -1,11 +1,11 @@
-"""Staffing compliance: nightly for every facility, and right after a change for one facility; the
-nightly flagging of possible undeclared relatives."""
+"""Staffing compliance: nightly for every facility, and right after a change for one facility. The
+relatives' nightly scan lives in its package and is listed here for the worker's autodiscovery."""
 from celery import shared_task
 from django.utils import timezone
 
-from . import relatives
 from .compliance import compliance_compute
 from .notifications import escalate_stale_alerts, notify_managers_of_new_alerts
+from .relatives.tasks import relative_review_scan
 
 
 @shared_task
@@ -21,7 +21,4 @@ def compliance_for_facility(*, facility_id: int) -> str:
     return snapshots[0].status if snapshots else ""
 
 
-@shared_task
-def relative_review_scan() -> int:
-    """Nightly: staff who share a household address with a person receiving assistance, flagged for review."""
-    return relatives.relative_review_scan(today=timezone.localdate())
+__all__ = ["compliance_for_facility", "compliance_nightly", "relative_review_scan"]

@@ -1,6 +1,8 @@
 from django.urls import path
 
-from . import budget_views, relative_views, views
+from . import views
+from .budget import views as budget_views
+from .relatives import views as relative_views
 
 urlpatterns = [
     path("", views.dashboard, name="staffing_dashboard"),

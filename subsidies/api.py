@@ -18,7 +18,7 @@ from facilities.scoping import can_review_claim_batch
 
 from . import services
 from .checks import batch_checks
-from .export_views import batch_download, batch_list_download
+from .exports.views import batch_download, batch_list_download
 from .models import BatchStatus, ClaimBatch
 from .schemas import (
     BatchDetailOut,

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from common.forms import StyledFormMixin
 from facilities.models import RegionLevel
-from facilities.region_picker import RegionPickerField
+from facilities.regions.picker import RegionPickerField
 from facilities.scoping import regions_visible_to, user_region_prefix
 from residents.models import HukouType, SelfCareCategory, SupportForm
 

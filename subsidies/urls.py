@@ -1,6 +1,7 @@
 from django.urls import path
 
-from . import export_views, views
+from . import views
+from .exports import views as export_views
 
 app_name = "subsidies"
 

@@ -52,7 +52,7 @@ def test_custody_amounts_still_refuse_fractions_of_a_fen():
 
 
 #: quantize calls that are not money: staff FTE and star-rating scores, both stored with their decimals.
-NOT_MONEY = {"staffing/schemas.py", "facilities/rating_schemas.py"}
+NOT_MONEY = {"staffing/schemas.py", "facilities/ratings/schemas.py"}
 
 
 def test_no_other_code_rounds_money_itself():

@@ -6,10 +6,10 @@ from datetime import date, datetime, time, timedelta
 import pytest
 from django.utils import timezone
 
-from facilities import complaint_services
+from facilities.complaints import services as complaint_services
 from residents.models import Relation
-from staffing import relatives
-from staffing.budget import funded_posts_set
+from staffing.budget.selectors import funded_posts_set
+from staffing.relatives import services as relatives
 from tests.e2e.conftest import wait_until_no_horizontal_scroll
 from tests.residents.factories import AssessmentFactory, PersonFactory, StayFactory, SupportStatusFactory
 from tests.staffing.factories import EmploymentFactory, StaffFactory

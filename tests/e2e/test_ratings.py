@@ -8,7 +8,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from facilities.models import StarRating
-from facilities.rating_services import rating_record
+from facilities.ratings.services import rating_record
 from tests.e2e.conftest import wait_until_no_horizontal_scroll
 
 pytestmark = pytest.mark.django_db(transaction=True)

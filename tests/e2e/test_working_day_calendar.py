@@ -12,7 +12,7 @@ import time_machine
 from django.core.management import call_command
 from playwright.sync_api import expect
 
-from facilities import complaint_services
+from facilities.complaints import services as complaint_services
 from residents.services import assessment_change_report
 from tests.e2e.conftest import wait_until_no_horizontal_scroll
 from tests.residents.factories import AssessmentFactory, PersonFactory, StayFactory

@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from facilities.alerts import AlertSpec, alerts_sync
+from facilities.alerts.services import AlertSpec, alerts_sync
 from facilities.models import Alert, AlertKind, Severity
 
 pytestmark = pytest.mark.django_db

@@ -17,8 +17,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
 
-from facilities.calendar_services import holiday_notice_save
 from facilities.models import HolidayNotice, WorkingDayCalendar, WorkingDayKind
+from facilities.working_days.services import holiday_notice_save
 
 pytestmark = pytest.mark.django_db
 

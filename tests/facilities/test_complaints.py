@@ -22,8 +22,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from accounts.models import Role
-from facilities import complaint_services as services
-from facilities.complaint_scans import scan_complaints
+from facilities.complaints import services
+from facilities.complaints.scans import scan_complaints
 from facilities.models import (
     Alert,
     AlertKind,
@@ -37,7 +37,7 @@ from facilities.models import (
 from facilities.rules import complaint_due_dates, mask_contact
 from facilities.scoping import alerts_visible_to
 from facilities.tasks import scan_complaints as scan_complaints_task
-from facilities.workdays import WorkingDays
+from facilities.working_days.calendar import WorkingDays
 from tests.factories import UserFactory
 from tests.subsidies.test_concurrency import in_parallel
 

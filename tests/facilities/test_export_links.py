@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from residents.models import Relation
-from staffing import relatives
+from staffing.relatives import services as relatives
 from tests.residents.factories import make_id_number
 
 pytestmark = pytest.mark.django_db

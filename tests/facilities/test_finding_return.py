@@ -8,7 +8,7 @@ import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from facilities import inspection_services as services
+from facilities.inspections import services
 from facilities.models import FindingSeverity, FindingStatus, InspectionKind
 
 pytestmark = pytest.mark.django_db

@@ -17,8 +17,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from facilities import inspection_scans as scans
-from facilities import inspection_services as services
+from facilities.inspections import scans, services
 from facilities.models import (
     Alert,
     AlertKind,

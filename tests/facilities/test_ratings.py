@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from facilities.models import RegionPolicy, StarRating
-from facilities.rating_services import rating_record, thresholds_for
+from facilities.ratings.services import rating_record, thresholds_for
 from facilities.rules import SECTION_MAXIMA, rating_expires_on, star_level
 from tests.factories import FacilityFactory
 

@@ -26,12 +26,12 @@ from django.core.management import call_command
 from hypothesis import given
 from hypothesis import strategies as st
 
-from facilities import calendar_services
-from facilities.complaint_services import complaint_register
+from facilities.complaints.services import complaint_register
 from facilities.models import Complaint, ComplaintChannel, HolidayNotice, WorkingDayCalendar, WorkingDayKind
 from facilities.rules import working_day_deadline, working_day_year_to_enter
 from facilities.tasks import recount_working_day_deadlines
-from facilities.workdays import LIBRARY, WorkingDays
+from facilities.working_days import services as calendar_services
+from facilities.working_days.calendar import LIBRARY, WorkingDays
 from residents.models import SelfCareAssessment
 from residents.services import assessment_change_report, assessment_record
 from tests.residents.factories import PersonFactory, StayFactory

@@ -6,8 +6,9 @@ from zoneinfo import ZoneInfo
 import time_machine
 from django.db import connection
 
-from residents import custody, notices
+from residents.custody import services as custody
 from residents.models import SupportKind
+from residents.notices import services as notices
 
 from .factories import PersonFactory, SupportStatusFactory
 

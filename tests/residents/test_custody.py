@@ -14,8 +14,8 @@ from django.http import Http404
 from hypothesis import given
 from hypothesis import strategies as st
 
-from residents import custody
-from residents.custody_selectors import (
+from residents.custody import services as custody
+from residents.custody.selectors import (
     custody_accounts_visible_to,
     custody_statement_for,
     facility_custody_summary,

@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from residents import custody
+from residents.custody import services as custody
 from residents.models import CustodyEntry
 
 from .custody_helpers import TODAY, deposit, frozen, withdraw

@@ -9,7 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection  # noqa: F401  (the skipif condition below reads it)
 
-from residents import custody
+from residents.custody import services as custody
 from residents.models import CustodyAccount, CustodyEntry
 from tests.parallel import in_parallel
 

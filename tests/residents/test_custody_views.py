@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from residents import custody
+from residents.custody import services as custody
 from residents.models import CustodyEntry, CustodySampling
 
 from .custody_helpers import deposit, frozen, withdraw

@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 
-from residents.custody_selectors import custody_statement_for
+from residents.custody.selectors import custody_statement_for
 from residents.models import CustodyAccount, CustodyEntry, CustodySample, Notice, NoticeObjection
 from residents.rules import age_on, is_notice_eligible
 

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from openpyxl.utils.exceptions import IllegalCharacterError
 
 from facilities.models import FacilityKind
-from residents.imports import MAX_BYTES, TEMPLATE_CSV, ImportPreview, import_apply, import_preview
+from residents.imports.services import MAX_BYTES, TEMPLATE_CSV, ImportPreview, import_apply, import_preview
 from residents.models import Person, Stay
 from residents.rules import id_check_character
 from tests.factories import FacilityFactory
@@ -169,7 +169,7 @@ def test_csv_without_bom_and_headers_with_required_marks_are_read(cast):
 
 
 def test_the_downloadable_templates_import_cleanly(cast, facilities):
-    from residents.imports import template_xlsx
+    from residents.imports.services import template_xlsx
 
     csv_sheet = SimpleUploadedFile("template.csv", TEMPLATE_CSV.read_bytes())
     xlsx_sheet = SimpleUploadedFile("template.xlsx", template_xlsx())

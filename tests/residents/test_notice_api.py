@@ -5,8 +5,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from residents import notices
 from residents.models import Notice, NoticeObjection
+from residents.notices import services as notices
 
 from .custody_helpers import frozen, make_notice, township_changes
 from .factories import PersonFactory, SupportStatusFactory

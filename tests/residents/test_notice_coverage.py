@@ -12,8 +12,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from accounts.models import Role
-from residents import notices
-from residents.notice_selectors import confirmations_in_no_notice
+from residents.notices import services as notices
+from residents.notices.selectors import confirmations_in_no_notice
 from tests.factories import UserFactory
 
 from .custody_helpers import OCTOBER, TODAY, frozen, make_notice, township_changes

@@ -6,8 +6,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from residents import notices
 from residents.models import Notice, NoticeObjection
+from residents.notices import services as notices
 
 from .custody_helpers import frozen, make_notice, township_changes
 from .factories import PersonFactory, SupportStatusFactory

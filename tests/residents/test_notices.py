@@ -10,9 +10,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from hypothesis import assume, example, given
 from hypothesis import strategies as st
 
-from residents import notices
 from residents.models import Notice, NoticeEntry, NoticeObjection
-from residents.notice_selectors import notice_candidates, notice_list, notices_visible_to
+from residents.notices import services as notices
+from residents.notices.selectors import notice_candidates, notice_list, notices_visible_to
 from residents.rules import (
     NoticeCandidate,
     add_months,

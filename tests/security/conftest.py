@@ -19,10 +19,11 @@ from django.utils import timezone
 
 from accounts.models import ApiToken, Role
 from accounts.tokens import api_token_create
-from facilities import complaint_services, inspection_services
+from facilities.complaints import services as complaint_services
+from facilities.inspections import services as inspection_services
 from facilities.models import Alert, AlertKind, Complaint, Finding, Inspection, InspectionKind, Severity, StarRating
-from facilities.rating_services import rating_record
-from residents import custody, notices
+from facilities.ratings.services import rating_record
+from residents.custody import services as custody
 from residents.models import (
     CareAgreement,
     CustodyEntry,
@@ -41,9 +42,10 @@ from residents.models import (
     SupportStatus,
     Visit,
 )
-from staffing import relatives
+from residents.notices import services as notices
 from staffing.compliance import compliance_compute
 from staffing.models import Employment, Leave, RelativeReview, StaffMember
+from staffing.relatives import services as relatives
 from subsidies.models import ClaimBatch, GenerationRun
 from tests.factories import RegionFactory, UserFactory
 from tests.residents.factories import (

@@ -29,7 +29,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from facilities.models import FacilityStatus, RegionPolicy
-from staffing.budget import funded_posts_set, staffing_budget
+from staffing.budget.selectors import funded_posts_set, staffing_budget
 from staffing.models import FundedPosts
 from staffing.rules import EMPTY_BUDGET, budget_line
 from tests.factories import FacilityFactory

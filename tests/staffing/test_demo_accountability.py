@@ -12,7 +12,7 @@ from accounts.models import User
 from facilities.models import Alert, AlertKind, Complaint
 from residents.models import Person, RelativeDeclaration
 from residents.recusal import declared_relatives
-from staffing.budget import staffing_budget
+from staffing.budget.selectors import staffing_budget
 from staffing.models import FundedPosts, RelativeReview, ReviewDecision
 
 

@@ -19,8 +19,8 @@ from django.test.utils import CaptureQueriesContext
 from residents import services as resident_services
 from residents.models import Relation, RelativeDeclaration, SupportForm, SupportKind
 from residents.recusal import ensure_not_related
-from staffing import relatives as services
 from staffing.models import RelativeReview, ReviewDecision
+from staffing.relatives import services
 from subsidies.models import ClaimBatch
 from subsidies.services import batch_approve, batch_submit
 from tests.residents.factories import (

@@ -11,7 +11,7 @@ import pytest
 from django.urls import reverse
 
 from residents.models import Relation, SupportForm
-from staffing import relatives
+from staffing.relatives import services as relatives
 from subsidies.models import BatchStatus, ClaimBatch
 from subsidies.services import batch_approve, batch_submit
 from tests.residents.factories import AssessmentFactory, PersonFactory, StayFactory, SupportStatusFactory

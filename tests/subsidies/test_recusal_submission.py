@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from residents.models import Relation, SupportForm
-from staffing import relatives
+from staffing.relatives import services as relatives
 from subsidies.models import BatchStatus, ClaimBatch
 from subsidies.services import batch_submit
 from tests.factories import UserFactory

@@ -7,9 +7,9 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from facilities.models import Region
-from facilities.region_services import apply as apply_diff
-from facilities.region_services import attached_counts, load_fresh, plan
-from facilities.region_tables import DATA, EDITION, read_target
+from facilities.regions.services import apply as apply_diff
+from facilities.regions.services import attached_counts, load_fresh, plan
+from facilities.regions.tables import DATA, EDITION, read_target
 
 SHOWN = 20
 

@@ -1,8 +1,8 @@
 """Load the years `chinese-calendar` knows into the working-day calendar, idempotently."""
 from django.core.management.base import BaseCommand
 
-from facilities.calendar_services import working_days_load_library
-from facilities.workdays import LIBRARY
+from facilities.working_days.calendar import LIBRARY
+from facilities.working_days.services import working_days_load_library
 
 
 class Command(BaseCommand):

@@ -21,8 +21,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Role, User
-from facilities import inspection_services as services
-from facilities.inspection_scans import scan_ratings, scan_rectifications
+from facilities.inspections import services
+from facilities.inspections.scans import scan_ratings, scan_rectifications
 from facilities.models import (
     Facility,
     FacilityAssignment,
@@ -30,7 +30,7 @@ from facilities.models import (
     InspectionKind,
     StarRating,
 )
-from facilities.rating_services import rating_record
+from facilities.ratings.services import rating_record
 from facilities.selectors import current_level_subquery
 
 CITY = "621000"

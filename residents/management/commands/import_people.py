@@ -6,7 +6,7 @@ from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import User
-from residents.imports import import_apply, import_preview
+from residents.imports.services import import_apply, import_preview
 
 
 def _problem_line(problem) -> str:

@@ -24,8 +24,10 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from facilities.models import Facility, FacilityAssignment, Region
-from residents import custody, notices, services
+from residents import services
+from residents.custody import services as custody
 from residents.models import CustodyEntry, Notice, Person, SupportForm, SupportKind
+from residents.notices import services as notices
 from residents.rules import add_months, id_check_character
 
 FACILITY = "西峰区中心敬老院"

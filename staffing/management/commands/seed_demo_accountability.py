@@ -26,14 +26,14 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from common.history import save_with_history
-from facilities import complaint_services
-from facilities.complaint_scans import COMPLAINT_KINDS, scan_complaints
+from facilities.complaints import services as complaint_services
+from facilities.complaints.scans import COMPLAINT_KINDS, scan_complaints
 from facilities.models import Alert, Complaint, ComplaintChannel, Facility, InspectionKind, Region, RegionPolicy
 from facilities.selectors import region_policy
 from residents.models import Person, Relation, RelativeDeclaration, SupportForm
-from staffing import relatives
-from staffing.budget import funded_posts_set, staffing_budget
+from staffing.budget.selectors import funded_posts_set, staffing_budget
 from staffing.models import Employment, FundedPosts, RelativeReview, ReviewDecision
+from staffing.relatives import services as relatives
 
 CITY = "621000"
 XIFENG = "621002"
