@@ -8,7 +8,7 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup demo worker lock bench clean messages
+.PHONY: run test lint setup demo worker lock bench clean messages
 
 $(STAMP): requirements.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || ($(PYTHON) -m pip install --user virtualenv && $(PYTHON) -m virtualenv $(VENV))
@@ -41,6 +41,11 @@ run: demo
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -n auto
+
+# ruff (its defaults and the Django rules) and the layers of ARCHITECTURE.md (import-linter contracts in pyproject.toml).
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 # Province-scale benchmarks (bench/, DESIGN §6) on PostgreSQL, not part of `make test`: creates and
 # seeds its own database on first use (carehome_bench; BENCH_SCALE=0.1 for a quick run on a smaller one).

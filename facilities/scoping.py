@@ -267,6 +267,11 @@ def inspector_scope_q(user, *, field: str) -> Q | None:
     return region_scope_q(user, field=field)
 
 
+def handles_complaints(user) -> bool:
+    """The complaint pages are for inspectors (the complaints of their region)."""
+    return inspector_scope_q(user, field="facility__region__code") is not None
+
+
 def can_see_complainant_contact(user, complaint) -> bool:
     """首问负责: a complainant's contact details are for the inspector who took the complaint only."""
     return _active(user) and complaint.assigned_to_id is not None and complaint.assigned_to_id == user.pk
@@ -342,7 +347,7 @@ def capabilities_for(user) -> Capabilities:
         working_pages=working,
         own_facilities_only=is_facility_manager(user),
         administration=is_administrator(user),
-        complaints=inspector_scope_q(user, field="facility__region__code") is not None,
+        complaints=handles_complaints(user),
         register_people=is_regional_inspector(user),
         admit=is_facility_manager(user),
         import_people=can_register_people(user),

@@ -11,6 +11,7 @@ from django_tables2 import RequestConfig
 
 from accounts.audit import access_record
 from accounts.models import AccessAction
+from common.access import allowed_for
 from common.history import change_history
 from common.list_totals import ListPaginator
 
@@ -81,10 +82,8 @@ def facility_detail(request, facility_id):
     )
 
 
-@login_required
+@allowed_for(can_register_facilities)
 def facility_create(request):
-    if not can_register_facilities(request.user):
-        raise PermissionDenied
     form = FacilityForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django_tables2 import RequestConfig
 
+from common.access import allowed_for
 from common.forms import run_service
 from common.history import change_history
 from common.list_totals import ListPaginator
@@ -99,10 +100,8 @@ def _form_page(request, form, *, title, person=None, back=None):
     return render(request, "residents/form.html", {"form": form, "title": title, "person": person, "back": back})
 
 
-@login_required
+@allowed_for(is_facility_manager)
 def admission_create(request):
-    if not is_facility_manager(request.user):
-        raise PermissionDenied
     form = AdmissionForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         stay = run_service(form, lambda: admission_register(by=request.user, request=request, **form.cleaned_data))
@@ -117,10 +116,8 @@ def _screened_register(request, data):
     return services.person_register(by=request.user, **data)
 
 
-@login_required
+@allowed_for(is_regional_inspector)
 def person_create(request):
-    if not is_regional_inspector(request.user):
-        raise PermissionDenied
     form = PersonFieldsForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         person = run_service(form, lambda: _screened_register(request, form.cleaned_data))

@@ -9,7 +9,7 @@ from dataclasses import asdict
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,11 +19,12 @@ from django_tables2 import RequestConfig
 
 from accounts.audit import access_record
 from accounts.models import AccessAction
+from common.access import allowed_for
 from common.csv_text import csv_response
 from common.forms import run_service
 from common.history import change_history
 
-from ..scoping import can_see_complainant_contact, inspector_scope_q
+from ..scoping import can_see_complainant_contact, handles_complaints
 from . import services
 from .exports import complaints_csv
 from .forms import ComplaintFilterForm, ComplaintForm, ConcludeForm, LinkInspectionForm, StartInspectionForm
@@ -40,11 +41,6 @@ from .selectors import (
 from .tables import ComplaintTable
 
 
-def _require_inspector(user) -> None:
-    if inspector_scope_q(user, field="facility__region__code") is None:
-        raise PermissionDenied
-
-
 def _filters(form) -> ComplaintFilters:
     if not form.is_valid():
         return ComplaintFilters()
@@ -57,8 +53,8 @@ def _filters(form) -> ComplaintFilters:
 
 @login_required
 @require_GET
+@allowed_for(handles_complaints)
 def complaint_list_view(request):
-    _require_inspector(request.user)
     today = timezone.localdate()
     form = ComplaintFilterForm(request.GET or None, user=request.user)
     filters = _filters(form)
@@ -78,9 +74,8 @@ def complaint_list_view(request):
     return render(request, template, {"table": table, "form": form})
 
 
-@login_required
+@allowed_for(handles_complaints)
 def complaint_create(request):
-    _require_inspector(request.user)
     form = ComplaintForm(
         request.POST or None, user=request.user,
         initial={"received_at": timezone.localtime().replace(second=0, microsecond=0), "facility": request.GET.get("facility")},
@@ -192,9 +187,9 @@ def complaint_conclude_view(request, complaint_id):
 
 @login_required
 @require_GET
+@allowed_for(handles_complaints)
 def complaint_region(request):
     """Open complaints by county and days since receipt, with the overdue ones."""
-    _require_inspector(request.user)
     today = timezone.localdate()
     counties = open_complaints_by_age(user=request.user, today=today)
     return render(request, "facilities/complaint_region.html", {

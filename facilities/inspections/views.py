@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django_tables2 import RequestConfig
 
+from common.access import allowed_for
 from common.forms import run_service
 
 from ..scoping import can_register_facilities, user_region_prefix
@@ -75,10 +76,8 @@ def inspection_list_view(request):
     })
 
 
-@login_required
+@allowed_for(can_register_facilities)
 def inspection_create(request):
-    if not can_register_facilities(request.user):
-        raise PermissionDenied
     form = InspectionForm(
         request.POST or None, user=request.user,
         initial={"inspected_on": timezone.localdate(), "inspectors": request.user.full_name,

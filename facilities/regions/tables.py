@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .rules import Declared, county_parent, full_names, township_name
 
-DATA = Path(__file__).resolve().parent / "data"
+DATA = Path(__file__).resolve().parent.parent / "data"  # facilities/data
 EDITION = date(2025, 12, 31)
 NOT_ADMINISTRATIVE = ("99",)  # 苏鲁交界 990000 and 海域 999900 in the county table name no division
 

@@ -9,21 +9,17 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from common.access import allowed_for
+
 from ..models import DecisionStatus, RegionChange
-from ..scoping import can_edit_working_day_calendar, user_region_prefix
+from ..scoping import is_administrator, user_region_prefix
 from . import services as region_services
 from .picker import RegionPickerWidget
 
 
-def _require_admin(user) -> None:
-    if not can_edit_working_day_calendar(user):  # reference data for every region: administrators only
-        raise PermissionDenied
-
-
-@login_required
+@allowed_for(is_administrator)  # the division table is reference data for every region
 def region_decisions(request):
     """Pending changes with their candidates and what hangs on them; three queries whatever the number."""
-    _require_admin(request.user)
     pending = (RegionChange.objects.filter(status=DecisionStatus.PENDING).select_related("region")
                .prefetch_related("candidates").order_by("region_id"))
     recent = (RegionChange.objects.filter(status=DecisionStatus.DECIDED).select_related("region", "decided_by")
@@ -41,8 +37,8 @@ def _record_label(key: str) -> str:
 
 @login_required
 @require_POST
+@allowed_for(is_administrator)  # the division table is reference data for every region
 def region_decide(request, change_id):
-    _require_admin(request.user)
     change = get_object_or_404(RegionChange, pk=change_id, status=DecisionStatus.PENDING)
     successor = change.candidates.filter(code=request.POST.get("successor", "")).first()
     if successor is None:

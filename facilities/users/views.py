@@ -4,8 +4,7 @@ factor, and the login log. Every change goes through accounts.services (access-l
 import ipaddress
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,6 +15,7 @@ from django.views.decorators.http import require_POST
 from accounts import services as account_services
 from accounts.login_log import login_events
 from accounts.models import User
+from common.access import allowed_for
 from common.forms import run_service
 
 from ..models import FacilityAssignment
@@ -23,20 +23,7 @@ from ..scoping import is_administrator, may_be_assigned_facilities
 from ..services import assignment_add
 from .forms import AssignmentForm, PasswordResetForm, RoleScopeForm, UserCreateForm, UserFilterForm
 
-
-def administrators_only(view):
-    """403 for every other role, like the other administrator pages."""
-
-    @login_required
-    def wrapped(request, *args, **kwargs):
-        if not is_administrator(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    return wrapped
-
+administrators_only = allowed_for(is_administrator)  # 403 for every other role
 
 @never_cache
 @administrators_only

@@ -9,7 +9,7 @@ from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from common.access import allowed_for
 from common.csv_text import csv_response
 from common.forms import run_service
 from common.history import change_history
@@ -30,11 +31,6 @@ from .forms import CalendarUploadForm, HolidayNoticeForm, WorkingDayForm
 
 PENDING = "calendar_upload_pending"
 FIRST_YEAR, LAST_YEAR = 2000, 2100
-
-
-def _require_admin(user) -> None:
-    if not can_edit_working_day_calendar(user):
-        raise PermissionDenied
 
 
 def _year(value) -> int:
@@ -51,12 +47,11 @@ def _year_url(year: int) -> str:
     return f"{reverse('calendar_year')}?year={year}"
 
 
-@login_required
+@allowed_for(can_edit_working_day_calendar)
 def calendar_year(request):
     """A year's calendar: whether it is entered and from which notice, and its days.
 
     Two queries besides the session's, whatever the number of days: the notices, the year's days."""
-    _require_admin(request.user)
     today = timezone.localdate()
     year = _year(request.GET.get("year", today.year))
     if request.GET.get("export") == "csv":
@@ -86,10 +81,9 @@ def calendar_year(request):
     })
 
 
-@login_required
+@allowed_for(can_edit_working_day_calendar)
 def calendar_notice_edit(request, year):
     """Enter a year's notice (the year then counts as entered), or correct its details."""
-    _require_admin(request.user)
     year = _year(year)
     notice = HolidayNotice.objects.filter(year=year).first()
     initial = {"title": services.notice_title(year)}
@@ -113,8 +107,8 @@ def calendar_notice_edit(request, year):
 
 @login_required
 @require_POST
+@allowed_for(can_edit_working_day_calendar)
 def calendar_notice_delete(request, year):
-    _require_admin(request.user)
     year = _year(year)
     notice = get_object_or_404(HolidayNotice, year=year)
     try:
@@ -133,9 +127,8 @@ def _day_form_page(request, form, *, year, title, entry=None):
     })
 
 
-@login_required
+@allowed_for(can_edit_working_day_calendar)
 def calendar_day_new(request, year):
-    _require_admin(request.user)
     year = _year(year)
     form = WorkingDayForm(request.POST or None, year=year, initial={"day": date(year, 1, 1), "notice": HolidayNotice.objects.filter(year=year).first()})
     if request.method == "POST" and form.is_valid():
@@ -146,9 +139,8 @@ def calendar_day_new(request, year):
     return _day_form_page(request, form, year=year, title=_("录入放假或调休日期"))
 
 
-@login_required
+@allowed_for(can_edit_working_day_calendar)
 def calendar_day_edit(request, day_id):
-    _require_admin(request.user)
     entry = get_object_or_404(WorkingDayCalendar.objects.select_related("notice"), pk=day_id)
     year = entry.day.year
     initial = {"day": entry.day, "kind": entry.kind, "name": entry.name, "notice": entry.notice}
@@ -161,10 +153,9 @@ def calendar_day_edit(request, day_id):
     return _day_form_page(request, form, year=year, title=_("修改 %(day)s") % {"day": f"{entry.day:%Y-%m-%d}"}, entry=entry)
 
 
-@login_required
+@allowed_for(can_edit_working_day_calendar)
 def calendar_day_delete(request, day_id):
     """GET asks first (the page names the day); POST deletes it."""
-    _require_admin(request.user)
     entry = get_object_or_404(WorkingDayCalendar.objects.select_related("notice"), pk=day_id)
     if request.method == "POST":
         services.working_day_delete(by=request.user, entry=entry)
@@ -177,8 +168,8 @@ def calendar_day_delete(request, day_id):
 
 @login_required
 @require_POST
+@allowed_for(can_edit_working_day_calendar)
 def calendar_load_library(request):
-    _require_admin(request.user)
     result = services.working_days_load_library(by=request.user)
     if result.years:
         messages.success(request, _("已从 %(library)s 载入 %(count)s 个年份（%(first)s–%(last)s），共 %(days)s 天") % {
@@ -200,11 +191,10 @@ def _pending_data(request) -> bytes | None:
         return None
 
 
-@login_required
+@allowed_for(can_edit_working_day_calendar)
 def calendar_upload(request):
     """Upload a CSV: the preview lists every row (and every problem) and writes nothing; the
     confirmation checks the same file again and loads it in one transaction."""
-    _require_admin(request.user)
     context = {"form": CalendarUploadForm()}
     if request.method == "POST" and request.POST.get("cancel") == "1":
         request.session.pop(PENDING, None)

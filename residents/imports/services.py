@@ -754,7 +754,7 @@ def _apply_row(user, row: _Row) -> None:
 
 # --- the template ------------------------------------------------------------------------
 
-TEMPLATE_CSV = Path(__file__).resolve().parent / "data" / "import_template.csv"
+TEMPLATE_CSV = Path(__file__).resolve().parent.parent / "data" / "import_template.csv"  # residents/data
 
 
 def template_xlsx() -> bytes:

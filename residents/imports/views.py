@@ -15,14 +15,13 @@ from pathlib import Path, PurePath
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.files import File
 from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from common.access import allowed_for
 from facilities.scoping import can_register_people
 
 from .services import (
@@ -128,10 +127,8 @@ def _confirm(request):
     return redirect("people_import")
 
 
-@login_required
+@allowed_for(can_register_people)
 def people_import(request):
-    if not can_register_people(request.user):
-        raise PermissionDenied
     if request.method == "GET" and request.GET.get("template") in ("csv", "xlsx"):
         return _template_download(request.GET["template"])
     if request.method == "POST" and request.POST.get("confirm") == "1":

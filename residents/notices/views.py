@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
+from common.access import allowed_for
 from common.forms import run_service
 from common.history import change_history
 from facilities.scoping import can_make_notices, can_manage_notices
@@ -58,10 +59,8 @@ def _last_month():
     return start, first.fromordinal(first.toordinal() - 1)
 
 
-@login_required
+@allowed_for(can_make_notices)
 def notice_create(request):
-    if not can_make_notices(request.user):
-        raise PermissionDenied
     start, end = _last_month()
     form = NoticeForm(request.POST or None, user=request.user, initial={
         "period_start": start, "period_end": end, "posted_on": timezone.localdate(),

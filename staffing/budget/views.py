@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 
 from accounts.audit import access_record
 from accounts.models import AccessAction
+from common.access import allowed_for
 from common.forms import run_service
 from facilities.scoping import can_plan_staffing_budget
 from facilities.selectors import facility_get_for_user
@@ -35,9 +36,8 @@ def _year(request, today) -> int:
 
 @login_required
 @require_GET
+@allowed_for(may_see_budget)
 def budget_view(request):
-    if not may_see_budget(request.user):
-        raise PermissionDenied
     today = timezone.localdate()
     year = _year(request, today)
     budget = staffing_budget(user=request.user, year=year, today=today)

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from common.access import allowed_for
 from common.enqueue import enqueue
 from common.forms import run_service
 from facilities.scoping import can_act_in_region, can_read_personal_data, inspector_scope_q
@@ -34,10 +35,9 @@ def _may_review(user) -> bool:
 
 @login_required
 @require_GET
+@allowed_for(can_read_personal_data)
 def relative_register(request):
     """Every declaration in scope with the relative's cases: statuses, stays and claims."""
-    if not can_read_personal_data(request.user):
-        raise PermissionDenied
     state = request.GET.get("state", "open")
     filters = RegisterFilters(state=state if state in ("open", "ended", "all") else "open", q=request.GET.get("q", "")[:50])
     page, entries = register_page(user=request.user, filters=filters, page=request.GET.get("page") or 1)
@@ -64,10 +64,8 @@ def _declare(request, *, employment=None, title):
     return render(request, "staffing/relative_form.html", {"form": form, "title": title, "employment": employment})
 
 
-@login_required
+@allowed_for(can_read_personal_data)
 def relative_declare_self(request):
-    if not can_read_personal_data(request.user):
-        raise PermissionDenied
     return _declare(request, title=_("申报本人近亲属"))
 
 
@@ -103,9 +101,8 @@ def relative_end(request, declaration_id):
 
 @login_required
 @require_GET
+@allowed_for(_may_review)
 def review_list_view(request):
-    if not _may_review(request.user):
-        raise PermissionDenied
     decision = request.GET.get("decision", ReviewDecision.PENDING)
     decision = decision if decision in ReviewDecision.values else ""
     reviews = list(review_list(user=request.user, decision=decision)[:200])
@@ -116,10 +113,9 @@ def review_list_view(request):
 
 @login_required
 @require_POST
+@allowed_for(_may_review)
 def review_scan(request):
     """Flag possible undeclared relatives now rather than tonight (the scan only ever flags)."""
-    if not _may_review(request.user):
-        raise PermissionDenied
     enqueue(tasks.relative_review_scan)
     messages.success(request, _("已开始核查住址相同的工作人员与救助对象，结果列入下方待核查"))
     return redirect("relative_reviews")
