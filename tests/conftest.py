@@ -7,12 +7,14 @@ People: manager of A, manager of B, inspector of Xifeng, inspector of Qingyang c
 of Yunnan, clerk of Xifeng, administrator.
 Claims: the national sample standards, a second Xifeng clerk, and `generate` for a month.
 """
-from datetime import date
+from datetime import date, datetime
 from io import StringIO
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import call_command
 from django.test import Client
+from django.urls import reverse
 from hypothesis import settings as hypothesis_settings
 
 from accounts.models import Role
@@ -158,6 +160,20 @@ def login(client):
 @pytest.fixture
 def password():
     return PASSWORD
+
+
+@pytest.fixture
+def clock_2026_11_23(time_machine):
+    """The clock at Monday 2026-11-23 10:00 in Shanghai, standing still; a module asks for it with
+    `pytest.mark.usefixtures("clock_2026_11_23")` (residents, staffing and subsidies pages and APIs)."""
+    time_machine.move_to(datetime(2026, 11, 23, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False)
+
+
+@pytest.fixture
+def import_page(settings, tmp_path):
+    """The people import page, with its upload folder in the test's own temporary directory."""
+    settings.IMPORT_DIR = tmp_path / "imports"
+    return reverse("people_import")
 
 
 @pytest.fixture

@@ -40,7 +40,7 @@ def test_the_stored_path_and_detail_hold_no_full_number(cast, path):
 def test_a_real_search_by_id_number_is_logged_masked(cast, login):
     from datetime import date
 
-    from tests.residents.factories import PersonFactory, StayFactory, make_id_number
+    from tests.factories import PersonFactory, StayFactory, make_id_number
 
     full = make_id_number(born=date(1948, 3, 2), serial=11, region="621002")
     person = PersonFactory(id_number=full)

@@ -4,12 +4,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.audit import access_record
 from accounts.models import AccessAction
+from tests.helpers import count_queries
 
 pytestmark = pytest.mark.django_db
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -95,13 +94,6 @@ def test_pages_hold_fifty_records(cast, login):
     assert len(_rows(client.get(reverse("access_record_list"), {"page": 2}))) == 1
 
 
-def _queries(client, url):
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(ctx.captured_queries)
-
-
 def test_query_count_does_not_grow_with_rows(cast, login):
     client = login(cast["admin"])
     url = reverse("access_record_list")
@@ -109,10 +101,10 @@ def test_query_count_does_not_grow_with_rows(cast, login):
         _record(cast["clerk"])
     # session, user, count, page of records joined with their users,
     # then the idle-timeout session renewal (savepoint, update, release)
-    before = _queries(client, url)
+    before = count_queries(client, url)
     for who in ("inspector", "manager_a", "clerk") * 9:
         _record(cast[who])
-    after = _queries(client, url)
+    after = count_queries(client, url)
     assert before == after == 7
 
 

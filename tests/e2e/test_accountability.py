@@ -11,8 +11,14 @@ from residents.models import Relation
 from staffing.budget.selectors import funded_posts_set
 from staffing.relatives import services as relatives
 from tests.e2e.conftest import wait_until_no_horizontal_scroll
-from tests.residents.factories import AssessmentFactory, PersonFactory, StayFactory, SupportStatusFactory
-from tests.staffing.factories import EmploymentFactory, StaffFactory
+from tests.factories import (
+    AssessmentFactory,
+    EmploymentFactory,
+    PersonFactory,
+    StaffFactory,
+    StayFactory,
+    SupportStatusFactory,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -14,7 +14,7 @@ from facilities.models import Proration, RegionPolicy
 from residents.models import StayEndReason, SupportForm
 from subsidies.models import ClaimBatch, GenerationRun, RunStatus
 from tests.e2e.conftest import SCREENSHOTS, wait_until_no_horizontal_scroll
-from tests.residents.factories import AssessmentFactory, PersonFactory, StayFactory, SupportStatusFactory
+from tests.factories import AssessmentFactory, PersonFactory, StayFactory, SupportStatusFactory
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("sample_standards")]
 

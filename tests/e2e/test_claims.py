@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from subsidies.models import ClaimBatch, GenerationRun, RunStatus
 from subsidies.services import batch_submit
 from tests.e2e.conftest import SCREENSHOTS, wait_until_no_horizontal_scroll
-from tests.residents.factories import AssessmentFactory, PersonFactory, StayFactory, SupportStatusFactory
+from tests.factories import AssessmentFactory, PersonFactory, StayFactory, SupportStatusFactory
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("sample_standards")]
 

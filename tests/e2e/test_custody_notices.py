@@ -8,8 +8,8 @@ from playwright.sync_api import expect
 
 from residents.rules import add_months
 from tests.e2e.conftest import wait_until_no_horizontal_scroll
-from tests.residents.custody_helpers import empty_ledger
-from tests.residents.factories import PersonFactory, StayFactory, SupportStatusFactory
+from tests.factories import PersonFactory, StayFactory, SupportStatusFactory
+from tests.helpers import empty_ledger
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -5,8 +5,7 @@ import pytest
 from django.utils import timezone
 
 from staffing.compliance import compliance_compute
-from tests.residents.factories import AssessmentFactory, StayFactory
-from tests.staffing.factories import EmploymentFactory
+from tests.factories import AssessmentFactory, EmploymentFactory, StayFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

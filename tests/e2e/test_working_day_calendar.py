@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 from facilities.complaints import services as complaint_services
 from residents.services import assessment_change_report
 from tests.e2e.conftest import wait_until_no_horizontal_scroll
-from tests.residents.factories import AssessmentFactory, PersonFactory, StayFactory
+from tests.factories import AssessmentFactory, PersonFactory, StayFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -1,12 +1,11 @@
 """The JSON API: filters, pagination, errors, tokens and CSRF."""
 import pytest
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 
 from accounts.tokens import api_token_create
 from facilities.models import Facility
 from tests.factories import FacilityFactory
+from tests.helpers import count_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -48,17 +47,12 @@ def test_pagination_pages_through_everything(cast, regions, login):
 def test_list_query_count_does_not_grow_with_rows(cast, regions, login):
     client = login(cast["inspector"])
 
-    def count():
-        with CaptureQueriesContext(connection) as ctx:
-            assert client.get("/api/facilities").status_code == 200
-        return len(ctx.captured_queries)
-
     # session, user, count, page of facilities joined with regions, then the idle-timeout
     # session renewal (savepoint, update, release)
-    one = count()
+    one = count_queries(client, "/api/facilities")
     for _ in range(50):
         FacilityFactory(region=regions["621002100"])
-    assert one == count() == 7
+    assert one == count_queries(client, "/api/facilities") == 7
 
 
 def test_token_authenticates_another_system(cast, facilities):

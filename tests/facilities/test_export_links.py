@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from residents.models import Relation
 from staffing.relatives import services as relatives
-from tests.residents.factories import make_id_number
+from tests.factories import make_id_number
 
 pytestmark = pytest.mark.django_db
 

@@ -17,9 +17,14 @@ from facilities.models import Alert, AlertKind
 from facilities.scoping import can_read_personal_data
 from residents.models import CareAgreement, Person, Visit
 from subsidies.models import ClaimBatch, GenerationRun
-from tests.factories import UserFactory
-from tests.residents.factories import AssessmentFactory, PersonFactory, StayFactory, SupportStatusFactory
-from tests.staffing.factories import EmploymentFactory
+from tests.factories import (
+    AssessmentFactory,
+    EmploymentFactory,
+    PersonFactory,
+    StayFactory,
+    SupportStatusFactory,
+    UserFactory,
+)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("sample_standards")]
 

@@ -1,21 +1,13 @@
 """The facility pages: list, detail with history, create and edit, home."""
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import AccessAction, AccessRecord
 from facilities.models import Facility
 from tests.factories import FacilityFactory
+from tests.helpers import count_queries
 
 pytestmark = pytest.mark.django_db
-
-
-def _queries(client, url):
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(ctx.captured_queries)
 
 
 def test_facility_list_query_count_does_not_grow_with_rows(cast, regions, login):
@@ -23,10 +15,10 @@ def test_facility_list_query_count_does_not_grow_with_rows(cast, regions, login)
     url = reverse("facility_list")
     # session, user, region filter choices, count, page of facilities joined with regions,
     # then the idle-timeout session renewal (savepoint, update, release)
-    before = _queries(client, url)
+    before = count_queries(client, url)
     for _ in range(50):
         FacilityFactory(region=regions["621002100"])
-    after = _queries(client, url)
+    after = count_queries(client, url)
     assert before == after == 8
 
 
@@ -125,11 +117,11 @@ def test_facility_detail_query_count_is_fixed_whatever_the_history(cast, facilit
     facility = facilities["a"]
     url = reverse("facility_detail", args=[facility.pk])
     # session + user, facility with region, history with users, can-edit checks need none for inspectors
-    before = _queries(client, url)
+    before = count_queries(client, url)
     for beds in range(121, 141):
         facility.bed_capacity = beds
         facility.save()
-    assert _queries(client, url) == before
+    assert count_queries(client, url) == before
 
 
 @pytest.mark.parametrize("who, heading", [

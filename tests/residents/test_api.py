@@ -7,16 +7,13 @@ from datetime import date, timedelta
 
 import factory
 import pytest
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from residents.models import Person, SelfCareAssessment, Stay, SupportForm, Visit
-from tests.factories import RegionFactory, UserFactory
-
-from . import factories
-from .factories import make_id_number
+from tests import factories
+from tests.factories import RegionFactory, UserFactory, make_id_number
+from tests.helpers import count_queries
 
 
 class PersonFactory(factories.PersonFactory):
@@ -214,12 +211,6 @@ def test_page_size_above_200_is_refused(cast, people, login):
 # --- query counts ------------------------------------------------------------------------
 
 
-def _count_queries(client, url) -> int:
-    with CaptureQueriesContext(connection) as ctx:
-        assert client.get(url).status_code == 200
-    return len(ctx.captured_queries)
-
-
 @pytest.mark.parametrize("role", ["manager_a", "inspector"])
 def test_list_query_count_does_not_grow_with_people(cast, facilities, login, role):
     client = login(cast[role])
@@ -234,10 +225,10 @@ def test_list_query_count_does_not_grow_with_people(cast, facilities, login, rol
     # session, user, count, one page of people (scope, current facility, latest category and
     # support form are subqueries of that one statement), the access record of the health read,
     # then the idle-timeout session renewal (savepoint, update, release)
-    one = _count_queries(client, "/api/people")
+    one = count_queries(client, "/api/people")
     for _ in range(29):
         add_resident()
-    assert _count_queries(client, "/api/people") == one == 8
+    assert count_queries(client, "/api/people") == one == 8
     assert client.get("/api/people").json()["count"] == 30
 
 
@@ -246,7 +237,7 @@ def test_detail_query_count(cast, people, login):
     # session, user, person with both regions, statuses, current stay with facility, latest
     # assessment, the access record of the health read, then the session renewal (savepoint,
     # update, release)
-    assert _count_queries(client, f"/api/people/{people['alice'].pk}") == 10
+    assert count_queries(client, f"/api/people/{people['alice'].pk}") == 10
 
 
 # --- registration ------------------------------------------------------------------------

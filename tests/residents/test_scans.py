@@ -15,8 +15,7 @@ from facilities.models import Alert, AlertKind, Facility, RegionPolicy, Severity
 from residents import scans, services
 from residents.models import Person, SelfCareAssessment, Stay, SupportForm, Visit
 from residents.tasks import scan_residents
-
-from .factories import AssessmentFactory, PersonFactory, StayFactory, SupportStatusFactory
+from tests.factories import AssessmentFactory, PersonFactory, StayFactory, SupportStatusFactory
 
 START = date(2026, 3, 2)
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -50,11 +49,6 @@ def open_alerts(kind=None):
 
 def all_unable(flag: bool) -> dict[str, bool]:
     return dict.fromkeys(SelfCareAssessment.INDICATOR_FIELDS, flag)
-
-
-@pytest.fixture
-def township(regions):
-    return regions["621002100"]
 
 
 @pytest.fixture

@@ -25,9 +25,14 @@ from residents.models import (
     Visit,
 )
 from residents.rules import NO_LABOUR_CAPACITY_RULE, id_check_character
-from tests.factories import FacilityFactory
-
-from .factories import PersonFactory, StayFactory, SupportStatusFactory, make_id_number, with_wrong_check
+from tests.factories import (
+    FacilityFactory,
+    PersonFactory,
+    StayFactory,
+    SupportStatusFactory,
+    make_id_number,
+    with_wrong_check,
+)
 
 TODAY = date(2026, 11, 16)
 TOMORROW = TODAY + timedelta(days=1)
@@ -52,11 +57,6 @@ def unable(count: int) -> dict[str, bool]:
 
 def years_before(day: date, years: int) -> date:
     return day.replace(year=day.year - years)
-
-
-@pytest.fixture
-def township(regions):
-    return regions["621002100"]
 
 
 @pytest.fixture

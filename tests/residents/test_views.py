@@ -1,6 +1,5 @@
 """Resident pages: list with filters and a fixed query count, detail, and the forms that change people."""
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 import pytest
 from django.db import connection
@@ -10,13 +9,9 @@ from django.urls import reverse
 from facilities.models import Alert, AlertKind
 from residents.models import Person, SelfCareAssessment, Stay, SupportStatus
 from residents.rules import id_check_character
+from tests.helpers import count_queries
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _today(time_machine):
-    time_machine.move_to(datetime(2026, 11, 23, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock_2026_11_23")]
 
 
 def _id(region="621002", born="19450312", seq="123"):
@@ -145,19 +140,14 @@ def test_person_list_query_count_does_not_grow(cast, facilities, login):
     client = login(cast["manager_a"])
     url = reverse("person_list")
 
-    def count():
-        with CaptureQueriesContext(connection) as ctx:
-            assert client.get(url).status_code == 200
-        return len(ctx.captured_queries)
-
     for n in range(2):
         _admit(client, facilities["a"], id_number=_id(seq=f"{100 + n:03d}"), name=f"测试{n}")
-    few = count()
+    few = count_queries(client, url)
     for n in range(2, 30):
         _admit(client, facilities["a"], id_number=_id(seq=f"{100 + n:03d}"), name=f"测试{n}")
     # session, user, facility filter choices, count, one page of people with annotated stay,
     # category and support, then the session renewal (savepoint, update, release)
-    assert few == count() == 8
+    assert few == count_queries(client, url) == 8
 
 
 def test_person_list_never_shows_full_id_numbers(cast, facilities, login):

@@ -11,17 +11,14 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.tokens import api_token_create
 from residents import services
 from residents.models import Stay
-from tests.factories import UserFactory
-
-from .factories import PersonFactory, SupportStatusFactory
+from tests.factories import PersonFactory, SupportStatusFactory, UserFactory
+from tests.helpers import count_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -217,12 +214,6 @@ def test_the_window_ends_on_the_last_stay_when_the_person_comes_back_and_leaves_
 # --- the window costs no query ----------------------------------------------------------------
 
 
-def _count(client, url) -> int:
-    with CaptureQueriesContext(connection) as ctx:
-        assert client.get(url).status_code == 200
-    return len(ctx.captured_queries)
-
-
 def test_the_window_is_part_of_the_persons_query_so_counts_stay_pinned(cast, moved, facilities, login):
     """The window is two subqueries of the statement that reads the person (or the page of people):
     the pins of tests/residents/test_views.py and test_api.py hold for a departed person too."""
@@ -233,12 +224,12 @@ def test_the_window_is_part_of_the_persons_query_so_counts_stay_pinned(cast, mov
     # latest assessment, the access record of the health read, then the session renewal (savepoint,
     # update, release): the same 10 as test_api.test_detail_query_count; a person who left costs one
     # more, their record as it stood that day
-    assert _count(client, f"/api/people/{moved['person'].pk}") - 1 == _count(client, f"/api/people/{resident.pk}") == 10
+    assert count_queries(client, f"/api/people/{moved['person'].pk}") - 1 == count_queries(client, f"/api/people/{resident.pk}") == 10
     # the page of people: session, user, facility filter choices, count, one page of people (window,
     # current facility, latest category and support are subqueries), then the session renewal
-    assert _count(client, reverse("person_list")) == 8
+    assert count_queries(client, reverse("person_list")) == 8
     # the person's page costs A's manager (the window) what it costs C's (the whole record), less the
     # one query that asks whether C's manager may act for the current stay (A's sees no current stay),
     # plus the one that reads the record as it stood when the person left
     page = reverse("person_detail", args=[moved["person"].pk])
-    assert _count(client, page) == _count(login(moved["manager_c"]), page)
+    assert count_queries(client, page) == count_queries(login(moved["manager_c"]), page)

@@ -47,12 +47,13 @@ from staffing.compliance import compliance_compute
 from staffing.models import Employment, Leave, RelativeReview, StaffMember
 from staffing.relatives import services as relatives
 from subsidies.models import ClaimBatch, GenerationRun
-from tests.factories import RegionFactory, UserFactory
-from tests.residents.factories import (
+from tests.factories import (
     AssessmentFactory,
     PersonFactory,
+    RegionFactory,
     StayFactory,
     SupportStatusFactory,
+    UserFactory,
     make_id_number,
 )
 

@@ -11,7 +11,7 @@ from itertools import count
 
 from django.utils import timezone
 
-from tests.residents.factories import make_id_number
+from tests.factories import make_id_number
 
 _serials = count(400)
 

@@ -3,7 +3,7 @@ record out of the editor's own scope. The rule is facilities.scoping.edit_keeps_
 import pytest
 
 from residents.models import Person
-from tests.residents.factories import PersonFactory
+from tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
 

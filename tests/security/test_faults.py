@@ -39,7 +39,7 @@ from staffing.models import StaffMember
 from subsidies.generation import claims_generate
 from subsidies.models import ClaimBatch, ClaimLine, GenerationRun, RunStatus
 from subsidies.tasks import generate_claims, requeue_queued_runs
-from tests.residents.factories import PersonFactory, StayFactory, make_id_number
+from tests.factories import PersonFactory, StayFactory, make_id_number
 from tests.subsidies.test_concurrency import in_parallel, residents
 
 JULY = date(2026, 7, 1)

@@ -37,7 +37,7 @@ from django.utils import timezone
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from tests.residents.factories import make_id_number
+from tests.factories import make_id_number
 from tests.security.test_access_matrix import BOOKKEEPING_TABLES, WRITE, fillings, providers, web_routes
 from tests.security.test_api_fuzz import HOSTILE_NUMBERS, HOSTILE_STRINGS
 

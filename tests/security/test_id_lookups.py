@@ -18,8 +18,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from accounts.models import AccessAction, AccessRecord
 from residents.models import Person, Relation, StayEndReason, SupportForm
 from residents.rules import mask_id_number
-from tests.factories import RegionFactory
-from tests.residents.factories import PersonFactory, StayFactory, SupportStatusFactory, make_id_number
+from tests.factories import PersonFactory, RegionFactory, StayFactory, SupportStatusFactory, make_id_number
 
 pytestmark = pytest.mark.django_db
 

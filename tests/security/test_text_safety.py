@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from common.text_safety import validate_one_line, validate_text
 from residents.models import Person
 from staffing.models import StaffMember
-from tests.residents.factories import make_id_number
+from tests.factories import make_id_number
 
 pytestmark = pytest.mark.django_db
 

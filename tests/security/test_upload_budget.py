@@ -137,12 +137,6 @@ HOSTILE = {
 }
 
 
-@pytest.fixture
-def import_page(settings, tmp_path):
-    settings.IMPORT_DIR = tmp_path / "imports"
-    return reverse("people_import")
-
-
 @pytest.mark.parametrize("kind", HOSTILE)
 def test_hostile_upload_is_refused_within_two_seconds_and_nothing_is_kept(kind, cast, login, import_page, tmp_path):
     name, build, says, _english = HOSTILE[kind]

@@ -3,31 +3,28 @@
 The staff: in facility A a carer on sick leave today and a half-time nurse, plus a carer who left
 in June; one carer each in B (西峰区), C (庆城县) and Y (云南). The clock stands at 2026-11-23.
 """
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 import pytest
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 
 from staffing.models import ComplianceSnapshot, Employment, Leave, StaffMember
-from tests.factories import FacilityFactory
-from tests.residents.factories import make_id_number, with_wrong_check
+from tests.factories import (
+    EmploymentFactory,
+    FacilityFactory,
+    LeaveFactory,
+    StaffFactory,
+    make_id_number,
+    with_wrong_check,
+)
+from tests.helpers import count_queries
 
-from .factories import EmploymentFactory, LeaveFactory, StaffFactory
-
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock_2026_11_23")]
 
 TODAY = date(2026, 11, 23)
 ERROR_SHAPE = {"code", "message", "message_en", "errors"}
 XIFENG = {"a_carer", "a_nurse", "b_carer"}
-
-
-@pytest.fixture(autouse=True)
-def _today(time_machine):
-    time_machine.move_to(datetime(2026, 11, 23, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False)
 
 
 @pytest.fixture
@@ -61,13 +58,6 @@ def _fields(body) -> list[str]:
 def _keys(staff, body) -> set[str]:
     by_id = {employment.pk: key for key, employment in staff.items()}
     return {by_id[item["id"]] for item in body["items"]}
-
-
-def _count_queries(client, url, params=None) -> int:
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url, params or {})
-        assert response.status_code == 200, response.content
-    return len(ctx.captured_queries)
 
 
 # --- scoping -----------------------------------------------------------------------------
@@ -482,18 +472,18 @@ def test_staff_list_query_count_does_not_grow_with_rows(cast, staff, facilities,
     # session, user, count, one page of employments (scope, staff, facility and today's leave are
     # joins and an EXISTS of that one statement), then the idle-timeout session renewal
     # (savepoint, update, release)
-    few = _count_queries(client, "/api/staff")
+    few = count_queries(client, "/api/staff")
     for n in range(40):
         employment = EmploymentFactory(facility=facilities["a"], role="nurse" if n % 2 else "carer")
         if n % 3 == 0:
             LeaveFactory(employment=employment, starts_on=TODAY, ends_on=TODAY)
-    assert _count_queries(client, "/api/staff") == few == 7
+    assert count_queries(client, "/api/staff") == few == 7
     assert client.get("/api/staff").json()["count"] == (42 if role == "manager_a" else 43)
 
 
 def test_staff_detail_query_count(cast, staff, login):
     # session, user, employment with staff and facility, its leaves, then the session renewal
-    assert _count_queries(login(cast["manager_a"]), f"/api/staff/{staff['a_carer'].pk}") == 7
+    assert count_queries(login(cast["manager_a"]), f"/api/staff/{staff['a_carer'].pk}") == 7
 
 
 @pytest.mark.parametrize("role", ["manager_a", "inspector_city"])
@@ -502,12 +492,12 @@ def test_compliance_query_count_does_not_grow_with_rows(cast, snapshots, facilit
     params = {"date_from": "2026-09-01", "date_to": "2026-11-23"}
     # session, user, count, one page of snapshots joined with facility and region, then the
     # idle-timeout session renewal (savepoint, update, release)
-    few = _count_queries(client, "/api/compliance", params)
+    few = count_queries(client, "/api/compliance", params)
     for n in range(2, 40):
         _snapshot(facilities["a"], TODAY - timedelta(days=n))
     for _ in range(10):
         _snapshot(FacilityFactory(region=regions["621021"]))
-    assert _count_queries(client, "/api/compliance", params) == few == 7
+    assert count_queries(client, "/api/compliance", params) == few == 7
     assert client.get("/api/compliance", params).json()["count"] == (40 if role == "manager_a" else 6 + 38 + 10)
 
 

@@ -10,9 +10,15 @@ from django.test.utils import CaptureQueriesContext
 from facilities.models import Alert, AlertKind, FacilityKind, RegionPolicy
 from staffing.compliance import compliance_compute
 from staffing.models import ComplianceSnapshot
-from tests.factories import FacilityFactory
-from tests.residents.factories import AssessmentFactory, PersonFactory, StayFactory, SupportStatusFactory
-from tests.staffing.factories import EmploymentFactory, LeaveFactory
+from tests.factories import (
+    AssessmentFactory,
+    EmploymentFactory,
+    FacilityFactory,
+    LeaveFactory,
+    PersonFactory,
+    StayFactory,
+    SupportStatusFactory,
+)
 
 pytestmark = pytest.mark.django_db
 DAY = date(2026, 11, 23)

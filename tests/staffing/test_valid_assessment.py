@@ -18,8 +18,7 @@ from residents.rules import AssessmentStatus, assessment_status, valid_assessmen
 from residents.selectors import PersonFilters, person_list
 from staffing.census import census_on
 from subsidies.models import ClaimLine
-from tests.residents.factories import AssessmentFactory, PersonFactory, StayFactory, SupportStatusFactory
-from tests.staffing.factories import EmploymentFactory
+from tests.factories import AssessmentFactory, EmploymentFactory, PersonFactory, StayFactory, SupportStatusFactory
 
 BOUNDARY = date(2026, 11, 20)  # the due date several histories below share
 

@@ -1,7 +1,6 @@
 """Staffing pages: the explained number, the registry, the region dashboard, what-if and e-mail."""
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
@@ -15,17 +14,11 @@ from facilities.models import Alert, AlertKind
 from staffing.compliance import compliance_compute
 from staffing.models import Employment, StaffMember
 from staffing.notifications import escalate_stale_alerts, notify_managers_of_new_alerts
-from tests.factories import FacilityFactory
-from tests.residents.factories import AssessmentFactory, StayFactory, make_id_number
-from tests.staffing.factories import EmploymentFactory
+from tests.factories import AssessmentFactory, EmploymentFactory, FacilityFactory, StayFactory, make_id_number
+from tests.helpers import count_queries
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock_2026_11_23")]
 TODAY = date(2026, 11, 23)
-
-
-@pytest.fixture(autouse=True)
-def _today(time_machine):
-    time_machine.move_to(datetime(2026, 11, 23, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False)
 
 
 @pytest.fixture
@@ -159,14 +152,9 @@ def test_staff_list_query_count_is_fixed(cast, facilities, login):
     client = login(cast["manager_a"])
     url = reverse("staff_list", args=[facilities["a"].pk])
 
-    def count():
-        with CaptureQueriesContext(connection) as ctx:
-            assert client.get(url).status_code == 200
-        return len(ctx.captured_queries)
-
     EmploymentFactory(facility=facilities["a"])
-    few = count()
+    few = count_queries(client, url)
     for _ in range(25):
         employment = EmploymentFactory(facility=facilities["a"])
         employment.leaves.create(kind="sick", starts_on=date(2026, 11, 1), ends_on=date(2026, 11, 2))
-    assert count() == few
+    assert count_queries(client, url) == few

@@ -1,27 +1,19 @@
 """The subsidies API: standards, generation, batches and lines, the lifecycle, errors and query counts."""
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from accounts.models import AccessAction, AccessRecord
 from residents.models import StayEndReason, SupportForm
 from subsidies.models import BatchStatus, ClaimBatch, ClaimLine, GenerationRun, RunStatus, SubsidyStandard
-from tests.factories import FacilityFactory
-from tests.residents.factories import AssessmentFactory, PersonFactory, StayFactory, SupportStatusFactory
+from tests.factories import AssessmentFactory, FacilityFactory, PersonFactory, StayFactory, SupportStatusFactory
+from tests.helpers import count_queries
 
 JULY, AUGUST = date(2026, 7, 1), date(2026, 8, 1)
 ERROR_SHAPE = {"code", "message", "message_en", "errors"}
 
-pytestmark = pytest.mark.usefixtures("sample_standards")
-
-
-@pytest.fixture(autouse=True)
-def _today(time_machine):
-    time_machine.move_to(datetime(2026, 11, 23, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False)
+pytestmark = pytest.mark.usefixtures("clock_2026_11_23", "sample_standards")
 
 
 def resident(facility, name, *, town="621002100", category="partial"):
@@ -56,13 +48,6 @@ def _url(batch, action=""):
 
 def _post(client, url, body=None):
     return client.post(url, body or {}, content_type="application/json")
-
-
-def _count_queries(client, url, params=None):
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url, params or {})
-        assert response.status_code == 200, response.content
-    return len(ctx.captured_queries)
 
 
 def _error(response, status):
@@ -435,34 +420,34 @@ def test_batch_list_query_count_does_not_grow_with_rows(cast, july, regions, log
     client = login(cast[role])
     # session, user, count, one page of batches joined with facility, township and region, then the
     # idle-timeout session renewal (savepoint, update, release)
-    few = _count_queries(client, "/api/subsidies/batches", {"month": "2026-07"})
+    few = count_queries(client, "/api/subsidies/batches", {"month": "2026-07"})
     _more_batches(regions, 30)
-    assert _count_queries(client, "/api/subsidies/batches", {"month": "2026-07"}) == few == 7
+    assert count_queries(client, "/api/subsidies/batches", {"month": "2026-07"}) == few == 7
 
 
 def test_lines_query_count_does_not_grow_with_rows(cast, july, facilities, generate, login):
     client = login(cast["manager_a"])
     # session, user, the batch (scoped), count, one page of lines joined with person and the
     # corrected line's batch, then the session renewal (savepoint, update, release)
-    few = _count_queries(client, _url(july["a"], "lines"))
+    few = count_queries(client, _url(july["a"], "lines"))
     for n in range(30):
         resident(facilities["a"], f"新{n:02d}")
     generate(JULY)
     assert ClaimLine.objects.filter(batch=july["a"]).count() == 96
-    assert _count_queries(client, _url(july["a"], "lines"), {"limit": 200}) == few == 8
+    assert count_queries(client, _url(july["a"], "lines"), {"limit": 200}) == few == 8
 
 
 def test_standards_query_count_does_not_grow_with_rows(cast, login):
     client = login(cast["clerk"])
     # session, user, count, one page of standards joined with region, then the session renewal
-    few = _count_queries(client, "/api/subsidies/standards")
+    few = count_queries(client, "/api/subsidies/standards")
     for month in range(2, 12):
         _post(client, "/api/subsidies/standards", {
             "region_code": "621002", "item": "basic_living", "hukou_type": "rural", "amount": "900.00",
             "effective_from": f"2026-{month:02d}-01",
         })
     assert SubsidyStandard.objects.count() == 23
-    assert _count_queries(client, "/api/subsidies/standards") == few == 7
+    assert count_queries(client, "/api/subsidies/standards") == few == 7
 
 
 @pytest.mark.parametrize(("role", "expected"), [("manager_a", 17), ("clerk", 17)])
@@ -473,11 +458,11 @@ def test_batch_detail_query_count_does_not_grow_with_rows(cast, july, facilities
     # left care with no dispersed-support decision); totals by item; who submits (the facility's
     # managers, which of them and the user declared a relative on the batch, whether the user may
     # submit after recusal); then the session renewal
-    few = _count_queries(client, _url(july["a"]))
+    few = count_queries(client, _url(july["a"]))
     for n in range(30):
         resident(facilities["a"], f"新{n:02d}")
     generate(JULY)
-    assert _count_queries(client, _url(july["a"])) == few == expected
+    assert count_queries(client, _url(july["a"])) == few == expected
 
 
 def test_openapi_lists_the_subsidies_paths(client):

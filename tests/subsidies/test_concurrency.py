@@ -14,9 +14,8 @@ from subsidies.generation import claims_generate
 from subsidies.models import BatchStatus, ClaimBatch, ClaimLine, GenerationRun, RunStatus
 from subsidies.services import batch_approve, batch_submit
 from subsidies.tasks import generate_claims
-from tests.factories import UserFactory
+from tests.factories import AssessmentFactory, PersonFactory, StayFactory, SupportStatusFactory, UserFactory
 from tests.parallel import in_parallel
-from tests.residents.factories import AssessmentFactory, PersonFactory, StayFactory, SupportStatusFactory
 
 JULY = date(2026, 7, 1)
 

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from subsidies.models import ClaimBatch, ClaimLine, GenerationRun, RunStatus
 from subsidies.services import generation_request
-from tests.residents.factories import AssessmentFactory, PersonFactory, StayFactory, SupportStatusFactory
+from tests.factories import AssessmentFactory, PersonFactory, StayFactory, SupportStatusFactory
 
 JULY = date(2026, 7, 1)
 

@@ -14,7 +14,7 @@ from residents.models import Relation, SupportForm
 from staffing.relatives import services as relatives
 from subsidies.models import BatchStatus, ClaimBatch
 from subsidies.services import batch_approve, batch_submit
-from tests.residents.factories import AssessmentFactory, PersonFactory, StayFactory, SupportStatusFactory
+from tests.factories import AssessmentFactory, PersonFactory, StayFactory, SupportStatusFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("sample_standards")]
 

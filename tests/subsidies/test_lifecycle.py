@@ -10,8 +10,8 @@ from residents.models import StayEndReason, SupportForm
 from subsidies.checks import batch_checks
 from subsidies.models import BatchStatus, ClaimBatch, ClaimLine
 from subsidies.services import batch_approve, batch_mark_paid, batch_return, batch_submit
-from tests.residents.factories import AssessmentFactory, PersonFactory, StayFactory, SupportStatusFactory
-from tests.subsidies.conftest import amounts
+from tests.factories import AssessmentFactory, PersonFactory, StayFactory, SupportStatusFactory
+from tests.helpers import amounts
 
 JULY, AUGUST = date(2026, 7, 1), date(2026, 8, 1)
 

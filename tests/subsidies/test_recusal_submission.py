@@ -17,8 +17,7 @@ from residents.models import Relation, SupportForm
 from staffing.relatives import services as relatives
 from subsidies.models import BatchStatus, ClaimBatch
 from subsidies.services import batch_submit
-from tests.factories import UserFactory
-from tests.residents.factories import AssessmentFactory, PersonFactory, StayFactory, SupportStatusFactory
+from tests.factories import AssessmentFactory, PersonFactory, StayFactory, SupportStatusFactory, UserFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("sample_standards")]
 

@@ -23,8 +23,7 @@ from facilities.models import StarRating
 from residents.models import StayEndReason
 from subsidies.models import ClaimBatch, ClaimLine, GenerationRun, RunStatus
 from subsidies.services import batch_approve, batch_submit
-from tests.factories import UserFactory
-from tests.residents.factories import AssessmentFactory, PersonFactory, StayFactory, SupportStatusFactory
+from tests.factories import AssessmentFactory, PersonFactory, StayFactory, SupportStatusFactory, UserFactory
 
 pytestmark = pytest.mark.usefixtures("sample_standards")
 

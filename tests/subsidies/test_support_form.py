@@ -9,16 +9,14 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from facilities.models import Proration, RegionPolicy
 from residents import services
 from residents.models import StayEndReason, SupportForm, SupportKind
 from subsidies.models import ClaimBatch, ClaimLine
-from tests.residents.factories import AssessmentFactory, PersonFactory, StayFactory, SupportStatusFactory
-from tests.subsidies.conftest import amounts
+from tests.factories import AssessmentFactory, PersonFactory, StayFactory, SupportStatusFactory
+from tests.helpers import amounts, count_queries
 
 pytestmark = pytest.mark.usefixtures("sample_standards")
 
@@ -153,21 +151,15 @@ def test_someone_transferred_or_who_died_is_not_listed(cast, facilities, generat
     assert body["no_dispersed_decision"] == []
 
 
-def _api_queries(client, batch) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(f"/api/subsidies/batches/{batch.pk}").status_code == 200
-    return len(queries)
-
-
 def test_listing_the_people_who_left_costs_the_same_for_one_or_many(cast, facilities, generate, login):
     in_care("留院人", facilities["a"])
     goes_home(cast, in_care("离院人0", facilities["a"]), date(2026, 6, 20))
     generate(JULY)
     client = login(cast["clerk"])
-    one = _api_queries(client, batch_of(facilities["a"]))
+    one = count_queries(client, f"/api/subsidies/batches/{batch_of(facilities['a']).pk}")
     for n in range(1, 8):
         goes_home(cast, in_care(f"离院人{n}", facilities["a"]), date(2026, 6, 20))
-    many = _api_queries(client, batch_of(facilities["a"]))
+    many = count_queries(client, f"/api/subsidies/batches/{batch_of(facilities['a']).pk}")
     # The batch page's and the API's fixed queries, and for this check: the candidates with their names,
     # their statuses, their stays, the pricing policies of their regions (20 = 17 + 3).
     assert one == many == 20

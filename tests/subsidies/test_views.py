@@ -8,8 +8,6 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.messages import get_messages
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -17,7 +15,8 @@ from facilities.models import Proration, RegionPolicy
 from residents.models import StayEndReason, SupportForm
 from subsidies.models import BatchStatus, ClaimBatch, ClaimLine, GenerationRun, RunStatus, SubsidyStandard
 from subsidies.services import batch_approve, batch_submit
-from tests.residents.factories import AssessmentFactory, PersonFactory, StayFactory, SupportStatusFactory
+from tests.factories import AssessmentFactory, PersonFactory, StayFactory, SupportStatusFactory
+from tests.helpers import count_queries
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("sample_standards")]
 
@@ -66,13 +65,6 @@ def page(client, name, *args, **params):
 
 def messages_of(response):
     return [str(m) for m in get_messages(response.wsgi_request)]
-
-
-def _queries(client, url, params=None) -> int:
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url, params or {})
-        assert response.status_code == 200
-    return len(ctx.captured_queries)
 
 
 # --- batch list --------------------------------------------------------------------------------
@@ -145,9 +137,9 @@ def test_batch_list_query_count_does_not_grow_with_batches(cast, facilities, log
                                       facility=facilities["a"] if i % 2 else facilities["b"])
 
     batches(3)
-    few = _queries(client, url)
+    few = count_queries(client, url)
     batches(30)
-    many = _queries(client, url)
+    many = count_queries(client, url)
     # session, user, region filter choices, month × status grid, count, page of batches joined with
     # payer and region, then the idle-timeout session renewal (savepoint, update, release)
     assert few == many == 9
@@ -319,10 +311,10 @@ def test_batch_detail_query_count_does_not_grow_with_lines(cast, facilities, gen
 
     few = lines(1)
     assert few.line_count == 3
-    before = _queries(client, reverse("subsidies:batch_detail", args=[few.pk]))
+    before = count_queries(client, reverse("subsidies:batch_detail", args=[few.pk]))
     many = lines(9)
     assert many.line_count == 30
-    after = _queries(client, reverse("subsidies:batch_detail", args=[many.pk]))
+    after = count_queries(client, reverse("subsidies:batch_detail", args=[many.pk]))
     # session, user, batch with payer and people, lines with persons and corrected batches, six checks
     # (other batches, entitlement, deaths, stays here, last month, who left care with no dispersed-support
     # decision), facility names of the bases, totals by item, who submits (the facility's managers,

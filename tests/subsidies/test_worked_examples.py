@@ -14,8 +14,8 @@ from facilities.models import Proration, RegionPolicy, StarRating
 from residents.models import StayEndReason, SupportForm, SupportKind
 from subsidies.models import BatchStatus, ClaimBatch, ClaimLine, SubsidyItem
 from subsidies.services import standard_set
-from tests.residents.factories import AssessmentFactory, PersonFactory, StayFactory, SupportStatusFactory
-from tests.subsidies.conftest import amounts
+from tests.factories import AssessmentFactory, PersonFactory, StayFactory, SupportStatusFactory
+from tests.helpers import amounts
 
 JULY, AUGUST = date(2026, 7, 1), date(2026, 8, 1)
 TOWN_A, TOWN_B = "肖金镇", "董志镇"

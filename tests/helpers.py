@@ -1,0 +1,123 @@
+"""Helpers the tests share (plain functions; the fixtures are in the conftest.py files).
+
+- `count_queries`: what a page or an endpoint costs, for the tests that pin a query count.
+- The custody and public-notice situations: a frozen clock, deposits and withdrawals, a township's
+  support changes and a notice of them (tests/residents/custody, tests/residents/notices, tests/e2e).
+- `amounts`: the claim lines of a month read back (the claim fixtures are in tests/conftest.py).
+"""
+from datetime import date, datetime, time
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from residents.custody import services as custody
+from residents.models import SupportKind
+from residents.notices import services as notices
+from subsidies.models import ClaimLine
+from tests.factories import PersonFactory, SupportStatusFactory
+
+# --- query counts -----------------------------------------------------------------------------
+
+
+def count_queries(client, url, params=None, **extra) -> int:
+    """GET `url` (with the query `params`, and `extra` such as `HTTP_HX_REQUEST="true"` for a header),
+    assert it answers 200 and return the number of database queries the request ran."""
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url, params, **extra)
+        assert response.status_code == 200, response.content
+    return len(ctx.captured_queries)
+
+
+# --- custody of residents' money ----------------------------------------------------------------
+
+TODAY = date(2026, 11, 16)  # a Monday
+OCTOBER = (date(2026, 10, 1), date(2026, 10, 31))
+
+
+def frozen(day: date = TODAY):
+    return time_machine.travel(datetime.combine(day, time(9, 30), tzinfo=ZoneInfo("Asia/Shanghai")), tick=False)
+
+
+def yuan(text: str) -> Decimal:
+    return Decimal(text)
+
+
+def deposit(by, person, amount="100.00", *, holding="pocket_money", on=date(2026, 11, 2), **extra):
+    return custody.custody_entry_record(
+        by=by, person=person, kind="deposit", holding=holding, amount=yuan(amount), occurred_on=on, **extra
+    )
+
+
+def withdraw(by, person, amount="30.00", *, holding="pocket_money", on=date(2026, 11, 3), **extra):
+    extra.setdefault("purpose", "购买日用品")
+    extra.setdefault("receipt_number", "SJ-0001")
+    return custody.custody_entry_record(
+        by=by, person=person, kind="withdrawal", holding=holding, amount=yuan(amount), occurred_on=on, **extra
+    )
+
+
+LEDGER_TABLES = ("residents_custodyentry", "residents_custodyconfirmation")
+
+
+def empty_ledger() -> None:
+    """Teardown of transactional tests: SQLite's flush deletes row by row, which the append-only
+    triggers refuse; so drop them, empty the custody tables and create them again."""
+    from importlib import import_module
+
+    guard = import_module("residents.migrations.0003_custody_ledger_append_only")
+    vendor = connection.vendor
+    drops = {"sqlite": guard.SQLITE_DROP, "postgresql": guard.POSTGRES_DROP}.get(vendor, [])
+    creates = {"sqlite": guard.SQLITE, "postgresql": guard.POSTGRES}.get(vendor, [])
+    with connection.cursor() as cursor:
+        for statement in drops:
+            cursor.execute(statement)
+        for table in ("residents_custodyconfirmation", "residents_historicalcustodysample", "residents_custodysample",
+                      "residents_custodysampling", "residents_custodyentry", "residents_custodyaccount"):
+            cursor.execute(f"DELETE FROM {table}")
+        for statement in creates:
+            cursor.execute(statement)
+
+
+# --- public notices ---------------------------------------------------------------------------
+
+
+def township_changes(regions):
+    """Xiaojin township (621002100): changes in October 2026 for adults, a minor and people elsewhere."""
+    town = regions["621002100"]
+    adult = PersonFactory(name="赵德明", residence_region=town, born=date(1948, 3, 1))
+    SupportStatusFactory(person=adult, confirmed_on=date(2026, 10, 12))
+    leaving = PersonFactory(name="钱凤珍", hukou_region=town, born=date(1940, 7, 7))
+    SupportStatusFactory(person=leaving, confirmed_on=date(2024, 1, 5), terminated_on=date(2026, 10, 20),
+                         termination_reason="死亡")
+    minor = PersonFactory(name="孙小宝", residence_region=town, born=date(2010, 4, 4))
+    SupportStatusFactory(person=minor, confirmed_on=date(2026, 10, 15), support_form="dispersed")
+    turning = PersonFactory(name="周成年", residence_region=town, born=date(2008, 11, 16))  # 18 on posting day
+    SupportStatusFactory(person=turning, confirmed_on=date(2026, 10, 16))
+    elsewhere = PersonFactory(name="吴别乡", residence_region=regions["621002101"], born=date(1950, 1, 1))
+    SupportStatusFactory(person=elsewhere, confirmed_on=date(2026, 10, 12))
+    moved = PersonFactory(name="郑迁出", hukou_region=town, residence_region=regions["621002101"], born=date(1950, 1, 1))
+    SupportStatusFactory(person=moved, confirmed_on=date(2026, 10, 12))
+    dibao = PersonFactory(name="王低保", residence_region=town, born=date(1950, 1, 1))
+    SupportStatusFactory(person=dibao, kind=SupportKind.DIBAO, support_form="", confirmed_on=date(2026, 10, 12))
+    earlier = PersonFactory(name="冯九月", residence_region=town, born=date(1950, 1, 1))
+    SupportStatusFactory(person=earlier, confirmed_on=date(2026, 9, 30))
+    return town
+
+
+def make_notice(by, town, *, posted_on=TODAY, period=OCTOBER, contact="肖金镇民政办 0934-8888888"):
+    return notices.notice_create(by=by, township=town, period_start=period[0], period_end=period[1],
+                                 posted_on=posted_on, contact=contact)
+
+
+# --- claims -----------------------------------------------------------------------------------
+
+
+def amounts(month: date, *, adjustments: bool = False) -> dict:
+    """Lines of a month as {(payer name, person name, item): amount}."""
+    lines = ClaimLine.objects.filter(batch__month=month, adjusts_month__isnull=not adjustments).select_related(
+        "batch__facility", "batch__township", "person"
+    )
+    return {(line.batch.payer_name, line.person.name, line.item): line.amount for line in lines}
