@@ -14,10 +14,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from residents.custody import services as custody
-from residents.models import SupportKind
+from residents.models import SupportForm, SupportKind
 from residents.notices import services as notices
 from subsidies.models import ClaimLine
-from tests.factories import PersonFactory, SupportStatusFactory
+from tests.factories import AssessmentFactory, PersonFactory, StayFactory, SupportStatusFactory
 
 # --- query counts -----------------------------------------------------------------------------
 
@@ -121,3 +121,14 @@ def amounts(month: date, *, adjustments: bool = False) -> dict:
         "batch__facility", "batch__township", "person"
     )
     return {(line.batch.payer_name, line.person.name, line.item): line.amount for line in lines}
+
+
+def claim_resident(facility, name, *, town="621002100", category="partial"):
+    """A 特困 person confirmed in 2025, assessed in April 2026, in `facility` (or at home when None)."""
+    person = PersonFactory(name=name, residence_region_id=town)
+    SupportStatusFactory(person=person, confirmed_on=date(2025, 3, 10),
+                         support_form=SupportForm.CENTRALISED if facility else SupportForm.DISPERSED)
+    AssessmentFactory(person=person, assessed_on=date(2026, 4, 1), computed_category=category)
+    if facility is not None:
+        StayFactory(person=person, facility=facility, admitted_on=date(2025, 6, 1))
+    return person

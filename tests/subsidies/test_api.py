@@ -5,26 +5,16 @@ from decimal import Decimal
 import pytest
 
 from accounts.models import AccessAction, AccessRecord
-from residents.models import StayEndReason, SupportForm
+from residents.models import StayEndReason
 from subsidies.models import BatchStatus, ClaimBatch, ClaimLine, GenerationRun, RunStatus, SubsidyStandard
-from tests.factories import AssessmentFactory, FacilityFactory, PersonFactory, StayFactory, SupportStatusFactory
+from tests.factories import FacilityFactory
+from tests.helpers import claim_resident as resident
 from tests.helpers import count_queries
 
 JULY, AUGUST = date(2026, 7, 1), date(2026, 8, 1)
 ERROR_SHAPE = {"code", "message", "message_en", "errors"}
 
 pytestmark = pytest.mark.usefixtures("clock_2026_11_23", "sample_standards")
-
-
-def resident(facility, name, *, town="621002100", category="partial"):
-    """A 特困 person confirmed in 2025, assessed in April 2026, in `facility` (or at home when None)."""
-    person = PersonFactory(name=name, residence_region_id=town)
-    SupportStatusFactory(person=person, confirmed_on=date(2025, 3, 10),
-                         support_form=SupportForm.CENTRALISED if facility else SupportForm.DISPERSED)
-    AssessmentFactory(person=person, assessed_on=date(2026, 4, 1), computed_category=category)
-    if facility is not None:
-        StayFactory(person=person, facility=facility, admitted_on=date(2025, 6, 1))
-    return person
 
 
 @pytest.fixture

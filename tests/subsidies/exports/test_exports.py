@@ -14,9 +14,10 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import AccessAction, AccessRecord
-from residents.models import Person, SupportForm
+from residents.models import Person
 from subsidies.models import ClaimBatch
-from tests.factories import AssessmentFactory, FacilityFactory, PersonFactory, StayFactory, SupportStatusFactory
+from tests.factories import FacilityFactory
+from tests.helpers import claim_resident as resident
 from tests.helpers import count_queries
 
 JULY = date(2026, 7, 1)
@@ -27,17 +28,6 @@ SUMMARY_HEADERS = ["月份", "行政区划", "申报单位", "状态", "人数",
                    "机构运营补贴", "合计"]
 
 pytestmark = pytest.mark.usefixtures("sample_standards")
-
-
-def resident(facility, name, *, town="621002100", category="partial"):
-    """A 特困 person confirmed in 2025, assessed in April 2026, in `facility` (or at home when None)."""
-    person = PersonFactory(name=name, residence_region_id=town)
-    SupportStatusFactory(person=person, confirmed_on=date(2025, 3, 10),
-                         support_form=SupportForm.CENTRALISED if facility else SupportForm.DISPERSED)
-    AssessmentFactory(person=person, assessed_on=date(2026, 4, 1), computed_category=category)
-    if facility is not None:
-        StayFactory(person=person, facility=facility, admitted_on=date(2025, 6, 1))
-    return person
 
 
 @pytest.fixture
