@@ -1,17 +1,17 @@
 """The access log page: administrators see who read or exported personal data, newest first."""
 from datetime import datetime, time, timedelta
+from operator import attrgetter
 
 import django_filters
 from django import forms
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_tables2 import RequestConfig
 
+from common.access import allowed_for
 from common.forms import DATE_INPUT, StyledFormMixin
 
 from .models import AccessAction, AccessRecord
@@ -50,11 +50,9 @@ class AccessRecordFilter(django_filters.FilterSet):
         return queryset.filter(at__lt=_start_of(value + timedelta(days=1)))
 
 
-@login_required
+@allowed_for(attrgetter("is_administrator"))
 def access_record_list(request):
     """Administrators only (403 for other roles, like the other role-restricted pages)."""
-    if not request.user.is_administrator:
-        raise PermissionDenied
     records = AccessRecordFilter(request.GET or None, queryset=AccessRecord.objects.select_related("user"))
     table = AccessRecordTable(records.qs)
     RequestConfig(request, paginate={"per_page": 50}).configure(table)

@@ -65,6 +65,11 @@ def user_region_prefix(user) -> str | None:
     return None
 
 
+def sees_a_region(user) -> bool:
+    """Regional users (their region) and administrators (every region) have region-wide views."""
+    return user_region_prefix(user) is not None
+
+
 def facility_scope_q(user, *, prefix: str = "") -> Q | None:
     """A filter on facilities (relative to `prefix`, e.g. 'facility__') for this user, or None for nothing."""
     region_prefix = user_region_prefix(user)
@@ -355,6 +360,6 @@ def capabilities_for(user) -> Capabilities:
         custody_sampling=user.role == Role.INSPECTOR,
         notices=can_make_notices(user),
         staffing_budget=can_plan_staffing_budget(user, user.region_code or ""),
-        generate_claims=can_generate_claims(user, user.region_code or ""),
+        generate_claims=is_regional_clerk(user),
         acknowledge_alerts=is_regional_inspector(user),
     )

@@ -2,6 +2,7 @@
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import (
     Case,
     CharField,
@@ -21,7 +22,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
-from facilities.scoping import personal_facility_scope_q, personal_region_scope_q
+from facilities.scoping import can_act_for_facility, personal_facility_scope_q, personal_region_scope_q
 
 from .models import Person, SelfCareAssessment, Stay, SupportStatus
 
@@ -289,6 +290,15 @@ def stay_get_for_user(*, user, stay_id: int) -> Stay:
     stay = None if scope is None else Stay.objects.filter(scope, pk=stay_id).select_related("person", "facility").first()
     if stay is None:
         raise Http404("stay")
+    return stay
+
+
+def access_stay(*, user, stay_id: int) -> Stay:
+    """A stay to transfer or discharge: out of the user's scope is a 404, in scope without the right
+    to act for its facility (its own managers) a 403."""
+    stay = stay_get_for_user(user=user, stay_id=stay_id)
+    if not can_act_for_facility(user, stay.facility):
+        raise PermissionDenied
     return stay
 
 

@@ -1,7 +1,6 @@
 """Web pages for people: list, detail with timeline and history, and the forms that change them."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -38,11 +37,11 @@ from .models import SelfCareAssessment, SupportForm
 from .rules import age_on, assessment_status, self_care_category, valid_assessment
 from .selectors import (
     PersonFilters,
+    access_stay,
     person_detail,
     person_get_for_user,
     person_list,
     status_get_for_user,
-    stay_get_for_user,
 )
 from .tables import PersonTable
 
@@ -160,9 +159,7 @@ def person_admit(request, person_id):
 
 @login_required
 def stay_transfer(request, stay_id):
-    stay = stay_get_for_user(user=request.user, stay_id=stay_id)
-    if not can_act_for_facility(request.user, stay.facility):
-        raise PermissionDenied
+    stay = access_stay(user=request.user, stay_id=stay_id)
     form = TransferForm(request.POST or None, user=request.user, current=stay.facility)
     if request.method == "POST" and form.is_valid() and run_service(form, lambda: services.stay_transfer(by=request.user, stay=stay, **form.cleaned_data)) is not None:
         messages.success(request, _("已办理转院"))
@@ -172,9 +169,7 @@ def stay_transfer(request, stay_id):
 
 @login_required
 def stay_discharge(request, stay_id):
-    stay = stay_get_for_user(user=request.user, stay_id=stay_id)
-    if not can_act_for_facility(request.user, stay.facility):
-        raise PermissionDenied
+    stay = access_stay(user=request.user, stay_id=stay_id)
     form = DischargeForm(request.POST or None)
     if request.method == "POST" and form.is_valid() and run_service(form, lambda: services.stay_discharge(by=request.user, stay=stay, **form.cleaned_data)) is not None:
         messages.success(request, _("已办理离开"))

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
+from common.access import allowed_for
 from common.forms import run_service
 from facilities.rules import region_scope_prefix
 from facilities.scoping import (
@@ -21,6 +22,7 @@ from facilities.scoping import (
     can_generate_claims,
     can_manage_standards,
     can_review_claim_batch,
+    is_regional_clerk,
 )
 
 from . import services
@@ -88,10 +90,8 @@ def standard_list(request):
     })
 
 
-@login_required
+@allowed_for(is_regional_clerk)  # the standards of the clerk's own region (and below)
 def standard_create(request):
-    if not can_manage_standards(request.user, request.user.region_code):
-        raise PermissionDenied
     initial = {"region": request.user.region_code, "effective_from": next_month(timezone.localdate())}
     form = StandardForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -245,10 +245,8 @@ def batch_mark_paid_view(request, batch_id):
 # --- generation ------------------------------------------------------------------------------------
 
 
-@login_required
+@allowed_for(is_regional_clerk)  # the claims of the clerk's own region
 def generation_create(request):
-    if not can_generate_claims(request.user, request.user.region_code or ""):
-        raise PermissionDenied
     initial = {
         "month": request.GET.get("month") or month_start(timezone.localdate()),
         "region": request.GET.get("region") or request.user.region_code,

@@ -7,12 +7,13 @@ not leak.
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 from django.db.models.functions import Substr
 from django.http import Http404
 
 from ..models import Facility, FacilityStatus, Finding, FindingStatus, Inspection, Region
-from ..scoping import facilities_visible_to, facility_scope_q
+from ..scoping import can_edit_facility, can_record_rectification, facilities_visible_to, facility_scope_q
 from ..selectors import current_level_subquery
 
 LEVELS = range(6)  # 0 = not rated (or no valid rating), 1–5 stars
@@ -66,6 +67,17 @@ def inspection_get_for_user(*, user, inspection_id: int) -> Inspection:
     if inspection is None:
         raise Http404("inspection")
     return inspection
+
+
+def access_finding(*, user, finding_id: int, to: str) -> Finding:
+    """A finding to act on: `to` is "inspect" (verify or return it: the region's inspectors and
+    administrators) or "rectify" (the facility's own managers, and administrators). Out of scope a
+    404, in scope without the right a 403."""
+    finding = finding_get_for_user(user=user, finding_id=finding_id)
+    right = {"inspect": can_edit_facility, "rectify": can_record_rectification}[to]
+    if not right(user, finding.inspection.facility):
+        raise PermissionDenied
+    return finding
 
 
 def finding_get_for_user(*, user, finding_id: int) -> Finding:

@@ -20,7 +20,7 @@ from django_tables2 import RequestConfig
 from common.access import allowed_for
 from common.forms import run_service
 
-from ..scoping import can_register_facilities, user_region_prefix
+from ..scoping import can_register_facilities, sees_a_region
 from . import services
 from .forms import (
     FINDING_CATEGORIES,
@@ -36,6 +36,7 @@ from .selectors import (
     AGE_BUCKETS,
     LEVELS,
     InspectionFilters,
+    access_finding,
     facilities_not_inspected,
     finding_due_state,
     finding_get_for_user,
@@ -72,7 +73,7 @@ def inspection_list_view(request):
     return render(request, template, {
         "table": table, "form": form,
         "can_record": can_register_facilities(request.user),
-        "can_see_region": user_region_prefix(request.user) is not None,
+        "can_see_region": sees_a_region(request.user),
     })
 
 
@@ -195,9 +196,7 @@ def inspection_close_view(request, inspection_id):
 
 @login_required
 def finding_rectify(request, finding_id):
-    finding = finding_get_for_user(user=request.user, finding_id=finding_id)
-    if not services.may_rectify(request.user, finding.inspection.facility):
-        raise PermissionDenied
+    finding = access_finding(user=request.user, finding_id=finding_id, to="rectify")
     form = RectifyForm(
         request.POST or None, request.FILES or None,
         initial={"rectified_on": timezone.localdate(), "rectification": finding.rectification},
@@ -214,11 +213,9 @@ def finding_rectify(request, finding_id):
 
 @login_required
 def finding_verify(request, finding_id):
-    finding = finding_get_for_user(user=request.user, finding_id=finding_id)
     if request.method != "POST":
-        return redirect("inspection_detail", inspection_id=finding.inspection_id)
-    if not services.may_inspect(request.user, finding.inspection.facility):
-        raise PermissionDenied
+        return redirect("inspection_detail", inspection_id=finding_get_for_user(user=request.user, finding_id=finding_id).inspection_id)
+    finding = access_finding(user=request.user, finding_id=finding_id, to="inspect")
     form = VerifyForm(request.POST)
     if form.is_valid():
         call = lambda: services.finding_verify(by=request.user, finding=finding, **form.cleaned_data)
@@ -234,9 +231,7 @@ def finding_verify(request, finding_id):
 @require_POST
 def finding_return(request, finding_id):
     """退回整改 with a reason; a refusal (no reason, not awaiting verification) is shown as an error."""
-    finding = finding_get_for_user(user=request.user, finding_id=finding_id)
-    if not services.may_inspect(request.user, finding.inspection.facility):
-        raise PermissionDenied
+    finding = access_finding(user=request.user, finding_id=finding_id, to="inspect")
     try:
         services.finding_return(by=request.user, finding=finding, reason=request.POST.get("reason", ""))
     except ValidationError as exc:
@@ -266,10 +261,9 @@ def finding_evidence(request, finding_id):
 
 @login_required
 @require_GET
+@allowed_for(sees_a_region)
 def inspection_region(request):
     """Star levels by county, facilities not inspected this year, and open findings by age."""
-    if user_region_prefix(request.user) is None:
-        raise PermissionDenied
     today = timezone.localdate()
     counties = level_distribution_by_county(user=request.user, today=today)
     coverage = inspection_coverage(user=request.user, today=today)

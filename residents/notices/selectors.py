@@ -6,11 +6,12 @@ managers and administrators see none. Out of scope is a 404.
 from dataclasses import dataclass
 from datetime import date
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from facilities.models import Region
-from facilities.scoping import personal_region_scope_q
+from facilities.scoping import can_manage_notices, personal_region_scope_q
 
 from ..access import notice_scope_q
 from ..models import Notice, NoticeChange, NoticeEntry, NoticeObjection, SupportKind, SupportStatus
@@ -47,6 +48,15 @@ def notice_get_for_user(*, user, notice_id: int) -> Notice:
     notice = notices_visible_to(user).select_related("township", "created_by").filter(pk=notice_id).first()
     if notice is None:
         raise Http404("notice")
+    return notice
+
+
+def access_notice(*, user, notice_id: int) -> Notice:
+    """A notice to record or handle objections on: out of scope a 404, in scope without the right
+    (inspectors and clerks whose region covers its township) a 403."""
+    notice = notice_get_for_user(user=user, notice_id=notice_id)
+    if not can_manage_notices(user, notice.township_id):
+        raise PermissionDenied
     return notice
 
 

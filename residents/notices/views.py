@@ -7,7 +7,6 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,6 +23,7 @@ from . import services
 from .forms import NoticeFilterForm, NoticeForm, ObjectionForm, ObjectionResultForm
 from .selectors import (
     NoticeFilters,
+    access_notice,
     confirmations_in_no_notice,
     notice_entries_of,
     notice_get_for_user,
@@ -115,9 +115,7 @@ def notice_print(request, notice_id):
 @login_required
 @require_POST
 def notice_objection_create(request, notice_id):
-    notice = notice_get_for_user(user=request.user, notice_id=notice_id)
-    if not can_manage_notices(request.user, notice.township_id):
-        raise PermissionDenied
+    notice = access_notice(user=request.user, notice_id=notice_id)
     form = ObjectionForm(request.POST, notice=notice)
     if form.is_valid() and run_service(form, lambda: services.notice_objection_record(by=request.user, notice=notice, **form.cleaned_data)):
         messages.success(request, _("异议已登记"))
@@ -130,10 +128,8 @@ def notice_objection_create(request, notice_id):
 
 @login_required
 def notice_objection_result(request, notice_id, objection_id):
-    notice = notice_get_for_user(user=request.user, notice_id=notice_id)
+    notice = access_notice(user=request.user, notice_id=notice_id)
     objection = notice_objection_get_for_user(user=request.user, notice=notice, objection_id=objection_id)
-    if not can_manage_notices(request.user, notice.township_id):
-        raise PermissionDenied
     form = ObjectionResultForm(request.POST or None, initial={
         "handled_on": objection.handled_on or timezone.localdate(), "result": objection.result,
     })
