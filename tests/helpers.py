@@ -5,18 +5,21 @@
   support changes and a notice of them (tests/residents/custody, tests/residents/notices, tests/e2e).
 - `amounts`: the claim lines of a month read back (the claim fixtures are in tests/conftest.py).
 """
+from contextlib import contextmanager
 from datetime import date, datetime, time
 from decimal import Decimal
+from io import StringIO
 from zoneinfo import ZoneInfo
 
 import time_machine
-from django.db import connection
+from django.core.management import call_command
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from residents.custody import services as custody
 from residents.models import SupportForm, SupportKind
 from residents.notices import services as notices
-from subsidies.models import ClaimLine
+from subsidies.models import ClaimBatch, ClaimLine
 from tests.factories import AssessmentFactory, PersonFactory, StayFactory, SupportStatusFactory
 
 # --- query counts -----------------------------------------------------------------------------
@@ -132,3 +135,25 @@ def claim_resident(facility, name, *, town="621002100", category="partial"):
     if facility is not None:
         StayFactory(person=person, facility=facility, admitted_on=date(2025, 6, 1))
     return person
+
+
+def batches_of(month: date, facilities) -> dict:
+    """The month's claim batches of facilities A and B and of the township 董志镇, after generation."""
+    return {
+        "a": ClaimBatch.objects.get(month=month, facility=facilities["a"]),
+        "b": ClaimBatch.objects.get(month=month, facility=facilities["b"]),
+        "town": ClaimBatch.objects.get(month=month, township_id="621002101"),
+    }
+
+
+@contextmanager
+def seeded_demo(last_command: str):
+    """The demo seeders up to the inspections, then `last_command`, inside a transaction rolled back at
+    the end; yields what `last_command` printed."""
+    with transaction.atomic():
+        for command in ("seed_demo", "seed_demo_residents", "seed_demo_staff", "seed_demo_inspections"):
+            call_command(command, stdout=StringIO())
+        out = StringIO()
+        call_command(last_command, stdout=out)
+        yield out.getvalue()
+        transaction.set_rollback(True)

@@ -5,7 +5,6 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
@@ -14,18 +13,14 @@ from residents.models import Person, RelativeDeclaration
 from residents.recusal import declared_relatives
 from staffing.budget.selectors import staffing_budget
 from staffing.models import FundedPosts, RelativeReview, ReviewDecision
+from tests.helpers import seeded_demo
 
 
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):
     """Seeded once for the module inside a transaction rolled back at the end."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        for command in ("seed_demo", "seed_demo_residents", "seed_demo_staff", "seed_demo_inspections"):
-            call_command(command, stdout=StringIO())
-        out = StringIO()
-        call_command("seed_demo_accountability", stdout=out)
-        yield out.getvalue()
-        transaction.set_rollback(True)
+    with django_db_blocker.unblock(), seeded_demo("seed_demo_accountability") as out:
+        yield out
 
 
 def counts():

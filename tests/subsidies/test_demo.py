@@ -3,24 +3,19 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
 from django.utils import timezone
 
 from common.months import previous_month
 from subsidies.models import SETTLED, BatchStatus, ClaimBatch, ClaimLine, SubsidyStandard
 from subsidies.rules import month_start
+from tests.helpers import seeded_demo
 
 
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):
     """Seeded once for the module inside a transaction rolled back at the end."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        for command in ("seed_demo", "seed_demo_residents", "seed_demo_staff", "seed_demo_inspections"):
-            call_command(command, stdout=StringIO())
-        out = StringIO()
-        call_command("seed_demo_claims", stdout=out)
-        yield out.getvalue()
-        transaction.set_rollback(True)
+    with django_db_blocker.unblock(), seeded_demo("seed_demo_claims") as out:
+        yield out
 
 
 @pytest.mark.django_db

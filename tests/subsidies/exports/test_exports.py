@@ -17,8 +17,8 @@ from accounts.models import AccessAction, AccessRecord
 from residents.models import Person
 from subsidies.models import ClaimBatch
 from tests.factories import FacilityFactory
+from tests.helpers import batches_of, count_queries
 from tests.helpers import claim_resident as resident
-from tests.helpers import count_queries
 
 JULY = date(2026, 7, 1)
 SUMMARY, DETAIL = "汇总", "明细"
@@ -39,11 +39,7 @@ def july(cast, facilities, generate):
     resident(facilities["b"], "丙")
     resident(None, "丁", town="621002101")
     generate(JULY)
-    return {
-        "a": ClaimBatch.objects.get(month=JULY, facility=facilities["a"]),
-        "b": ClaimBatch.objects.get(month=JULY, facility=facilities["b"]),
-        "town": ClaimBatch.objects.get(month=JULY, township_id="621002101"),
-    }
+    return batches_of(JULY, facilities)
 
 
 def _batch_url(batch, fmt="xlsx"):
