@@ -11,10 +11,10 @@ from datetime import date
 
 from django.db.models import Exists, OuterRef, Q
 
-from common.months import previous_month
+from common.months import month_end, previous_month
 from residents.models import Person, Stay, StayEndReason, SupportForm, SupportKind
 
-from .facts import month_end, month_statuses, paying_statuses, people_facts, pricing_policies
+from .facts import month_statuses, paying_statuses, people_facts, pricing_policies
 from .models import ClaimBatch, ClaimLine
 from .pricing import PricingPolicy, care_gaps
 from .rules import days_in_month

@@ -1,11 +1,12 @@
 """Reads the facts a month is priced from, set-based: a fixed number of queries for any region size."""
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 from django.db.models import Q, QuerySet
 
+from common.months import month_end
 from facilities.models import StarRating
 from facilities.selectors import region_policies
 from residents.models import SelfCareAssessment, Stay, StayEndReason, SupportKind, SupportStatus
@@ -21,16 +22,11 @@ from .pricing import (
     StatusFact,
     StayFact,
 )
-from .rules import days_in_month
 
 PAID_KINDS = (SupportKind.HARDSHIP, SupportKind.ORPHAN, SupportKind.UNSUPPORTED_CHILD)
 
 #: How far back an assessment can still decide a month: the longest re-assessment interval a region may set.
 ASSESSMENT_WINDOW_MONTHS = 36
-
-
-def month_end(month: date) -> date:
-    return month + timedelta(days=days_in_month(month) - 1)
 
 
 def paying_statuses(month: date) -> QuerySet[SupportStatus]:
