@@ -2,11 +2,14 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
+from common.tables import OnePassTable
+
 from .models import Facility
 from .scoping import capabilities_for
 
 
-class FacilityTable(tables.Table):
+class FacilityTable(OnePassTable):
+    rows_template = "facilities/_facility_rows.html"
     name = tables.LinkColumn("facility_detail", args=[tables.A("pk")], verbose_name=_("名称"))
     region = tables.Column(accessor="region__full_name", order_by=("region_id", "name"), verbose_name=_("行政区划"))
     status = tables.TemplateColumn(template_name="facilities/_status_badge.html", verbose_name=_("状态"))
@@ -24,7 +27,8 @@ class FacilityTable(tables.Table):
         empty_text = _("没有符合条件的机构")
 
 
-class AlertTable(tables.Table):
+class AlertTable(OnePassTable):
+    rows_template = "facilities/_alert_rows.html"
     severity = tables.TemplateColumn(template_name="facilities/_alert_severity.html", verbose_name=_("级别"))
     kind = tables.Column(verbose_name=_("类型"))
     message = tables.Column(verbose_name=_("说明"), orderable=False)

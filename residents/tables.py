@@ -1,14 +1,15 @@
 """The sortable resident table."""
 import django_tables2 as tables
-from django.template.loader import render_to_string
-from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+
+from common.tables import OnePassTable
 
 from .models import Person
 from .rules import assessment_status
 
 
-class PersonTable(tables.Table):
+class PersonTable(OnePassTable):
+    rows_template = "residents/_person_rows.html"
     name = tables.LinkColumn("person_detail", args=[tables.A("pk")], verbose_name=_("姓名"))
     masked_id_number = tables.Column(verbose_name=_("身份证号码"), orderable=False)
     sex = tables.Column(verbose_name=_("性别"))
@@ -29,20 +30,16 @@ class PersonTable(tables.Table):
         super().__init__(*args, **kwargs)
         self.today = today
 
-    def render_current_facility_name(self, value, record):
-        if record.seen_until:  # the person left the reader's facilities; where they live now is not theirs
-            return format_html(
-                '<span class="badge badge-status-none" data-testid="departed">{}</span> <span class="small text-muted">{}</span>',
-                _("已离院"), record.seen_until.isoformat(),
-            )
-        return value or "—"
-
-    def render_assessment_due_on(self, record):
-        if record.seen_until:
-            return "—"  # re-assessment is the new facility's business
-        status = assessment_status(assessed_on=record.latest_assessed_on, due_on=record.latest_due_on, on=self.today)
-        return render_to_string("residents/_due_cell.html", {
-            "status": status.value, "due_on": record.latest_due_on or record.assessment_due_on,
-            "provisional": record.latest_due_provisional if record.latest_due_on else record.assessment_due_provisional,
-            "in_care": bool(record.current_facility_id),
-        })
+    def prepare(self, records):
+        """When each person is due for re-assessment; re-assessment of someone who left is the new facility's."""
+        for record in records:
+            if record.seen_until:
+                continue
+            latest = record.latest_due_on is not None
+            record.due = {
+                "status": assessment_status(assessed_on=record.latest_assessed_on, due_on=record.latest_due_on,
+                                            on=self.today).value,
+                "on": record.latest_due_on if latest else record.assessment_due_on,
+                "provisional": record.latest_due_provisional if latest else record.assessment_due_provisional,
+                "in_care": bool(record.current_facility_id),
+            }

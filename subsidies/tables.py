@@ -3,6 +3,8 @@ import django_tables2 as tables
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from common.tables import OnePassTable
+
 from .models import ClaimBatch, SubsidyStandard
 
 NUMBER = {"td": {"class": "text-end text-nowrap"}, "th": {"class": "text-end"}}
@@ -11,7 +13,8 @@ NOWRAP = {"td": {"class": "text-nowrap"}}
 CATEGORY_SHORT = {"full": _("失能"), "partial": _("半失能"), "self_care": _("自理")}
 
 
-class BatchTable(tables.Table):
+class BatchTable(OnePassTable):
+    rows_template = "subsidies/_batch_rows.html"
     month = tables.DateColumn(format="Y-m", verbose_name=_("月份"), order_by=("month", "region_id", "id"))
     payer = tables.TemplateColumn(
         template_name="subsidies/_payer_cell.html", verbose_name=_("申报单位"),
