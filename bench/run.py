@@ -313,33 +313,65 @@ class Bench:
                 pages.append(("api", f"batch lines ({label})", f"/api/subsidies/batches/{batch.pk}/lines"))
         return pages
 
-    def web(self) -> None:
-        from django.db import connection, reset_queries
+    def pages(self) -> None:
+        """Each page and endpoint in this process, one request at a time: its queries, its own SQL time
+        (the floor: what the database spends answering them, round trips included), its wall and CPU
+        time and its size; the targets are ≤ 3× its SQL time and ≤ 15 ms CPU (30 ms for a batch)."""
+        from django.db import connection
         from django.test import Client
-        from django.test.utils import CaptureQueriesContext
 
         from accounts.tokens import api_token_create
 
         client = Client()
         client.force_login(self.clerk)
-        session = client.cookies["sessionid"].value
-        _token, token = api_token_create(user=self.clerk, name=f"bench {datetime.now():%Y-%m-%d %H:%M:%S}")
-        pages = self._targets()
-        queries, cpu_ms = {}, {}
-        for kind, _label, path in pages:
-            headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"} if kind == "api" else {}
-            client.get(path, **headers)  # warm caches (translations, templates)
-            reset_queries()
-            with CaptureQueriesContext(connection) as captured:
-                response = client.get(path, **headers)
-            queries[path] = len(captured.captured_queries)
-            reset_queries()
+        self.session = client.cookies["sessionid"].value
+        _token, self.token = api_token_create(user=self.clerk, name=f"bench {datetime.now():%Y-%m-%d %H:%M:%S}")
+        sql = {"seconds": 0.0, "queries": 0}
+
+        def timed(execute, query, params, many, context):
+            started = time.perf_counter()
+            try:
+                return execute(query, params, many, context)
+            finally:
+                sql["seconds"] += time.perf_counter() - started
+                sql["queries"] += 1
+
+        self.measured = {}
+        _print(f"4a. pages and endpoints in-process, one at a time (median of {CPU_SAMPLES}; signed in as the "
+               "province's subsidy clerk)")
+        _print(f"   {'':<44} {'queries':>7} {'SQL ms':>7} {'wall ms':>8} {'ratio':>6} {'CPU ms':>7} {'KiB':>6}  target")
+        for kind, label, path in self._targets():
+            headers = {"HTTP_AUTHORIZATION": f"Bearer {self.token}"} if kind == "api" else {}
+            response = client.get(path, **headers)  # warm caches (translations, templates)
             if response.status_code != 200:
                 raise RuntimeError(f"{path} answered {response.status_code}")
-            with Cpu() as cpu:  # what one request costs, whatever else runs on the machine
-                for _ in range(CPU_SAMPLES):
-                    client.get(path, **headers)
-            cpu_ms[path] = cpu.seconds / CPU_SAMPLES * 1000
+            walls, cpus, sqls = [], [], []
+            for _ in range(CPU_SAMPLES):
+                sql.update(seconds=0.0, queries=0)
+                with connection.execute_wrapper(timed), Cpu() as cpu:
+                    response = client.get(path, **headers)
+                walls.append(cpu.wall * 1000)
+                cpus.append(cpu.seconds * 1000)
+                sqls.append(sql["seconds"] * 1000)
+            wall, cpu_ms, sql_ms = (statistics.median(values) for values in (walls, cpus, sqls))
+            limit = 30.0 if "batch detail" in label else 15.0
+            verdict = "ok" if wall <= 3 * sql_ms and cpu_ms <= limit else "MISSES"
+            row = {"kind": kind, "label": label, "path": path, "queries": sql["queries"], "sql_ms": sql_ms,
+                   "wall_ms": wall, "cpu_ms": cpu_ms, "kib": len(response.content) / 1024, "verdict": verdict}
+            self.measured[path] = row
+            _print(f"   {kind + ' ' + label:<44} {sql['queries']:7d} {sql_ms:7.1f} {wall:8.1f} "
+                   f"{_ratio(wall, sql_ms):>6} {cpu_ms:7.1f} {row['kib']:6.0f}  ≤ 3× SQL and ≤ {limit:.0f} ms CPU: "
+                   f"{verdict}")
+        self.results["pages"] = list(self.measured.values())
+        _print("   (CPU ms: this process and its database backend; wall ms with nothing else queued)")
+
+    def web(self) -> None:
+        if not getattr(self, "measured", None):
+            self.pages()
+        pages = self._targets()
+        session, token = self.session, self.token
+        queries = {path: row["queries"] for path, row in self.measured.items()}
+        cpu_ms = {path: row["cpu_ms"] for path, row in self.measured.items()}
         server = self._start_gunicorn()
         try:
             from .load import run_load
@@ -447,7 +479,8 @@ GROUP BY s.facility_id
 
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--only", default="scan,claims,exports,web", help="comma-separated: scan,claims,exports,web")
+    parser.add_argument("--only", default="scan,claims,exports,pages,web",
+                        help="comma-separated: scan,claims,exports,pages,web")
     parser.add_argument("--seconds", type=float, default=float(os.environ.get("BENCH_SECONDS", "8")),
                         help="load per page or endpoint")
     parser.add_argument("--clients", type=int, default=20)

@@ -5,6 +5,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.renderers import DjangoTemplates
 
+from .choices import QuickSelect
+
 DATE_INPUT = forms.DateInput(
     attrs={"placeholder": "YYYY-MM-DD", "inputmode": "numeric", "autocomplete": "off"}, format="%Y-%m-%d"
 )
@@ -25,6 +27,10 @@ class StyledFormMixin:
                 css = "form-check-input"
             elif isinstance(widget, (forms.Select, forms.SelectMultiple)):
                 css = "form-select"
+                if type(widget) is forms.Select:
+                    # The same markup written in Python: a template per option was most of a filter
+                    # bar's rendering (a province's counties, every status and kind).
+                    widget.__class__ = QuickSelect
             else:
                 css = "form-control"
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()

@@ -64,6 +64,19 @@ def facility_list(*, user, filters: FacilityFilters = FacilityFilters(), today=N
     return qs.order_by("region_id", "name")
 
 
+def facility_choices(*, user, q: str, selected: int | None = None, limit: int) -> list[tuple[int, str]]:
+    """The user's facilities whose name contains `q` or whose credit code starts with it, by name, at
+    most `limit`; the `selected` one (if visible) always first, so a search never drops the choice.
+    Two queries at most."""
+    visible = facilities_visible_to(user)
+    q = q.strip()
+    matches = visible.filter(Q(name__icontains=q) | Q(credit_code__istartswith=q)) if q else visible
+    rows = list(matches.order_by("name").values_list("pk", "name")[:limit])
+    if selected and all(pk != selected for pk, _name in rows):
+        rows = list(visible.filter(pk=selected).values_list("pk", "name")) + rows
+    return rows
+
+
 def residents_subquery():
     """Active stays of the facility, as a correlated subquery: a page of facilities counts only its
     own rows, and the page's total (COUNT) does not compute it at all."""

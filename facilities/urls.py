@@ -6,6 +6,7 @@ from .ratings import views as rating_views
 urlpatterns = [
     path("", views.facility_list_view, name="facility_list"),
     path("new/", views.facility_create, name="facility_create"),
+    path("options/", views.facility_options, name="facility_options"),
     path("<int:facility_id>/", views.facility_detail, name="facility_detail"),
     path("<int:facility_id>/edit/", views.facility_edit, name="facility_edit"),
     path("<int:facility_id>/ratings/", rating_views.rating_panel, name="rating_panel"),

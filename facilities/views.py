@@ -4,27 +4,32 @@ from dataclasses import asdict
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET
 from django_tables2 import RequestConfig
 
 from accounts.audit import access_record
 from accounts.models import AccessAction
 from common.access import allowed_for
+from common.choices import options_html
 from common.history import change_history
 from common.list_totals import ListPaginator
+from common.params import id_param
 
 from . import services
 from .exports import facilities_csv
 from .forms import FacilityContactForm, FacilityFilterForm, FacilityForm
+from .picker import OPTIONS_LIMIT
 from .scoping import (
     alerts_visible_to,
     can_edit_facility,
     can_edit_facility_contact,
     can_register_facilities,
 )
-from .selectors import FacilityFilters, facility_get_for_user, facility_list
+from .selectors import FacilityFilters, facility_choices, facility_get_for_user, facility_list
 from .tables import FacilityTable
 
 
@@ -59,6 +64,19 @@ def facility_list_view(request):
         template,
         {"table": table, "form": form, "can_create": can_register_facilities(request.user)},
     )
+
+
+@login_required
+@require_GET
+def facility_options(request):
+    """The options of a facility filter's select for what was typed in its search box (facilities.picker)."""
+    field = request.GET.get("field", "facility")
+    selected = id_param(request.GET.get(field), name=field)
+    rows = facility_choices(user=request.user, q=request.GET.get("q", "")[:50], selected=selected, limit=OPTIONS_LIMIT)
+    choices = [("", _("全部机构")), *rows]
+    if not rows:
+        choices.append(("", _("没有匹配的机构")))
+    return HttpResponse(options_html(choices, {str(selected or "")}))
 
 
 @login_required

@@ -4,9 +4,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from common.choices import NameChoiceField
 from common.forms import DATE_INPUT, StyledFormMixin
 from facilities.models import Facility, RegionLevel
+from facilities.picker import FacilityFilterField
 from facilities.regions.picker import RegionPickerField
 from facilities.scoping import facilities_visible_to
 
@@ -189,7 +189,7 @@ class ChangeReportForm(StyledFormMixin, forms.Form):
 
 class PersonFilterForm(StyledFormMixin, forms.Form):
     q = forms.CharField(label=_("姓名或完整身份证号码"), required=False, max_length=50)
-    facility = NameChoiceField(label=_("机构"), required=False, queryset=Facility.objects.none(), empty_label=_("全部机构"))
+    facility = FacilityFilterField()
     category = forms.ChoiceField(label=_("生活自理能力"), required=False, choices=[("", _("全部"))] + SelfCareCategory.choices)
     support_form = forms.ChoiceField(label=_("供养方式"), required=False, choices=[("", _("全部"))] + SupportForm.choices)
     assessment_overdue = forms.BooleanField(label=_("仅显示评估逾期"), required=False)

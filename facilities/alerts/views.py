@@ -7,11 +7,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_tables2 import RequestConfig
 
-from common.choices import NameChoiceField
 from common.forms import StyledFormMixin, run_service
 from common.list_totals import ListPaginator
 
 from ..models import AlertKind
+from ..picker import FacilityFilterField
 from ..rules import region_scope_prefix
 from ..scoping import alerts_visible_to, can_acknowledge_alert, facilities_visible_to
 from ..selectors import region_code_q
@@ -25,7 +25,7 @@ class AlertFilterForm(StyledFormMixin, forms.Form):
         choices=[("open", gettext_lazy("未解除")), ("resolved", gettext_lazy("已解除")), ("all", gettext_lazy("全部"))],
     )
     kind = forms.ChoiceField(label=gettext_lazy("类型"), required=False, choices=[("", gettext_lazy("全部类型"))] + AlertKind.choices)
-    facility = NameChoiceField(label=gettext_lazy("机构"), required=False, queryset=None, empty_label=gettext_lazy("全部机构"))
+    facility = FacilityFilterField()
     region = forms.CharField(label=gettext_lazy("区划代码"), required=False, max_length=9)
 
     def clean_region(self):

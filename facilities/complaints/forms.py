@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from common.forms import DATE_INPUT, StyledFormMixin
 
 from ..models import ComplaintChannel, FacilityStatus, InspectionKind
+from ..picker import FacilityFilterField
 from ..scoping import facilities_visible_to
 
 DATETIME_INPUT = forms.DateTimeInput(
@@ -16,7 +17,7 @@ class ComplaintFilterForm(StyledFormMixin, forms.Form):
     state = forms.ChoiceField(label=_("状态"), required=False, choices=[
         ("", _("全部")), ("new", _("待受理")), ("open", _("未办结")), ("overdue", _("已逾期")), ("concluded", _("已办结")),
     ])
-    facility = forms.ModelChoiceField(label=_("被投诉机构"), required=False, queryset=None, empty_label=_("全部机构"))
+    facility = FacilityFilterField(label=_("被投诉机构"))
     channel = forms.ChoiceField(label=_("来源渠道"), required=False, choices=[("", _("全部渠道")), *ComplaintChannel.choices])
     mine = forms.BooleanField(label=_("只看我负责的"), required=False)
 

@@ -7,6 +7,7 @@ from common.forms import StyledFormMixin
 
 from ..forms import DATE_INPUT
 from ..models import FacilityStatus, FindingSeverity, InspectionKind
+from ..picker import FacilityFilterField
 from ..scoping import facilities_visible_to
 from .services import EVIDENCE_MAX_BYTES
 
@@ -22,7 +23,7 @@ def _blank(label):
 
 
 class InspectionFilterForm(StyledFormMixin, forms.Form):
-    facility = forms.ModelChoiceField(label=_("机构"), required=False, queryset=None, empty_label=_("全部机构"))
+    facility = FacilityFilterField()
     kind = forms.ChoiceField(label=_("检查类型"), required=False, choices=_blank(_("全部类型")) + InspectionKind.choices)
     state = forms.ChoiceField(
         label=_("状态"), required=False, choices=[("", _("全部")), ("open", _("未结案")), ("closed", _("已结案"))]

@@ -84,6 +84,11 @@
     var question = source.dataset ? source.dataset.confirm : null;
     if (question && !window.confirm(question)) { event.preventDefault(); event.stopImmediatePropagation(); }
   }, true);
+  /* A facility filter's search box only fetches the select's options (facilities/picker.py): what is
+     typed there is not a change of the filters, so its change event never reaches the filter form. */
+  document.addEventListener("change", function (event) {
+    if (event.target.matches && event.target.matches("[data-picker-search]")) { event.stopPropagation(); }
+  }, true);
   document.addEventListener("click", function (event) {
     if (event.target.closest && event.target.closest("[data-action=print]")) { window.print(); }
   });
