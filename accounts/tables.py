@@ -2,10 +2,14 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
+from common.tables import OnePassTable
+
 from .models import AccessRecord
 
 
-class AccessRecordTable(tables.Table):
+class AccessRecordTable(OnePassTable):
+    """The user column shows the username of the time, and the account's current full name beside it."""
+    rows_template = "accounts/_access_record_rows.html"
     at = tables.DateTimeColumn(format="Y-m-d H:i:s", order_by=("at", "id"), verbose_name=_("时间"))
     username = tables.Column(verbose_name=_("用户"))
 
@@ -16,6 +20,3 @@ class AccessRecordTable(tables.Table):
         order_by = ("-at",)
         empty_text = _("没有符合条件的访问记录")
 
-    def render_username(self, value, record):
-        """The name at the time of the access, and the account's current full name beside it."""
-        return f"{value}（{record.user.full_name}）" if record.user and record.user.full_name else value

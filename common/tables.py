@@ -23,5 +23,11 @@ class OnePassTable(tables.Table):
         self.prepare(records)
         return records
 
+    @cached_property
+    def visible_names(self) -> list[str]:
+        """The columns drawn, in order: after Meta.sequence and any `exclude` a view passes, for rows
+        templates whose columns depend on the reader."""
+        return [column.name for column in self.columns]
+
     def prepare(self, records: list) -> None:
         """Set per-row values on the page's records (nothing by default)."""

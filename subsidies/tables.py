@@ -1,6 +1,5 @@
 """The sortable tables of claim batches and subsidy standards."""
 import django_tables2 as tables
-from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from common.tables import OnePassTable
@@ -9,8 +8,6 @@ from .models import ClaimBatch, SubsidyStandard
 
 NUMBER = {"td": {"class": "text-end text-nowrap"}, "th": {"class": "text-end"}}
 NOWRAP = {"td": {"class": "text-nowrap"}}
-#: The short names of the self-care categories (DESIGN §9), for dense tables.
-CATEGORY_SHORT = {"full": _("失能"), "partial": _("半失能"), "self_care": _("自理")}
 
 
 class BatchTable(OnePassTable):
@@ -36,7 +33,8 @@ class BatchTable(OnePassTable):
         empty_text = _("没有符合条件的申报批次")
 
 
-class StandardTable(tables.Table):
+class StandardTable(OnePassTable):
+    rows_template = "subsidies/_standard_rows.html"
     region = tables.Column(verbose_name=_("行政区划"), order_by=("region_id", "item"), empty_values=(), attrs=NOWRAP)
     item = tables.Column(verbose_name=_("补贴项目"), attrs=NOWRAP)
     hukou_type = tables.Column(verbose_name=_("户籍类型"), default="—", attrs=NOWRAP)
@@ -60,25 +58,12 @@ class StandardTable(tables.Table):
 
     def __init__(self, *args, today, **kwargs):
         super().__init__(*args, **kwargs)
-        self.today = today
+        self.today = today  # standards starting after it carry a 待执行 badge
 
-    def render_region(self, record):
-        """全国 for the national default; badges for sample values and periods not yet in force."""
-        name = record.region.full_name if record.region_id else _("全国")
-        badges = []
-        if record.is_sample:
-            badges.append(("badge-status-none", _("示例")))
-        if record.effective_from > self.today:
-            badges.append(("text-bg-info", _("待执行")))
-        return format_html("{}{}", name, format_html_join("", ' <span class="badge {}">{}</span>', badges))
-
-    def render_basis(self, value, record):
-        """The shipped samples' basis only repeats the 示例 badge beside the region."""
-        return "—" if record.is_sample else value
-
-    def render_category(self, value, record):
-        return CATEGORY_SHORT.get(record.category, value)
-
-    def render_star_multipliers(self, value):
-        """Levels 0 (unrated) to 5 in order, e.g. "1.00 / 1.00 / 1.05 / 1.10 / 1.20 / 1.30"."""
-        return " / ".join(value[level] for level in sorted(value, key=int))
+    def prepare(self, records):
+        """The star multipliers by level, 0 (unrated) to 5 in order, e.g. "1.00 / 1.00 / 1.05 / 1.10 / 1.20 / 1.30"."""
+        for record in records:
+            multipliers = record.star_multipliers
+            record.multipliers_text = (
+                " / ".join(multipliers[level] for level in sorted(multipliers, key=int)) if multipliers else ""
+            )

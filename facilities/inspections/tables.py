@@ -2,10 +2,13 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
+from common.tables import OnePassTable
+
 from ..models import Facility, Inspection
 
 
-class InspectionTable(tables.Table):
+class InspectionTable(OnePassTable):
+    rows_template = "facilities/_inspection_rows.html"
     inspected_on = tables.DateColumn(
         format="Y-m-d", verbose_name=_("检查日期"), linkify=("inspection_detail", [tables.A("pk")]),
     )
@@ -29,19 +32,15 @@ class InspectionTable(tables.Table):
         empty_text = _("没有符合条件的检查记录")
 
 
-class NotInspectedTable(tables.Table):
+class NotInspectedTable(OnePassTable):
+    """The `record` column (a link to record an inspection) is left out for readers who may not record one."""
+    rows_template = "facilities/_not_inspected_rows.html"
     name = tables.LinkColumn("facility_detail", args=[tables.A("pk")], verbose_name=_("机构"))
     region = tables.Column(accessor="region__full_name", order_by=("region_id", "name"), verbose_name=_("行政区划"))
     kind = tables.Column(verbose_name=_("机构类型"))
-    star_level = tables.TemplateColumn(
-        "{% if value %}{{ value }} ★{% else %}—{% endif %}", verbose_name=_("星级"),
-    )
+    star_level = tables.Column(verbose_name=_("星级"))
     last_inspected_on = tables.DateColumn(format="Y-m-d", verbose_name=_("上次检查"), default="—")
-    record = tables.TemplateColumn(
-        '{% load i18n %}<a class="btn btn-sm btn-outline-primary" href="{% url \'inspection_create\' %}?facility={{ record.pk }}">'
-        '{% translate "登记检查" %}</a>',
-        verbose_name="", orderable=False,
-    )
+    record = tables.Column(verbose_name="", orderable=False, empty_values=())
 
     class Meta:
         model = Facility
