@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_update_with_history
 
 from common.months import months_back, previous_month
-from facilities.models import Facility, StarRating
+from facilities.models import Facility, Region, RegionLevel, StarRating
 from facilities.rules import region_scope_prefix
 from residents.models import Person, SelfCareAssessment, Stay, SupportStatus
 
@@ -309,10 +309,34 @@ def _update_batches(batches: list[ClaimBatch], *, by, now) -> None:
 
 
 def claims_generate(*, run: GenerationRun) -> GenerationRun:
-    """Generate every draft of a run's region and month, updating the run's progress as it goes."""
-    GenerationRun.objects.filter(pk=run.pk).update(status=RunStatus.RUNNING, units_done=0, units_skipped=0,
-                                                   lines_written=0)
-    prefix = region_scope_prefix(run.region_id)
+    """Generate every draft of a run's region and month in this process, updating the run's progress."""
+    _start(run)
+    figures = _generate_region(run=run, prefix=region_scope_prefix(run.region_id))
+    GenerationRun.objects.filter(pk=run.pk).update(
+        status=RunStatus.DONE, finished_at=timezone.now(), units_total=figures["units"], units_done=figures["done"],
+        units_skipped=figures["skipped"], lines_written=figures["lines"],
+    )
+    _analyze(figures["lines"])
+    run.refresh_from_db()
+    return run
+
+
+def _start(run: GenerationRun, parts: dict | None = None) -> None:
+    GenerationRun.objects.filter(pk=run.pk).update(status=RunStatus.RUNNING, units_total=0, units_done=0,
+                                                   units_skipped=0, lines_written=0, parts=parts or {})
+
+
+def _analyze(lines: int) -> None:
+    if connection.vendor == "postgresql" and lines >= ANALYZE_AFTER_LINES:
+        # A month of a province changes the tables' size by half a million rows: refresh the planner's
+        # statistics now, so the checks and exports that follow plan for them (autovacuum comes later).
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE subsidies_claimbatch, subsidies_claimline")
+
+
+def _generate_region(*, run: GenerationRun, prefix: str) -> dict[str, int]:
+    """Write the drafts of the payers under `prefix`, moving the run's progress as each transaction
+    commits. Returns the figures of this region: units, done, skipped, lines."""
     month = run.month
     facility_regions = _facility_regions(prefix)
     lines = [line for line in price_month(month=month, region_prefix=prefix)
@@ -327,9 +351,10 @@ def claims_generate(*, run: GenerationRun) -> GenerationRun:
     for batch in ClaimBatch.objects.filter(month=month, region__code__startswith=prefix,
                                            status__in=(BatchStatus.DRAFT, BatchStatus.RETURNED)):
         units.setdefault(Payer(facility_id=batch.facility_id, township=batch.township_id), [])
-    GenerationRun.objects.filter(pk=run.pk).update(units_total=len(units))
+    GenerationRun.objects.filter(pk=run.pk).update(units_total=F("units_total") + len(units))
     regions = {payer: facility_regions[payer.facility_id] if payer.facility_id else payer.township for payer in units}
     ordered = sorted(units.items(), key=lambda item: _payer_key(item[0]))
+    figures = {"units": len(units), "done": 0, "skipped": 0, "lines": 0}
     for start in range(0, len(ordered), UNITS_PER_TRANSACTION):
         done, skipped, written = _write_units(month=month, units=ordered[start:start + UNITS_PER_TRANSACTION],
                                               regions=regions, by=run.requested_by)
@@ -337,13 +362,65 @@ def claims_generate(*, run: GenerationRun) -> GenerationRun:
             units_done=F("units_done") + done, units_skipped=F("units_skipped") + skipped,
             lines_written=F("lines_written") + written,
         )
-    if connection.vendor == "postgresql" and len(lines) >= ANALYZE_AFTER_LINES:
-        # A month of a province changes the tables' size by half a million rows: refresh the planner's
-        # statistics now, so the checks and exports that follow plan for them (autovacuum comes later).
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE subsidies_claimbatch, subsidies_claimline")
-    GenerationRun.objects.filter(pk=run.pk).update(status=RunStatus.DONE, finished_at=timezone.now())
-    run.refresh_from_db()
+        figures.update(done=figures["done"] + done, skipped=figures["skipped"] + skipped,
+                       lines=figures["lines"] + written)
+    return figures
+
+
+# --- a province's month fanned out per county ------------------------------------------------------
+
+
+def run_parts(region_code: str) -> list[str]:
+    """The county prefixes a run over `region_code` splits into: one per county (a city without
+    counties, such as 东莞 441900, is one part), none nested in another. A county's run is one part."""
+    prefix = region_scope_prefix(region_code)
+    if len(prefix) >= 6:
+        return [prefix]
+    codes = Region.objects.filter(code__startswith=prefix, level__in=(RegionLevel.COUNTY, RegionLevel.TOWNSHIP))
+    candidates = sorted({region_scope_prefix(code[:6]) for code in codes.values_list("code", flat=True)})
+    parts: list[str] = []
+    for candidate in candidates:  # sorted: a shorter prefix comes before the codes it covers
+        if not any(candidate.startswith(part) for part in parts):
+            parts.append(candidate)
+    return parts or [prefix]
+
+
+def run_fan_out(*, run: GenerationRun, parts: list[str]) -> None:
+    """Mark the run as running over these parts (each queued); their tasks report with `part_finished`."""
+    _start(run, parts={part: {"status": "queued"} for part in parts})
+
+
+def generate_part(*, run: GenerationRun, part: str) -> bool:
+    """Generate one county of a fanned-out run, in its own transactions; idempotent (a redelivered or
+    retried part replaces its drafts as a whole and is counted once). False if the part was done."""
+    if run.parts.get(part, {}).get("status") == "done":
+        return False
+    figures = _generate_region(run=run, prefix=part)
+    part_finished(run_id=run.pk, part=part, figures=figures)
+    return True
+
+
+def part_finished(*, run_id: int, part: str, figures: dict | None) -> GenerationRun:
+    """Record a part as done (with its figures) or failed (None); the last part finishes the run, whose
+    totals are then the parts' own, whatever retries moved the live counters."""
+    with transaction.atomic():
+        run = GenerationRun.objects.select_for_update().get(pk=run_id)
+        run.parts[part] = {"status": "done", **figures} if figures is not None else {"status": "failed"}
+        parts = run.parts.values()
+        changed = ["parts"]
+        if any(p["status"] == "failed" for p in parts):
+            run.status, run.finished_at = RunStatus.FAILED, timezone.now()
+            changed += ["status", "finished_at"]
+        elif all(p["status"] == "done" for p in parts):
+            run.status, run.finished_at = RunStatus.DONE, timezone.now()
+            run.units_total = sum(p["units"] for p in parts)
+            run.units_done = sum(p["done"] for p in parts)
+            run.units_skipped = sum(p["skipped"] for p in parts)
+            run.lines_written = sum(p["lines"] for p in parts)
+            changed += ["status", "finished_at", "units_total", "units_done", "units_skipped", "lines_written"]
+        run.save(update_fields=changed)
+    if run.status == RunStatus.DONE:
+        _analyze(run.lines_written)
     return run
 
 

@@ -213,6 +213,9 @@ class GenerationRun(models.Model):
     units_skipped = models.PositiveIntegerField(_("跳过批次（已提交或已审核）"), default=0)
     lines_written = models.PositiveIntegerField(_("生成明细数"), default=0)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    #: A run over several counties is fanned out, one task per county (generation.run_parts): county
+    #: code prefix → {"status": queued | done | failed, "units": …, "skipped": …, "lines": …}.
+    parts = models.JSONField(_("分县进度"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("生成任务")
@@ -223,7 +226,13 @@ class GenerationRun(models.Model):
         return f"{self.region_id} {self.month:%Y-%m} {self.get_status_display()}"
 
     @property
+    def parts_done(self) -> int:
+        return sum(1 for part in self.parts.values() if part["status"] == "done")
+
+    @property
     def percent(self) -> int:
+        if self.parts:
+            return round(100 * self.parts_done / len(self.parts))
         finished = self.units_done + self.units_skipped
         if not self.units_total:
             return 100 if self.status == RunStatus.DONE else 0

@@ -127,6 +127,8 @@ class RunOut(Schema):
     units_skipped: int = Field(description="跳过（已提交或已审核）/ skipped: submitted or settled")
     lines_written: int
     percent: int
+    parts_total: int = Field(description="分县生成的县（区）数，不分县时为 0 / counties the run is fanned out to, 0 if not")
+    parts_done: int = Field(description="已完成的县（区）/ counties done")
     requested_at: datetime
     finished_at: datetime | None
     error: str = Field(description="失败时：发生了什么、怎么办（中文）/ when failed: what happened and what to do, in Chinese")
@@ -135,6 +137,10 @@ class RunOut(Schema):
     @staticmethod
     def resolve_status_display(obj):
         return obj.get_status_display()
+
+    @staticmethod
+    def resolve_parts_total(obj):
+        return len(obj.parts)
 
     @staticmethod
     def resolve_error(obj):

@@ -271,8 +271,7 @@ def run_detail(request, run_id):
     return render(request, template, {
         "run": run,
         "processed": processed,
-        "percent": 100 if run.status == RunStatus.DONE or not run.units_total
-        else min(100, round(100 * processed / run.units_total)),
+        "percent": 100 if run.status == RunStatus.DONE else run.percent,
         "active": run.status in (RunStatus.QUEUED, RunStatus.RUNNING),
         "failure": run_failure(run),
     })

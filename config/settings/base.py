@@ -260,6 +260,10 @@ NINJA_PAGINATION_MAX_LIMIT = 200
 
 # Celery. Without a broker URL the embedded default runs every task in-process; `make run`
 # still drives the periodic schedule through kombu's filesystem transport under var/.
+# A generation run over several counties becomes one task per county (subsidies.tasks), retried this
+# many times before the run is failed; CLAIMS_FAN_OUT=false generates a region in one task.
+CLAIMS_FAN_OUT = _read("CLAIMS_FAN_OUT", _strict_bool, True)
+CLAIMS_PART_RETRIES = _read("CLAIMS_PART_RETRIES", env.int, 2)
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 if not CELERY_BROKER_URL:
