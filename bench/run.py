@@ -11,8 +11,10 @@ var/bench/. Figures:
 
 1. compliance scan of every facility for today (staffing.compliance.compliance_compute) vs one
    hand-written SQL aggregate of the same census;
-2. the province's month of claims generated and stored (subsidies.generation.claims_generate)
-   vs COPY of the same number of rows into a table shaped like claim lines;
+2. the province's month of claims generated and stored: in one process as a whole, fanned out per
+   county in one process, and by 1 and 2 Celery workers (Redis on 127.0.0.1:6379/11, BENCH_BROKER_URL),
+   each with its peak memory, vs the floor: the same facts read and the same lines COPYed into the
+   real claim-line table (its indexes, foreign keys and trigger), rolled back;
 3. that month's CSV and .xlsx download (subsidies.exports.views → subsidies.exports.files), each in its own
    process for its peak memory, vs `COPY (query) TO STDOUT`;
 4. list pages and endpoints under 20 concurrent clients against gunicorn: p50 / p95 latency,
@@ -119,9 +121,20 @@ def _verdict(value: float, target: float) -> str:
     return "ok" if value <= target else "MISSES target"
 
 
+def _process_cpu(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _process_peak_mib(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
 class Bench:
-    def __init__(self, *, scale: float, seconds: float, clients: int, regenerate: bool = True):
-        self.regenerate = regenerate
+    def __init__(self, *, scale: float, seconds: float, clients: int):
         self.scale = scale
         self.seconds = seconds
         self.clients = clients
@@ -213,10 +226,13 @@ class Bench:
         return cpu.wall, run
 
     def claims(self) -> None:
+        """The province's month generated four ways, each in its own processes: in one process as a
+        whole, fanned out per county in one process, and by 1 and 2 Celery workers; against the floor
+        (the same facts read and the same lines COPYed into the real table)."""
         from django.db import connection
 
         from common.months import previous_month
-        from subsidies.models import ClaimBatch, ClaimLine
+        from subsidies.models import ClaimBatch
 
         before = previous_month(self.month)
         if not ClaimBatch.objects.filter(month=before, status="paid").exists():
@@ -227,38 +243,68 @@ class Bench:
                                   reviewed_at = now(), paid_at = now() WHERE month = %s""", [before])
             _print(f"   (setup: {before:%Y-%m} generated in {seconds:.1f} s and marked paid: {run.lines_written:,} lines)")
             self.results["claims_previous_month_s"] = seconds
-        self._clear_month(self.month)
-        fresh, run = self._generate(self.month)
-        fresh_cpu = self.last_cpu
-        lines = ClaimLine.objects.filter(batch__month=self.month).count()
-        again = self._generate(self.month)[0] if self.regenerate else None
-        floor, floor_cpu = self._copy_floor()
-        self.results["claims"] = {"seconds": fresh, "regenerate_s": again, "floor_s": floor, "lines": lines,
-                                  "batches": run.units_total, "cpu_s": fresh_cpu, "floor_cpu_s": floor_cpu}
-        _print(f"2. claims for {self.month:%Y-%m}: {lines:,} lines in {run.units_total:,} batches")
-        again_text = f"{again:.1f} s" if again is not None else "skipped"
-        _print(f"   generate {fresh:.1f} s · regenerate (replace the drafts) {again_text} · floor (COPY of {lines:,} "
-               f"rows) {floor:.2f} s · ratio {_ratio(fresh, floor)} · target ≤ {TARGETS['claims']:.0f} s: "
-               f"{_verdict(fresh, TARGETS['claims'])} ({_load()})")
-        _print(f"   CPU seconds (this process and its database backend): generate {fresh_cpu:.1f} · floor "
-               f"{floor_cpu:.2f} · ratio {_ratio(fresh_cpu, floor_cpu)}")
+        connection.close()  # the children and workers get the database to themselves
+        variants = {}
+        for name in ("whole", "counties"):
+            self._clear_month(self.month)
+            variants[name] = self._claims_child(name)
+        for workers in (1, 2) if self.broker else ():
+            self._clear_month(self.month)
+            variants[f"{workers} worker{'s' if workers > 1 else ''}"] = self._claims_on_workers(workers)
+        floor = self._claims_child("floor")
+        self.results["claims"] = {"variants": variants, "floor": floor}
+        _print(f"2. claims for {self.month:%Y-%m}: {floor['lines']:,} lines · floor (the facts read and the lines "
+               f"COPYed into the real table) {floor['seconds']:.1f} s, {floor['cpu_s']:.1f} CPU s")
+        _print(f"   {'':<14} {'seconds':>8} {'ratio':>6} {'CPU s':>7} {'peak MiB':>9}  target ≤ 1.5× floor and ≤ 400 MiB")
+        for name, result in variants.items():
+            verdict = ("ok" if result["seconds"] <= 1.5 * floor["seconds"] and result["peak_mib"] <= 400
+                       else "MISSES")
+            _print(f"   {name:<14} {result['seconds']:8.1f} {_ratio(result['seconds'], floor['seconds']):>6} "
+                   f"{result['cpu_s']:7.1f} {result['peak_mib']:9.0f}  {verdict} ({_load()})")
+        if not self.broker:
+            _print("   (no Redis on 127.0.0.1:6379: the worker figures are left out)")
 
-    def _copy_floor(self) -> float:
-        from django.db import connection, transaction
+    @property
+    def broker(self) -> str:
+        import redis
 
-        columns = ("id, item, amount, support_form, category, days, basis, flags, previous_amount, previous_category,"
-                   " adjusts_month, batch_id, corrects_id, person_id")
-        with transaction.atomic(), connection.cursor() as cursor:
-            data = bytearray()
-            with cursor.cursor.copy(f"""COPY (SELECT {columns} FROM subsidies_claimline WHERE batch_id IN
-                                        (SELECT id FROM subsidies_claimbatch WHERE month = %s)) TO STDOUT""",
-                                    [self.month]) as copy:
-                for chunk in copy:
-                    data += chunk
-            cursor.execute("CREATE TEMP TABLE bench_floor_lines (LIKE subsidies_claimline INCLUDING ALL) ON COMMIT DROP")
-            with Cpu() as cpu, cursor.cursor.copy(f"COPY bench_floor_lines ({columns}) FROM STDIN") as copy:
-                copy.write(bytes(data))
-            return cpu.wall, cpu.seconds
+        url = os.environ.get("BENCH_BROKER_URL", "redis://127.0.0.1:6379/11")
+        try:
+            redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+        except redis.RedisError:
+            return ""
+        return url
+
+    def _claims_child(self, variant: str, env: dict | None = None) -> dict:
+        out = subprocess.run(
+            [sys.executable, "-m", "bench.claims_child", variant, self.month.isoformat(), PROVINCE, "scale_clerk"],
+            cwd=ROOT, env={**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings", **(env or {})},
+            capture_output=True, text=True, check=False,
+        )
+        if out.returncode != 0:
+            raise RuntimeError(f"claims {variant} failed:\n{out.stderr[-3000:]}")
+        return json.loads(out.stdout.strip().splitlines()[-1])
+
+    def _claims_on_workers(self, count: int) -> dict:
+        """Start `count` solo-pool workers on the bench broker, send the run, and read the workers' own
+        CPU and peak memory from /proc when it is done (their database backends are not counted)."""
+        import redis
+
+        broker = self.broker
+        redis.Redis.from_url(broker).flushdb()
+        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings", "CELERY_BROKER_URL": broker}
+        workers = [subprocess.Popen([sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo",
+                                     "--loglevel=WARNING", "--hostname", f"bench{n}@%h"],
+                                    cwd=ROOT, env=env, start_new_session=True) for n in range(count)]
+        try:
+            time.sleep(5)  # the workers connect before the run is sent
+            result = self._claims_child("workers", env={"CELERY_BROKER_URL": broker})
+            result["cpu_s"] = sum(_process_cpu(worker.pid) for worker in workers)
+            result["peak_mib"] = max(_process_peak_mib(worker.pid) for worker in workers)
+            return result
+        finally:
+            for worker in workers:
+                self._stop(worker)
 
     # --- 3. exports --------------------------------------------------------------------------
 
@@ -484,7 +530,6 @@ def main(argv=None) -> None:
     parser.add_argument("--seconds", type=float, default=float(os.environ.get("BENCH_SECONDS", "8")),
                         help="load per page or endpoint")
     parser.add_argument("--clients", type=int, default=20)
-    parser.add_argument("--no-regenerate", action="store_true", help="skip timing a second generation of the month")
     args = parser.parse_args(argv)
     scale = _scale()
     url = _database_url(scale)
@@ -495,7 +540,7 @@ def main(argv=None) -> None:
     import django
 
     django.setup()
-    bench = Bench(scale=scale, seconds=args.seconds, clients=args.clients, regenerate=not args.no_regenerate)
+    bench = Bench(scale=scale, seconds=args.seconds, clients=args.clients)
     started = time.perf_counter()
     bench.prepare()
     import platform

@@ -17,8 +17,8 @@ from config.settings.base import *
 from config.settings.base import DATABASES, STORAGES
 
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
-# Tasks run in-process (no broker); the benchmarks call the services and tasks' bodies directly.
-CELERY_TASK_ALWAYS_EAGER = True
+# Tasks run in-process unless a broker is named (the fan-out figures start real workers on one).
+CELERY_TASK_ALWAYS_EAGER = not os.environ.get("CELERY_BROKER_URL")
 CELERY_TASK_EAGER_PROPAGATES = True
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False

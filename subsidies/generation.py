@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_update_with_history
 
+from common.gc_pause import cyclic_gc_paused
 from common.months import months_back, previous_month
 from facilities.models import Facility, Region, RegionLevel, StarRating
 from facilities.rules import region_scope_prefix
@@ -337,6 +338,11 @@ def _analyze(lines: int) -> None:
 def _generate_region(*, run: GenerationRun, prefix: str) -> dict[str, int]:
     """Write the drafts of the payers under `prefix`, moving the run's progress as each transaction
     commits. Returns the figures of this region: units, done, skipped, lines."""
+    with cyclic_gc_paused():
+        return _write_region(run=run, prefix=prefix)
+
+
+def _write_region(*, run: GenerationRun, prefix: str) -> dict[str, int]:
     month = run.month
     facility_regions = _facility_regions(prefix)
     lines = [line for line in price_month(month=month, region_prefix=prefix)
