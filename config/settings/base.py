@@ -221,10 +221,21 @@ STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "staticfiles"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
-MEDIA_ROOT = VAR_DIR / "media"
+
+
+def _directory(name, default):
+    """A folder from the environment: several web machines point it at one shared mount."""
+    path = Path(env.str(name, default="") or default)
+    if not path.is_absolute():
+        raise ImproperlyConfigured(f"环境变量 {name} 的值无效 / invalid value for {name}: 须为绝对路径 / an absolute path")
+    return path
+
+
+# Uploads (photos, rating reports, rectification evidence).
+MEDIA_ROOT = _directory("MEDIA_ROOT", VAR_DIR / "media")
 MEDIA_URL = "media/"
 # Uploaded sheets waiting between preview and confirmation: private, never served.
-IMPORT_DIR = VAR_DIR / "imports"
+IMPORT_DIR = _directory("IMPORT_DIR", VAR_DIR / "imports")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

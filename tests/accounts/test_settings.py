@@ -9,11 +9,12 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _check(**env):
+def _check(code="", **env):
+    """Start Django with this environment (and run `code` after the setup)."""
     environment = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "SECRET_KEY", "DATABASE_URL")}
     environment.update(env, DJANGO_SETTINGS_MODULE="config.settings.base")
     return subprocess.run(
-        [sys.executable, "-c", "import django; django.setup()"], check=False, cwd=ROOT, env=environment,
+        [sys.executable, "-c", f"import django; django.setup(); {code}"], check=False, cwd=ROOT, env=environment,
         capture_output=True, text=True, timeout=60,
     )
 
@@ -30,6 +31,8 @@ def _check(**env):
      "invalid value for CELERY_VISIBILITY_TIMEOUT"),
     ({"DEBUG": "true", "CELERY_BROKER_URL": "redis://127.0.0.1:1/0", "CELERY_BROKER_CONNECT_TIMEOUT": "soon"},
      "invalid value for CELERY_BROKER_CONNECT_TIMEOUT"),
+    ({"DEBUG": "true", "MEDIA_ROOT": "shared/media"}, "invalid value for MEDIA_ROOT: 须为绝对路径 / an absolute path"),
+    ({"DEBUG": "true", "IMPORT_DIR": "shared/imports"}, "invalid value for IMPORT_DIR"),
 ])
 def test_bad_configuration_fails_at_start_with_a_clear_message(env, message):
     result = _check(**env)
@@ -40,3 +43,12 @@ def test_bad_configuration_fails_at_start_with_a_clear_message(env, message):
 def test_good_production_configuration_starts():
     result = _check(DEBUG="false", SECRET_KEY="k" * 60, ALLOWED_HOSTS="care.example.org", DATABASE_URL="sqlite:///:memory:")
     assert result.returncode == 0, result.stderr
+
+
+def test_uploads_and_pending_imports_can_live_on_a_shared_mount():
+    result = _check(
+        "from django.conf import settings; print(settings.MEDIA_ROOT, settings.IMPORT_DIR)",
+        DEBUG="true", MEDIA_ROOT="/mnt/care/media", IMPORT_DIR="/mnt/care/imports",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["/mnt/care/media", "/mnt/care/imports"]
