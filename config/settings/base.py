@@ -136,6 +136,28 @@ else:
     # PostgreSQL's JIT spends seconds compiling the big set-based queries (a province's census, a
     # month of claims) that then run in a fraction of that (bench/, README "Scale"): off by default.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+# A streaming replica of the primary (optional, PostgreSQL): the reads marked with
+# common.replica.reads_from_replica (exports, dashboards, region reports) go there; every write and
+# every other read stays on the primary, and so do a user's own reads for REPLICA_STICKY_SECONDS
+# after they wrote. Without it nothing changes: no second alias, no router, no cookie.
+REPLICA_STICKY_SECONDS = _read("REPLICA_STICKY_SECONDS", env.int, 5)
+if not 0 <= REPLICA_STICKY_SECONDS <= 3600:
+    raise ImproperlyConfigured(
+        "环境变量 REPLICA_STICKY_SECONDS 的值无效 / invalid value for REPLICA_STICKY_SECONDS: 0 to 3600 seconds"
+    )
+if env.str("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = _read("DATABASE_REPLICA_URL", env.db_url, None)
+    if {DATABASES["default"]["ENGINE"], DATABASES["replica"]["ENGINE"]} != {"django.db.backends.postgresql"}:
+        raise ImproperlyConfigured(
+            "环境变量 DATABASE_REPLICA_URL 的值无效 / invalid value for DATABASE_REPLICA_URL: "
+            "须为 PostgreSQL 主库（DATABASE_URL）的 PostgreSQL 备库 / "
+            "a PostgreSQL replica (postgres://…) of a PostgreSQL DATABASE_URL"
+        )
+    DATABASES["replica"]["ATOMIC_REQUESTS"] = False
+    DATABASES["replica"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+    DATABASE_ROUTERS = ["common.replica.ReplicaRouter"]
+    MIDDLEWARE.insert(MIDDLEWARE.index("common.session_renewal.SessionRenewalMiddleware") + 1,
+                      "common.replica.RecentWriteMiddleware")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
