@@ -6,7 +6,9 @@
 # primary's pg_hba.conf does not.
 set -euo pipefail
 port=5433
+in_recovery() { test "$(psql -h 127.0.0.1 -p "$port" -U postgres -Atc "SELECT pg_is_in_recovery()" postgres)" = t; }
 if pg_isready -h 127.0.0.1 -p "$port" -q; then
+  in_recovery || { echo "port $port answers, but not as a replica" >&2; exit 1; }
   echo "a replica already answers on port $port"
   exit 0
 fi
@@ -40,4 +42,4 @@ chown postgres:postgres "$dir/postgresql.conf" "$dir/pg_hba.conf"
 as_postgres "$bin/pg_ctl" -D "$dir" -o "-p $port" -l "$log" start >/dev/null
 for _ in $(seq 30); do pg_isready -h 127.0.0.1 -p "$port" -q && break; sleep 1; done
 pg_isready -h 127.0.0.1 -p "$port"
-test "$(psql -h 127.0.0.1 -p "$port" -U postgres -Atc "SELECT pg_is_in_recovery()" postgres)" = t
+in_recovery
