@@ -1,4 +1,5 @@
-# Two commands: `make run` (set up everything and serve the demo) and `make test` (the whole suite).
+# Two commands: `make run` (set up everything and serve the demo) and `make test` (the whole suite);
+# `make serve` is the production web server of README "Several machines".
 SHELL := /bin/bash
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
@@ -7,8 +8,12 @@ STAMP := $(VENV)/.installed
 MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# gunicorn processes × threads for `make serve`: one process per core; threads overlap a request's
+# waits on the database (gunicorn's usual 2 × cores + 1 processes crowd a small machine).
+WEB_WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
+WEB_THREADS ?= 4
 
-.PHONY: run test lint setup demo worker lock bench clean messages
+.PHONY: run serve test lint setup demo worker lock bench clean messages
 
 $(STAMP): requirements.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || ($(PYTHON) -m pip install --user virtualenv && $(PYTHON) -m virtualenv $(VENV))
@@ -38,6 +43,14 @@ run: demo
 	@DEBUG=true $(BIN)/celery -A config worker -B --pool=solo --loglevel=WARNING & worker=$$!; \
 	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	  DEBUG=true $(MANAGE) runserver $(HOST):$(PORT)
+
+# Production: one web machine of several behind a load balancer (README "Several machines"). It only
+# serves: no install, no migrations, no demo data, no .env; the environment must be configured
+# (DEBUG=false, SECRET_KEY, DATABASE_URL, …). No access log: a query string can carry an ID number
+# (the app's own access log masks them).
+serve:
+	exec $(BIN)/gunicorn config.wsgi --bind $(HOST):$(PORT) --workers $(WEB_WORKERS) --threads $(WEB_THREADS) \
+	  --worker-class gthread
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -n auto

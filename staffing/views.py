@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET
 from accounts.audit import access_record
 from accounts.models import AccessAction
 from common.forms import run_service
+from common.replica import reads_from_replica
 from facilities.scoping import can_act_for_facility
 from facilities.selectors import facility_get_for_user, region_policy
 
@@ -151,6 +152,7 @@ def leave_add(request, employment_id):
 
 
 @login_required
+@reads_from_replica()  # the region dashboard and its CSV: read from the replica when there is one
 def dashboard(request):
     """Region staffing for inspectors and clerks (managers see their own facilities)."""
     today = timezone.localdate()

@@ -16,6 +16,7 @@ from django_tables2 import RequestConfig
 
 from common.access import allowed_for
 from common.forms import run_service
+from common.replica import reads_from_replica
 from facilities.rules import region_scope_prefix
 from facilities.scoping import (
     can_export_full_id_numbers,
@@ -307,6 +308,7 @@ def _county_table(rows: list[dict]) -> dict:
 
 
 @login_required
+@reads_from_replica()  # a region's month summed by county and item: a report, read from the replica
 def overview(request):
     today = timezone.localdate()
     month, region = month_start(today), request.user.region_code or ""

@@ -21,6 +21,14 @@ CELERY_TASK_EAGER_PROPAGATES = True
 REGION_TOWNSHIPS_WITHIN = "62"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": ":memory:"}
+if "replica" in DATABASES:
+    # A replica is read-only, so the test runner must not create a database there: as a test mirror
+    # the alias keeps the replica's host and port and takes the primary's test database name (with
+    # pytest-xdist's suffix), which streaming replication copies. The suite's tests run inside
+    # transactions no second connection sees, so reads stay on the primary; the tests of the replica
+    # switch the router on (tests/scale/test_real_replica.py).
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = []
 # Each pytest-xdist worker has its own test database, so the Celery worker it starts needs its own queue.
 if os.environ.get("PYTEST_XDIST_WORKER"):
     CELERY_TASK_DEFAULT_QUEUE = "test-" + os.environ["PYTEST_XDIST_WORKER"]

@@ -23,6 +23,7 @@ from common.access import allowed_for
 from common.csv_text import csv_response
 from common.forms import run_service
 from common.history import change_history
+from common.replica import reads_from_replica
 
 from ..scoping import can_see_complainant_contact, handles_complaints
 from . import services
@@ -188,6 +189,7 @@ def complaint_conclude_view(request, complaint_id):
 @login_required
 @require_GET
 @allowed_for(handles_complaints)
+@reads_from_replica()  # a region report: read from the replica when there is one
 def complaint_region(request):
     """Open complaints by county and days since receipt, with the overdue ones."""
     today = timezone.localdate()

@@ -19,6 +19,7 @@ from django_tables2 import RequestConfig
 
 from common.access import allowed_for
 from common.forms import run_service
+from common.replica import reads_from_replica
 
 from ..scoping import can_register_facilities, sees_a_region
 from . import services
@@ -262,6 +263,7 @@ def finding_evidence(request, finding_id):
 @login_required
 @require_GET
 @allowed_for(sees_a_region)
+@reads_from_replica()  # a region report: read from the replica when there is one
 def inspection_region(request):
     """Star levels by county, facilities not inspected this year, and open findings by age."""
     today = timezone.localdate()

@@ -4,6 +4,10 @@ The web pages and the API (subsidies.api) both answer through the `*_download` f
 a download is scoped, permission-checked and logged the same way from either: every export writes
 an access record, and whole ID numbers are released only to the roles facilities.scoping allows,
 recorded as a personal-data export.
+
+The pages' downloads read from the replica when one is configured (common.replica): a province's
+month is the heaviest read there is; the access record is a write and goes to the primary. The API's
+stay on the primary: another system sends no cookie that would keep its reads there after its writes.
 """
 import re
 from dataclasses import asdict
@@ -20,6 +24,7 @@ from pydantic import ValidationError as SchemaError
 
 from accounts.audit import access_record
 from accounts.models import AccessAction
+from common.replica import reads_from_replica
 from facilities.rules import region_scope_prefix
 from facilities.scoping import can_export_full_id_numbers, can_read_personal_data
 
@@ -122,6 +127,7 @@ def _format(fmt: str) -> str:
 
 
 @login_required
+@reads_from_replica()
 def batch_export(request, batch_id, fmt):
     params = _query(request, BatchExportIn, format=_format(fmt))
     batch = batch_get_for_user(user=request.user, batch_id=batch_id)
@@ -129,11 +135,13 @@ def batch_export(request, batch_id, fmt):
 
 
 @login_required
+@reads_from_replica()
 def batch_list_export(request, fmt):
     params = _query(request, BatchListExportIn, format=_format(fmt))
     return batch_list_download(request, filters=params.as_filters(), fmt=params.format, full_ids=params.full_ids)
 
 
 @login_required
+@reads_from_replica()
 def overview_export(request, fmt):
     return overview_download(request, params=_query(request, OverviewExportIn, format=_format(fmt)))

@@ -223,21 +223,19 @@ def test_list_query_count_does_not_grow_with_people(cast, facilities, login, rol
 
     add_resident()
     # session, user, count, one page of people (scope, current facility, latest category and
-    # support form are subqueries of that one statement), the access record of the health read,
-    # then the idle-timeout session renewal (savepoint, update, release)
+    # support form are subqueries of that one statement), the access record of the health read
     one = count_queries(client, "/api/people")
     for _ in range(29):
         add_resident()
-    assert count_queries(client, "/api/people") == one == 8
+    assert count_queries(client, "/api/people") == one == 5
     assert client.get("/api/people").json()["count"] == 30
 
 
 def test_detail_query_count(cast, people, login):
     client = login(cast["manager_a"])
     # session, user, person with both regions, statuses, current stay with facility, latest
-    # assessment, the access record of the health read, then the session renewal (savepoint,
-    # update, release)
-    assert count_queries(client, f"/api/people/{people['alice'].pk}") == 10
+    # assessment, the access record of the health read
+    assert count_queries(client, f"/api/people/{people['alice'].pk}") == 7
 
 
 # --- registration ------------------------------------------------------------------------

@@ -470,34 +470,32 @@ def test_bad_compliance_parameters_are_a_422_naming_the_field(cast, snapshots, l
 def test_staff_list_query_count_does_not_grow_with_rows(cast, staff, facilities, login, role):
     client = login(cast[role])
     # session, user, count, one page of employments (scope, staff, facility and today's leave are
-    # joins and an EXISTS of that one statement), then the idle-timeout session renewal
-    # (savepoint, update, release)
+    # joins and an EXISTS of that one statement)
     few = count_queries(client, "/api/staff")
     for n in range(40):
         employment = EmploymentFactory(facility=facilities["a"], role="nurse" if n % 2 else "carer")
         if n % 3 == 0:
             LeaveFactory(employment=employment, starts_on=TODAY, ends_on=TODAY)
-    assert count_queries(client, "/api/staff") == few == 7
+    assert count_queries(client, "/api/staff") == few == 4
     assert client.get("/api/staff").json()["count"] == (42 if role == "manager_a" else 43)
 
 
 def test_staff_detail_query_count(cast, staff, login):
-    # session, user, employment with staff and facility, its leaves, then the session renewal
-    assert count_queries(login(cast["manager_a"]), f"/api/staff/{staff['a_carer'].pk}") == 7
+    # session, user, employment with staff and facility, its leaves
+    assert count_queries(login(cast["manager_a"]), f"/api/staff/{staff['a_carer'].pk}") == 4
 
 
 @pytest.mark.parametrize("role", ["manager_a", "inspector_city"])
 def test_compliance_query_count_does_not_grow_with_rows(cast, snapshots, facilities, regions, login, role):
     client = login(cast[role])
     params = {"date_from": "2026-09-01", "date_to": "2026-11-23"}
-    # session, user, count, one page of snapshots joined with facility and region, then the
-    # idle-timeout session renewal (savepoint, update, release)
+    # session, user, count, one page of snapshots joined with facility and region
     few = count_queries(client, "/api/compliance", params)
     for n in range(2, 40):
         _snapshot(facilities["a"], TODAY - timedelta(days=n))
     for _ in range(10):
         _snapshot(FacilityFactory(region=regions["621021"]))
-    assert count_queries(client, "/api/compliance", params) == few == 7
+    assert count_queries(client, "/api/compliance", params) == few == 4
     assert client.get("/api/compliance", params).json()["count"] == (40 if role == "manager_a" else 6 + 38 + 10)
 
 

@@ -141,8 +141,8 @@ def test_batch_list_query_count_does_not_grow_with_batches(cast, facilities, log
     batches(30)
     many = count_queries(client, url)
     # session, user, region filter choices, month × status grid, count, page of batches joined with
-    # payer and region, then the idle-timeout session renewal (savepoint, update, release)
-    assert few == many == 9
+    # payer and region
+    assert few == many == 6
 
 
 # --- batch detail ------------------------------------------------------------------------------
@@ -319,8 +319,8 @@ def test_batch_detail_query_count_does_not_grow_with_lines(cast, facilities, gen
     # (other batches, entitlement, deaths, stays here, last month, who left care with no dispersed-support
     # decision), facility names of the bases, totals by item, who submits (the facility's managers,
     # which of them and the user declared a relative on the batch, whether a manager is left to
-    # submit), then the idle-timeout session renewal (savepoint, update, release)
-    assert before == after == 18
+    # submit)
+    assert before == after == 15
 
 
 # --- standards ---------------------------------------------------------------------------------

@@ -463,12 +463,12 @@ def test_list_page_and_endpoint_query_counts_do_not_grow_with_rows(cast, facilit
             services.complaint_take(by=cast["inspector"], complaint=complaint)
     assert count_queries(client, url) == few
     # session, user; the facility filter's options (page only); count; the page of complaints with
-    # facility, region and owner joined; the idle-timeout session renewal (savepoint, update, release)
-    assert few == {"/api/complaints": 7}.get(url, 8)
+    # facility, region and owner joined
+    assert few == {"/api/complaints": 4}.get(url, 5)
 
 
 def test_the_region_view_query_count(cast, facilities, login):
     for n in range(6):
         register(cast["inspector_city"], facilities["ac"[n % 2]])
-    # session, user; the counties' aggregates; their names; the session renewal (savepoint, update, release)
-    assert count_queries(login(cast["inspector_city"]), "/facilities/complaints/region/") == 7
+    # session, user; the counties' aggregates; their names
+    assert count_queries(login(cast["inspector_city"]), "/facilities/complaints/region/") == 4

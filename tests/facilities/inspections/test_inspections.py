@@ -790,51 +790,49 @@ def test_list_page_query_count_does_not_grow(cast, facilities, regions, three, l
     client = login(cast["inspector"])
     url = reverse("inspection_list")
     # session, user, facility choices of the filter, count, page of inspections with facility,
-    # region and finding counts, then the idle-timeout session renewal (savepoint, update, release)
+    # region and finding counts
     few = count_queries(client, url)
     _many_inspections(cast, facilities, regions)
-    assert count_queries(client, url) == few == 8
-    assert count_queries(client, url, {"state": "open", "year": 2026, "kind": "routine", "page": 2}) == 8
+    assert count_queries(client, url) == few == 5
+    assert count_queries(client, url, {"state": "open", "year": 2026, "kind": "routine", "page": 2}) == 5
 
 
 def test_api_list_query_count_does_not_grow(cast, facilities, regions, three, login):
     client = login(cast["inspector"])
-    # session, user, count, page of inspections with facility, region and finding counts,
-    # then the idle-timeout session renewal (savepoint, update, release)
+    # session, user, count, page of inspections with facility, region and finding counts
     few = count_queries(client, "/api/inspections")
     _many_inspections(cast, facilities, regions)
-    assert count_queries(client, "/api/inspections", {"limit": 200}) == few == 7
+    assert count_queries(client, "/api/inspections", {"limit": 200}) == few == 4
 
 
 def test_detail_query_count_does_not_grow_with_findings(cast, three, login):
     client = login(cast["inspector"])
     url = reverse("inspection_detail", args=[three["a"].pk])
     # session, user, inspection with facility, region and recorder, findings, their history (the
-    # rounds of rectification), follow-ups, then the idle-timeout session renewal (savepoint, update, release)
+    # rounds of rectification), follow-ups
     few = count_queries(client, url)
     for _ in range(15):
         add(cast["inspector"], three["a"])
-    assert count_queries(client, url) == few == 9
+    assert count_queries(client, url) == few == 6
 
 
 def test_api_detail_query_count_does_not_grow_with_findings(cast, three, login):
     client = login(cast["inspector"])
     url = f"/api/inspections/{three['a'].pk}"
-    # session, user, inspection with facility, region and recorder, findings, follow-ups,
-    # then the idle-timeout session renewal (savepoint, update, release)
+    # session, user, inspection with facility, region and recorder, findings, follow-ups
     few = count_queries(client, url)
     for _ in range(15):
         add(cast["inspector"], three["a"])
-    assert count_queries(client, url) == few == 8
+    assert count_queries(client, url) == few == 5
 
 
 def test_region_view_query_count_does_not_grow(cast, facilities, regions, three, login):
     client = login(cast["inspector_city"])
     url = reverse("inspection_region")
     # session, user, levels by county, county names, coverage, count and page of facilities not
-    # inspected, findings by age, then the idle-timeout session renewal (savepoint, update, release)
+    # inspected, findings by age
     few = count_queries(client, url)
     _many_inspections(cast, facilities, regions)
     for i in range(10):
         rate(cast, FacilityFactory(region=regions["621021"]), date(2025, 1, 1), 1 + i % 4)
-    assert count_queries(client, url) == few == 11
+    assert count_queries(client, url) == few == 8

@@ -274,13 +274,12 @@ def test_a_failed_evaluation_leaves_the_facility_unrated(cast, facilities, login
 def test_panel_query_count_does_not_grow_with_evaluations(cast, facilities, login):
     client = login(cast["manager_a"])
     url = reverse("rating_panel", args=[facilities["a"].pk])
-    # session, user, facility (with its level), ratings with recorders, region policy,
-    # then the idle-timeout session renewal (savepoint, update, release)
+    # session, user, facility (with its level), ratings with recorders, region policy
     _record(facilities["a"], cast["inspector"], FAILED, rated_on=today() - timedelta(days=800))
     few = count_queries(client, url, HTTP_HX_REQUEST="true")
     _record(facilities["a"], cast["inspector"], rated_on=today() - timedelta(days=400))
     _record(facilities["a"], cast["inspector"], THREE, rated_on=today() - timedelta(days=30))
-    assert count_queries(client, url, HTTP_HX_REQUEST="true") == few == 8
+    assert count_queries(client, url, HTTP_HX_REQUEST="true") == few == 5
 
 
 # --- the report ------------------------------------------------------------------------------
@@ -345,11 +344,11 @@ def test_the_facility_list_is_sortable_by_level(cast, facilities, login):
 def test_facility_list_query_count_stays_fixed_with_ratings(cast, regions, login):
     client = login(cast["inspector_city"])
     # as in test_views: session, user, region filter choices, count, page of facilities joined with
-    # regions and their level (a subquery in the same SELECT), then the session renewal (3)
+    # regions and their level (a subquery in the same SELECT)
     before = count_queries(client, reverse("facility_list"))
     for n in range(30):
         _record(FacilityFactory(region=regions["621002100"]), cast["inspector"], THREE if n % 2 else FAILED)
-    assert count_queries(client, reverse("facility_list") + "?level=3") == before == 8
+    assert count_queries(client, reverse("facility_list") + "?level=3") == before == 5
 
 
 # --- the API ---------------------------------------------------------------------------------
@@ -429,14 +428,13 @@ def test_api_facility_list_filters_by_level(cast, facilities, login):
 def test_api_ratings_list_query_count_does_not_grow_with_rows(cast, regions, facilities, login):
     client = login(cast["inspector"])
     _record(facilities["a"], cast["inspector"])
-    # session, user, count, one page of ratings joined with facility and recorder,
-    # then the idle-timeout session renewal (savepoint, update, release)
+    # session, user, count, one page of ratings joined with facility and recorder
     few = count_queries(client, "/api/ratings")
     for _ in range(30):
         _record(FacilityFactory(region=regions["621002101"]), cast["inspector"])
-    assert count_queries(client, "/api/ratings") == few == 7
+    assert count_queries(client, "/api/ratings") == few == 4
     # with facility_id: one more for the scoped facility lookup that makes an outsider's request a 404
-    assert count_queries(client, f"/api/ratings?facility_id={facilities['a'].pk}") == 8
+    assert count_queries(client, f"/api/ratings?facility_id={facilities['a'].pk}") == 5
 
 
 # --- the property: the level is always star_level of the stored scores -----------------------

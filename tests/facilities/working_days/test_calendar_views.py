@@ -124,10 +124,10 @@ def test_a_year_that_is_no_year_is_a_bad_request(admin, year):
 def test_the_year_page_reads_a_fixed_number_of_queries(admin, loaded, django_assert_num_queries):
     year_page(admin, 2026)
     # session, user; the notices (every year: the year list and the status); the year's days with their
-    # notices; the idle-timeout session renewal (savepoint, update, release). The same for 39 days or none.
-    with django_assert_num_queries(7):
+    # notices. The same for 39 days or none.
+    with django_assert_num_queries(4):
         assert year_page(admin, 2026).status_code == 200
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(4):
         assert year_page(admin, 2030).status_code == 200
 
 

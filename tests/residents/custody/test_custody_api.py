@@ -147,8 +147,8 @@ def test_entry_list_query_count_does_not_grow(cast, login, resident):
         deposit(cast["manager_a"], resident, "1.00", confirmer="self", confirmer_name="张桂兰", confirmed_on=TODAY)
     many = count_queries(client, _entries(resident))
     # session, user, person (scoped), accounts with balances, latest visible stay, count, page of entries
-    # (confirmation, reversal, recorder joined), and the idle-timeout session touch (savepoint, update, release)
-    assert few == many == 10
+    # (confirmation, reversal, recorder joined)
+    assert few == many == 7
 
 
 def test_facility_summary_and_sampling_through_the_api(cast, login, facilities, resident):
@@ -187,8 +187,8 @@ def test_facility_summary_query_count_does_not_grow(cast, login, facilities, res
         deposit(cast["manager_a"], person, "3.00")
         withdraw(cast["manager_a"], person, "1.00")
     many = count_queries(client, url)
-    # session, user, facility (scoped), count, page of accounts aggregated with their people, session touch (3)
-    assert few == many == 8
+    # session, user, facility (scoped), count, page of accounts aggregated with their people
+    assert few == many == 5
 
 
 def test_sampling_list_query_count_does_not_grow(cast, login, facilities, resident):
@@ -203,8 +203,8 @@ def test_sampling_list_query_count_does_not_grow(cast, login, facilities, reside
         custody.custody_sampling_draw(by=cast["inspector"], facility=facilities["a"], size=5)
     many = count_queries(client, url)
     # session, user, facility, count, page of samplings with who drew them, their samples with people and
-    # checkers, session touch (3)
-    assert few == many == 9
+    # checkers
+    assert few == many == 6
 
 
 def test_accounts_endpoint_shows_balances_per_holding_in_fixed_queries(cast, login, resident, facilities):
@@ -219,6 +219,5 @@ def test_accounts_endpoint_shows_balances_per_holding_in_fixed_queries(cast, log
     body = client.get(url).json()
     assert {row["holding"]: row["balance"] for row in body[0]["balances"]} == {
         "pocket_money": "12.00", "pension": "30.00", "subsidy": "0.00", "goods": "99.00", "other": "0.00"}
-    # session, user, person (scoped), accounts with one balance subquery per holding, latest visible stay,
-    # session touch (3)
-    assert few == many == 8
+    # session, user, person (scoped), accounts with one balance subquery per holding, latest visible stay
+    assert few == many == 5

@@ -123,9 +123,8 @@ def test_ledger_page_query_count_does_not_grow(cast, login, resident):
     custody.custody_entry_reverse(by=cast["manager_a"], entry=entry, reason="重复")
     many = count_queries(client, url)
     # session, user, person, accounts with balances, latest stay, may-record check (assignment), unconfirmed
-    # entries, count, page of entries with confirmation, corrections and recorder; session touch (savepoint,
-    # update, release)
-    assert few == many == 12
+    # entries, count, page of entries with confirmation, corrections and recorder
+    assert few == many == 9
 
 
 def test_facility_summary_page_query_count_does_not_grow(cast, login, resident, facilities):
@@ -138,8 +137,8 @@ def test_facility_summary_page_query_count_does_not_grow(cast, login, resident, 
         deposit(cast["manager_a"], StayFactory(facility=facilities["a"]).person, "2.00")
     custody.custody_sampling_draw(by=cast["inspector"], facility=facilities["a"], size=5)
     many = count_queries(client, url)
-    # session, user, facility, accounts aggregated with people, samplings, their samples; session touch (3)
-    assert few == many == 9
+    # session, user, facility, accounts aggregated with people, samplings, their samples
+    assert few == many == 6
 
 
 def test_overview_query_count_does_not_grow(cast, login, resident, facilities):
@@ -152,8 +151,8 @@ def test_overview_query_count_does_not_grow(cast, login, resident, facilities):
     many = count_queries(client, reverse("custody_overview"))
     page = client.get(reverse("custody_overview")).content.decode()
     assert "西峰区中心敬老院" in page and "庆城县特困人员供养服务中心" in page and "五华区福利院" not in page
-    # session, user, count, page of facilities with their aggregates; session touch (3)
-    assert few == many == 7
+    # session, user, count, page of facilities with their aggregates
+    assert few == many == 4
 
 
 def _manager_of(facility):

@@ -102,8 +102,8 @@ def test_notice_list_query_count_does_not_grow(cast, login, changes, regions):
         notices.notice_objection_record(by=cast["inspector"], notice=notice, objector="某", received_on=date(2026, 11, 16),
                                         content="异议")
     many = count_queries(client, "/api/notices")
-    # session, user, count, page of notices with township, maker and counts; session touch (savepoint, update, release)
-    assert few == many == 7
+    # session, user, count, page of notices with township, maker and counts
+    assert few == many == 4
 
 
 def test_objection_list_query_count_does_not_grow(cast, login, changes):
@@ -120,5 +120,5 @@ def test_objection_list_query_count_does_not_grow(cast, login, changes):
                                                     entry=notice.entries.first())
         notices.notice_objection_handle(by=cast["clerk"], objection=objection, result="已核实", handled_on=date(2026, 11, 16))
     many = count_queries(client, url)
-    # session, user, notice (scoped), count, page of objections with entry, handler and recorder; session touch (3)
-    assert few == many == 8
+    # session, user, notice (scoped), count, page of objections with entry, handler and recorder
+    assert few == many == 5

@@ -91,11 +91,11 @@ def test_list_and_detail_query_counts_do_not_grow(cast, login, changes, regions)
                                         received_on=date(2026, 11, 16), content="异议", entry=first.entries.first())
     many_list, many_detail = count_queries(client, reverse("notice_list")), count_queries(client, reverse("notice_detail", args=[first.pk]))
     # list: session, user, count, page of notices with township, maker and counts; the confirmations in no
-    # notice (count, first rows with their regions); session touch (3)
-    assert few_list == many_list == 9
+    # notice (count, first rows with their regions)
+    assert few_list == many_list == 6
     # detail: session, user, notice with township and maker, entries, objections with entry, handler and
-    # recorder, the objection form's entry choices; session touch (3)
-    assert few_detail == many_detail == 9
+    # recorder, the objection form's entry choices
+    assert few_detail == many_detail == 6
 
 
 @pytest.mark.parametrize(("who", "shown"), [("inspector", True), ("clerk", True), ("manager_a", False)])

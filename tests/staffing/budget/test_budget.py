@@ -218,6 +218,5 @@ def test_budget_query_counts_do_not_grow_with_facilities(cast, region, login, re
         facility = FacilityFactory(region=regions["621002101" if n % 2 else "621021"])
         residents(facility, full=1, partial=2)
         FundedPosts.objects.create(facility=facility, year=2027, posts=1)
-    # session, user; facilities; census; policies; funded posts; county names; the session
-    # renewal (savepoint, update, release)
-    assert count_queries(client, url) == few == 10
+    # session, user; facilities; census; policies; funded posts; county names
+    assert count_queries(client, url) == few == 7
