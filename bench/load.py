@@ -1,7 +1,10 @@
-"""A small closed-loop HTTP load generator: N client threads, each sending its next request as soon
-as the previous answer has been read (no think time), or after a pause like a person reading the
-page (`think` seconds on average, uniform between half and one and a half times it), over
-keep-alive connections to one local port.
+"""Two small HTTP load generators against one local port, over keep-alive connections.
+
+`run_load`: a closed loop of N client threads, each sending its next request as soon as the previous
+answer has been read (no think time: the saturation throughput), or after a pause like a person
+reading the page (`think` seconds on average, uniform between half and one and a half times it).
+
+`run_open_loop`: a bureau's day, requests arriving as a Poisson process over a mix of pages.
 
 Bounded in time and count; only ever talks to the loopback address it is given.
 """
@@ -39,6 +42,10 @@ class LoadResult:
     @property
     def p95(self) -> float:
         return self.percentile(95)
+
+    @property
+    def p99(self) -> float:
+        return self.percentile(99)
 
 
 def run_load(*, host: str, port: int, path: str, headers: dict[str, str], clients: int = 20, seconds: float = 8.0,
@@ -105,3 +112,79 @@ def run_load(*, host: str, port: int, path: str, headers: dict[str, str], client
         thread.join(timeout=warmup + seconds + 120)
     elapsed = max(seconds, state["last"] - state["measure_from"])
     return LoadResult(requests=len(latencies), errors=errors, seconds=elapsed, latencies_ms=latencies, statuses=statuses)
+
+
+@dataclass(frozen=True)
+class Visit:
+    """One kind of page a bureau's users open, how often (weight), and the addresses it may take
+    (varied filters and page numbers, so caches are cold as in a day of real use)."""
+
+    label: str
+    weight: float
+    paths: tuple[str, ...]
+    headers: dict
+
+
+def run_open_loop(*, host: str, port: int, visits: list[Visit], users: int = 300, think: tuple = (10.0, 30.0),
+                  seconds: float = 60.0, threads: int = 64, seed: int = 2026) -> dict[str, LoadResult]:
+    """A bureau's working day, open-loop: `users` people each reading a page for `think` seconds
+    (uniform) between clicks arrive as a Poisson process of rate users / mean think, whatever the
+    server's speed. Each request's latency runs from its scheduled arrival to its last byte, so time
+    spent waiting for a free server counts. Returns a LoadResult per visit label, and "all"."""
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        raise ValueError("the load generator only targets this machine")
+    chooser = random.Random(seed)
+    rate = users / ((think[0] + think[1]) / 2)
+    arrivals, clock = [], 0.0
+    while True:
+        clock += chooser.expovariate(rate)
+        if clock >= seconds:
+            break
+        visit = chooser.choices(visits, weights=[v.weight for v in visits])[0]
+        arrivals.append((clock, visit, chooser.choice(visit.paths)))
+    results: dict[str, list] = {visit.label: [] for visit in visits}
+    statuses: dict[str, dict[int, int]] = {visit.label: {} for visit in visits}
+    lock = threading.Lock()
+    queue = list(reversed(arrivals))
+    local = threading.local()
+    begin = time.perf_counter() + 0.5
+
+    def worker():
+        while True:
+            with lock:
+                if not queue:
+                    return
+                at, visit, path = queue.pop()
+            delay = begin + at - time.perf_counter()
+            if delay > 0:
+                time.sleep(delay)
+            connection = getattr(local, "connection", None) or http.client.HTTPConnection(host, port, timeout=60)
+            local.connection = connection
+            try:
+                connection.request("GET", path, headers=visit.headers)
+                response = connection.getresponse()
+                response.read()
+                status = response.status
+            except (OSError, http.client.HTTPException):
+                connection.close()
+                local.connection = None
+                status = -1
+            latency = (time.perf_counter() - (begin + at)) * 1000
+            with lock:
+                results[visit.label].append(latency)
+                statuses[visit.label][status] = statuses[visit.label].get(status, 0) + 1
+
+    pool = [threading.Thread(target=worker, daemon=True) for _ in range(threads)]
+    for thread in pool:
+        thread.start()
+    for thread in pool:
+        thread.join(timeout=seconds + 300)
+    out = {
+        label: LoadResult(requests=len(values), errors=sum(n for s, n in statuses[label].items() if s != 200),
+                          seconds=seconds, latencies_ms=values, statuses=statuses[label])
+        for label, values in results.items()
+    }
+    everything = [value for values in results.values() for value in values]
+    out["all"] = LoadResult(requests=len(everything), errors=sum(r.errors for r in out.values()), seconds=seconds,
+                            latencies_ms=everything, statuses={})
+    return out

@@ -9,7 +9,7 @@ from django.db.models import Q, QuerySet
 from common.months import month_end
 from facilities.models import StarRating
 from facilities.selectors import region_policies
-from residents.models import SelfCareAssessment, Stay, StayEndReason, SupportKind, SupportStatus
+from residents.models import Person, SelfCareAssessment, Stay, StayEndReason, SupportKind, SupportStatus
 
 from .models import SubsidyStandard
 from .pricing import (
@@ -24,6 +24,12 @@ from .pricing import (
 )
 
 PAID_KINDS = (SupportKind.HARDSHIP, SupportKind.ORPHAN, SupportKind.UNSUPPORTED_CHILD)
+
+#: A region code prefix this long or longer is a county or a township.
+COUNTY_PREFIX = 6
+
+#: Up to how many people the stays and assessments are read by a list of ids.
+PEOPLE_AS_LIST = 20_000
 
 #: How far back an assessment can still decide a month: the longest re-assessment interval a region may set.
 ASSESSMENT_WINDOW_MONTHS = 36
@@ -45,14 +51,21 @@ def month_statuses(month: date) -> QuerySet[SupportStatus]:
 
 
 def _statuses_in_region(month: date, prefix: str) -> QuerySet[SupportStatus]:
-    """Statuses of the month of people living in a facility of the region, or at home in it, during the month."""
+    """Statuses of the month of people living in a facility of the region, or at home in it, during the month.
+
+    Two small sets of people by index (stays in the region's facilities, homes by region code) rather
+    than a join of every status with every person: a county's facts are read in milliseconds, so a
+    province fanned out per county does not read the whole province once per county."""
     stays_here = Stay.objects.filter(
         facility__region__code__startswith=prefix, admitted_on__lte=month_end(month)
     ).filter(Q(ended_on__isnull=True) | Q(ended_on__gt=month)).values("person_id")
-    at_home_here = Q(person__residence_region__code__startswith=prefix) | Q(
-        person__residence_region__isnull=True, person__hukou_region__code__startswith=prefix
-    )
-    return month_statuses(month).filter(Q(person_id__in=stays_here) | at_home_here)
+    at_home_here = Person.objects.filter(
+        Q(residence_region__code__startswith=prefix) | Q(residence_region__isnull=True, hukou_region__code__startswith=prefix)
+    ).values("pk")
+    if len(prefix) >= COUNTY_PREFIX:  # a county's people by index first, then their statuses by index
+        people = sorted({*stays_here.values_list("person_id", flat=True), *at_home_here.values_list("pk", flat=True)})
+        return month_statuses(month).filter(person_id__in=people).order_by()
+    return month_statuses(month).filter(Q(person_id__in=stays_here) | Q(person_id__in=at_home_here)).order_by()
 
 
 def people_facts(*, month: date, region_prefix: str | None = None, person_ids: Iterable[int] | QuerySet | None = None,
@@ -69,7 +82,10 @@ def people_facts(*, month: date, region_prefix: str | None = None, person_ids: I
     ))
     if not status_rows:
         return []
-    people = statuses.values("person_id")
+    ids = {row["person_id"] for row in status_rows}
+    # A county's people as a list of ids (read once, not a subquery run twice more); a province's as the
+    # subquery, which the database joins instead of matching a quarter of a million parameters.
+    people = sorted(ids) if len(ids) <= PEOPLE_AS_LIST else statuses.values("person_id")
     end = month_end(month)
     stays = defaultdict(list)
     wanted = Q(admitted_on__lte=end)

@@ -44,6 +44,7 @@ from .selectors import (
     region_month_summary,
     run_get_for_user,
     runs_visible_to,
+    with_basis,
 )
 from .selectors import (
     batch_list as select_batches,
@@ -172,9 +173,10 @@ def _check_panel(checks, batch) -> list[dict]:
 @login_required
 def batch_detail(request, batch_id):
     batch = batch_get_for_user(user=request.user, batch_id=batch_id)
-    lines = list(batch_lines(batch=batch))
+    lines = list(batch_lines(batch=batch).defer("basis"))  # every line for the checks; the bases of one page only
     checks = batch_checks(batch, lines)
     page = Paginator(lines, LINES_PER_PAGE).get_page(request.GET.get("page"))
+    with_basis(page.object_list)
     facilities, regions = basis_names(page.object_list)
     flags = _line_flags(checks)
     can_review = can_review_claim_batch(request.user, batch)
