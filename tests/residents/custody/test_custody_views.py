@@ -179,3 +179,10 @@ def test_after_a_transfer_the_old_facility_hands_back_what_it_holds(cast, login,
 def test_the_person_list_links_to_the_custody_overview(cast, login, who, shown):
     page = login(cast[who]).get(reverse("person_list")).content.decode()
     assert (f'href="{reverse("custody_overview")}"' in page) is shown
+
+
+@pytest.mark.parametrize("column", ["account_count", "money_total", "unconfirmed", "last_sampled_on", "-money_total"])
+def test_the_administrators_empty_overview_sorts_by_any_column(cast, login, resident, column):
+    deposit(cast["manager_a"], resident)
+    response = login(cast["admin"]).get(reverse("custody_overview"), {"sort": column})
+    assert response.status_code == 200 and "张桂兰" not in response.content.decode()
