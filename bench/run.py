@@ -307,9 +307,13 @@ class Bench:
         broker = self.broker
         redis.Redis.from_url(broker).flushdb()
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings", "CELERY_BROKER_URL": broker}
+        logs = ROOT / "var" / "bench"
+        logs.mkdir(parents=True, exist_ok=True)
         workers = [subprocess.Popen([sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo",
-                                     "--loglevel=WARNING", "--hostname", f"bench{n}@%h"],
-                                    cwd=ROOT, env=env, start_new_session=True) for n in range(count)]
+                                     "--loglevel=WARNING", "--hostname", f"bench{n}@%h",
+                                     "--logfile", str(logs / f"worker-{n}.log")],
+                                    cwd=ROOT, env=env, start_new_session=True, stdout=subprocess.DEVNULL,
+                                    stderr=subprocess.DEVNULL) for n in range(count)]
         try:
             time.sleep(5)  # the workers connect before the run is sent
             result = self._claims_child("workers", env={"CELERY_BROKER_URL": broker})
