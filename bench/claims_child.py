@@ -18,11 +18,11 @@ import sys
 import time
 from datetime import date
 
-from bench.export_child import _backend_cpu, _rss_mib
+from bench.processes import backend_cpu, backend_pid, rss_mib
 
 
 def _cpu(backend: int) -> float:
-    return time.process_time() + _backend_cpu(backend)
+    return time.process_time() + backend_cpu(backend)
 
 
 def main() -> None:
@@ -30,22 +30,18 @@ def main() -> None:
     import django
 
     django.setup()
-    from django.db import connection
 
     from accounts.models import User
     from subsidies.models import ClaimLine, GenerationRun
 
     month = date.fromisoformat(month_text)
     clerk = User.objects.get(username=username)
-    connection.ensure_connection()
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_backend_pid()")
-        backend = cursor.fetchone()[0]
-    baseline = _rss_mib()
+    backend = backend_pid()
+    baseline = rss_mib()
     started, cpu = time.perf_counter(), _cpu(backend)
     if variant == "floor":
         lines, seconds, cpu = _floor(month, province, backend)
-        print(json.dumps({"variant": variant, "seconds": seconds, "cpu_s": cpu, "peak_mib": _rss_mib(),
+        print(json.dumps({"variant": variant, "seconds": seconds, "cpu_s": cpu, "peak_mib": rss_mib(),
                           "baseline_mib": baseline, "lines": lines}))
         return
     run = GenerationRun.objects.create(region_id=province, month=month, requested_by=clerk)
@@ -69,7 +65,7 @@ def main() -> None:
         raise SystemExit(f"run {run.pk} ended {run.status}")
     lines = ClaimLine.objects.filter(batch__month=month).count()
     seconds, cpu = time.perf_counter() - started, _cpu(backend) - cpu
-    print(json.dumps({"variant": variant, "seconds": seconds, "cpu_s": cpu, "peak_mib": _rss_mib(),
+    print(json.dumps({"variant": variant, "seconds": seconds, "cpu_s": cpu, "peak_mib": rss_mib(),
                       "baseline_mib": baseline, "lines": lines}))
 
 

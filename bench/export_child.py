@@ -10,34 +10,12 @@ zip inside an .xlsx is (the floor of the .xlsx).
 """
 import json
 import os
-import resource
 import sys
 import time
 import zlib
 from datetime import date
 
-
-def _rss_mib() -> float:
-    """This process's peak resident memory (VmHWM: ru_maxrss would include the parent's at fork)."""
-    try:
-        with open("/proc/self/status") as status:
-            for line in status:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def _backend_cpu(pid: int) -> float:
-    """CPU seconds of the PostgreSQL backend serving this process (0 when the server is elsewhere)."""
-    try:
-        with open(f"/proc/{pid}/stat") as stat:
-            fields = stat.read().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
+from bench.processes import backend_cpu, backend_pid, rss_mib
 
 FLOOR_SQL = """
 COPY (
@@ -73,12 +51,9 @@ def main() -> None:
 
     month = date.fromisoformat(month_text)
     user = User.objects.get(username=username)
-    connection.ensure_connection()
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_backend_pid()")
-        backend = cursor.fetchone()[0]
-    baseline = _rss_mib()
-    cpu = time.process_time() + _backend_cpu(backend)
+    backend = backend_pid()
+    baseline = rss_mib()
+    cpu = time.process_time() + backend_cpu(backend)
     started = time.perf_counter()
     if fmt in ("floor", "floor-zip"):
         with connection.cursor() as cursor, cursor.cursor.copy(FLOOR_SQL, [month, prefix + "%"]) as copy:
@@ -99,9 +74,9 @@ def main() -> None:
         size = len(content)
         lines = None
     seconds = time.perf_counter() - started
-    cpu = time.process_time() + _backend_cpu(backend) - cpu
+    cpu = time.process_time() + backend_cpu(backend) - cpu
     print(json.dumps({"format": fmt, "seconds": seconds, "cpu_s": cpu, "bytes": size, "lines": lines,
-                      "peak_mib": _rss_mib(), "baseline_mib": baseline}))
+                      "peak_mib": rss_mib(), "baseline_mib": baseline}))
 
 
 if __name__ == "__main__":

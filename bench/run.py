@@ -117,6 +117,30 @@ class Cpu:
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+class SqlTime:
+    """Wall time spent in the database's answers (and their round trips) while the block runs."""
+
+    def __enter__(self):
+        from django.db import connection
+
+        self.seconds, self.queries = 0.0, 0
+        self._wrapper = connection.execute_wrapper(self._timed)
+        self._wrapper.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        self._wrapper.__exit__(*exc)
+        return False
+
+    def _timed(self, execute, query, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(query, params, many, context)
+        finally:
+            self.seconds += time.perf_counter() - started
+            self.queries += 1
+
+
 def _ratio(value: float, floor: float) -> str:
     return f"{value / floor:.1f}×" if floor > 0 else "n/a"
 
@@ -182,23 +206,13 @@ class Bench:
 
         from staffing.compliance import compliance_compute
 
-        sql = {"seconds": 0.0}
-
-        def timed(execute, query, params, many, context):
-            started = time.perf_counter()
-            try:
-                return execute(query, params, many, context)
-            finally:
-                sql["seconds"] += time.perf_counter() - started
-
         runs, cpus, floors = [], [], []
         for _ in range(3):
-            sql["seconds"] = 0.0
-            with connection.execute_wrapper(timed), Cpu() as cpu:
+            with SqlTime() as sql, Cpu() as cpu:
                 snapshots = compliance_compute(day=self.today)
             runs.append(cpu.wall)
             cpus.append(cpu.seconds)
-            floors.append(sql["seconds"])
+            floors.append(sql.seconds)
         census = []
         for _ in range(3):
             with Cpu() as cpu, connection.cursor() as cursor:
@@ -384,7 +398,6 @@ class Bench:
         """Each page and endpoint in this process, one request at a time: its queries, its own SQL time
         (the floor: what the database spends answering them, round trips included), its wall and CPU
         time and its size; the targets are ≤ 3× its SQL time and ≤ 15 ms CPU (30 ms for a batch)."""
-        from django.db import connection
         from django.test import Client
 
         from accounts.tokens import api_token_create
@@ -393,15 +406,6 @@ class Bench:
         client.force_login(self.clerk)
         self.session = client.cookies["sessionid"].value
         _token, self.token = api_token_create(user=self.clerk, name=f"bench {datetime.now():%Y-%m-%d %H:%M:%S}")
-        sql = {"seconds": 0.0, "queries": 0}
-
-        def timed(execute, query, params, many, context):
-            started = time.perf_counter()
-            try:
-                return execute(query, params, many, context)
-            finally:
-                sql["seconds"] += time.perf_counter() - started
-                sql["queries"] += 1
 
         self.measured = {}
         _print(f"4a. pages and endpoints in-process, one at a time (median of {CPU_SAMPLES}; signed in as the "
@@ -414,19 +418,18 @@ class Bench:
                 raise RuntimeError(f"{path} answered {response.status_code}")
             walls, cpus, sqls = [], [], []
             for _ in range(CPU_SAMPLES):
-                sql.update(seconds=0.0, queries=0)
-                with connection.execute_wrapper(timed), Cpu() as cpu:
+                with SqlTime() as sql, Cpu() as cpu:
                     response = client.get(path, **headers)
                 walls.append(cpu.wall * 1000)
                 cpus.append(cpu.seconds * 1000)
-                sqls.append(sql["seconds"] * 1000)
+                sqls.append(sql.seconds * 1000)
             wall, cpu_ms, sql_ms = (statistics.median(values) for values in (walls, cpus, sqls))
             limit = 30.0 if "batch detail" in label else 15.0
             verdict = "ok" if wall <= 3 * sql_ms and cpu_ms <= limit else "MISSES"
-            row = {"kind": kind, "label": label, "path": path, "queries": sql["queries"], "sql_ms": sql_ms,
+            row = {"kind": kind, "label": label, "path": path, "queries": sql.queries, "sql_ms": sql_ms,
                    "wall_ms": wall, "cpu_ms": cpu_ms, "kib": len(response.content) / 1024, "verdict": verdict}
             self.measured[path] = row
-            _print(f"   {kind + ' ' + label:<44} {sql['queries']:7d} {sql_ms:7.1f} {wall:8.1f} "
+            _print(f"   {kind + ' ' + label:<44} {sql.queries:7d} {sql_ms:7.1f} {wall:8.1f} "
                    f"{_ratio(wall, sql_ms):>6} {cpu_ms:7.1f} {row['kib']:6.0f}  ≤ 3× SQL and ≤ {limit:.0f} ms CPU: "
                    f"{verdict}")
         self.results["pages"] = list(self.measured.values())
