@@ -132,9 +132,9 @@ def _formula(basis: dict, parts: list[PartText], amount) -> str:
     return _("按日计发：%(terms)s ÷ %(dim)s = %(amount)s 元") % {"terms": terms, "dim": dim, "amount": _yuan(amount)}
 
 
-def _summary(basis: dict, parts: list[PartText], raw_parts: list[dict], regions: dict[str, str]) -> str:
+def _summary(basis: dict, raw_parts: list[dict], regions: dict[str, str]) -> str:
     pieces = []
-    for part, raw in zip(parts, raw_parts, strict=True):
+    for raw in raw_parts:
         if raw.get("standard") is None:
             pieces.append(_("无适用标准"))
             continue
@@ -164,7 +164,7 @@ def _explain_priced(basis: dict, amount, *, facilities, regions) -> BasisText:
     parts = [_part(part, facilities=facilities, regions=regions, dim=basis["days_in_month"], proration=basis["proration"])
              for part in raw_parts]
     return BasisText(
-        summary=_summary(basis, parts, raw_parts, regions),
+        summary=_summary(basis, raw_parts, regions),
         proration=(_("按月计发（当月1日的情况决定整月）") if basis["proration"] == MONTH
                    else _("按日计发（每段按天数折算，合计后取整到分）")),
         status=_status(basis),
@@ -173,15 +173,23 @@ def _explain_priced(basis: dict, amount, *, facilities, regions) -> BasisText:
     )
 
 
+def explain_summary(line, *, regions: dict[str, str]) -> str:
+    """The one line a batch's table shows for each claim line (its basis in full is `explain`)."""
+    basis = line.basis or {}
+    if "adjusts_month" in basis:
+        return _("补差 %(month)s：应发 %(expected)s 元，已申报 %(claimed)s 元，差额 %(amount)s 元") % {
+            "month": basis["adjusts_month"][:7], "expected": _yuan(basis["expected"]),
+            "claimed": _yuan(basis["claimed"]), "amount": _yuan(line.amount),
+        }
+    return _summary(basis, basis.get("parts", []), regions)
+
+
 def explain(line, *, facilities: dict[int, str], regions: dict[str, str]) -> BasisText:
     """The basis of one line in words; an adjustment line explains the month it corrects."""
     basis = line.basis or {}
     if "adjusts_month" not in basis:
         return _explain_priced(basis, line.amount, facilities=facilities, regions=regions)
-    adjustment = _("补差 %(month)s：应发 %(expected)s 元，已申报 %(claimed)s 元，差额 %(amount)s 元") % {
-        "month": basis["adjusts_month"][:7], "expected": _yuan(basis["expected"]), "claimed": _yuan(basis["claimed"]),
-        "amount": _yuan(line.amount),
-    }
+    adjustment = explain_summary(line, regions=regions)
     expected = basis.get("expected_basis")
     if not expected:
         return BasisText(summary=adjustment, proration="", status="",

@@ -7,11 +7,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 from django_tables2 import RequestConfig
 
 from common.access import allowed_for
@@ -28,7 +28,7 @@ from facilities.scoping import (
 
 from . import services
 from .checks import batch_checks
-from .explain import explain
+from .explain import explain, explain_summary
 from .forms import BatchFilterForm, GenerationForm, OverviewForm, ReturnForm, StandardFilterForm, StandardForm
 from .generation import run_failure
 from .models import BatchStatus, LineFlag, RunStatus, SubsidyItem
@@ -150,13 +150,13 @@ def _line_flags(checks) -> dict[int, list[str]]:
     return flags
 
 
-def _row(line, *, flags, facilities, regions) -> dict:
+def _row(line, *, flags, regions) -> dict:
     badges = [CHECKS[name] for name in flags.get(line.pk, [])]
     badges += [LINE_FLAGS[name] for name in line.flags if name in LINE_FLAGS]
     previous = line.previous_amount
     return {
         "line": line,
-        "basis": explain(line, facilities=facilities, regions=regions),
+        "summary": explain_summary(line, regions=regions),
         "badges": badges,
         "difference": None if previous is None or line.is_adjustment else line.amount - previous,
     }
@@ -177,7 +177,7 @@ def batch_detail(request, batch_id):
     checks = batch_checks(batch, lines)
     page = Paginator(lines, LINES_PER_PAGE).get_page(request.GET.get("page"))
     with_basis(page.object_list)
-    facilities, regions = basis_names(page.object_list)
+    _facilities, regions = basis_names(page.object_list)
     flags = _line_flags(checks)
     can_review = can_review_claim_batch(request.user, batch)
     submitters = batch_submitters(batch=batch, user=request.user) if batch.status == BatchStatus.DRAFT else None
@@ -189,7 +189,7 @@ def batch_detail(request, batch_id):
         "blocking": checks.blocking,
         "totals": batch_totals_by_item(batch=batch),
         "page": page,
-        "rows": [_row(line, flags=flags, facilities=facilities, regions=regions) for line in page.object_list],
+        "rows": [_row(line, flags=flags, regions=regions) for line in page.object_list],
         "can_submit": submitters is not None and submitters.may_submit(request.user, batch),
         "submitters": submitters,
         "user_recused": submitters is not None and submitters.is_recused(request.user),
@@ -201,6 +201,20 @@ def batch_detail(request, batch_id):
         and can_generate_claims(request.user, batch.region_id),
         "can_export_full_ids": can_export_full_id_numbers(request.user),
         "return_form": ReturnForm(),
+    })
+
+
+@login_required
+@require_GET
+def line_basis(request, batch_id, line_id):
+    """How one line's amount was computed, in words: opened from the batch's table (htmx, when its
+    "计算依据" is unfolded, so the table does not explain every line up front) or as a page of its own."""
+    batch = batch_get_for_user(user=request.user, batch_id=batch_id)
+    line = get_object_or_404(batch_lines(batch=batch), pk=line_id)
+    facilities, regions = basis_names([line])
+    template = "subsidies/_basis.html" if request.htmx else "subsidies/line_basis.html"
+    return render(request, template, {
+        "batch": batch, "line": line, "basis": explain(line, facilities=facilities, regions=regions),
     })
 
 

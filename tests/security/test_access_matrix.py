@@ -199,6 +199,8 @@ def providers(world) -> dict:
         + ([world.yunnan_region_alert.pk] if key == "y" else []),
         "run_id": lambda key: [places[key].run.pk] if key in places else [],
         "batch_id": lambda key: [places[key].batch.pk] if key in places else [world.township_batch.pk],
+        "line_id": lambda key: list((places[key].batch if key in places else world.township_batch).lines
+                                    .order_by("pk").values_list("pk", flat=True)[:1]),
         "token_id": token,
         "complaint_id": of("complaint"),
         "declaration_id": of("declaration"),

@@ -148,17 +148,40 @@ def test_batch_list_query_count_does_not_grow_with_batches(cast, facilities, log
 # --- batch detail ------------------------------------------------------------------------------
 
 
+def _basis(client, batch, item: str, *, htmx: bool = True) -> str:
+    line = batch.lines.get(item=item)
+    url = reverse("subsidies:line_basis", args=[batch.pk, line.pk])
+    response = client.get(url, HTTP_HX_REQUEST="true") if htmx else client.get(url)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
 def test_batch_detail_shows_lines_with_masked_ids_and_the_basis_in_words(cast, facilities, july, login):
     person = july["a"]
-    html = page(login(cast["clerk"]), "batch_detail", batch_of(facilities["a"]).pk)
+    client = login(cast["clerk"])
+    batch = batch_of(facilities["a"])
+    html = page(client, "batch_detail", batch.pk)
     assert person.name in html
     assert person.masked_id_number in html and person.id_number not in html
-    assert "全国示例标准 600.00 元/月" in html  # care, centralised, partial
-    assert "星级系数 1.00（未评级）" in html  # operating, unrated facility
-    assert "2026-04-01 评估：部分丧失生活自理能力" in html
-    assert f"{facilities['a'].name}，2025-05-01 入住" in html
-    assert "按月计发" in html and "2026-07-01 至 2026-07-31，31 天" in html
-    assert "<details" in html
+    assert "全国示例标准 600.00 元/月" in html  # care, centralised, partial: the summary of each line
+    assert "<details" in html and reverse("subsidies:line_basis", args=[batch.pk, batch.lines.get(item="care").pk]) in html
+    assert "2026-04-01 评估" not in html  # the whole basis is read when a line is unfolded
+    care, operating = _basis(client, batch, "care"), _basis(client, batch, "operating")
+    assert "星级系数 1.00（未评级）" in operating  # operating, unrated facility
+    assert "2026-04-01 评估：部分丧失生活自理能力" in care
+    assert f"{facilities['a'].name}，2025-05-01 入住" in care
+    assert "按月计发" in care and "2026-07-01 至 2026-07-31，31 天" in care
+    assert "<html" not in care
+    whole = _basis(client, batch, "care", htmx=False)  # without JavaScript, a page of its own
+    assert "<html" in whole and person.name in whole and "2026-04-01 评估：部分丧失生活自理能力" in whole
+
+
+def test_a_lines_basis_is_out_of_reach_outside_the_batch_and_the_scope(cast, facilities, july, login):
+    batch, other = batch_of(facilities["a"]), batch_of(facilities["b"])
+    line = batch.lines.first()
+    assert login(cast["clerk"]).get(reverse("subsidies:line_basis", args=[other.pk, line.pk])).status_code == 404
+    assert login(cast["manager_b"]).get(reverse("subsidies:line_basis", args=[batch.pk, line.pk])).status_code == 404
+    assert login(cast["manager_a"]).get(reverse("subsidies:line_basis", args=[batch.pk, line.pk])).status_code == 200
 
 
 def test_batch_detail_totals_by_item_and_checks(cast, facilities, july, login):
@@ -513,6 +536,6 @@ def test_day_proration_shows_each_part_and_the_formula(cast, facilities, generat
     person = resident("丙", facilities["a"])
     AssessmentFactory(person=person, assessed_on=date(2026, 7, 10), computed_category="full")
     generate(JULY)
-    html = page(login(cast["clerk"]), "batch_detail", batch_of(facilities["a"]).pk)
+    html = _basis(login(cast["clerk"]), batch_of(facilities["a"]), "care")
     assert "按日计发：(600.00 × 9 + 1200.00 × 22) ÷ 31 = 174.19 + 851.62 = 1025.81 元" in html
     assert "第 2 段" in html and "2026-07-10 至 2026-07-31，22 天" in html
