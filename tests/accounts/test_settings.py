@@ -14,7 +14,9 @@ ROUTING = ("from django.conf import settings as s; "
 
 def _check(code="", **env):
     """Start Django with this environment (and run `code` after the setup)."""
-    environment = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "SECRET_KEY", "DATABASE_URL")}
+    # CI's own database settings (the primary, its replica) are not the configuration under test.
+    environment = {k: v for k, v in os.environ.items()
+                   if k not in ("DEBUG", "SECRET_KEY", "DATABASE_URL", "DATABASE_REPLICA_URL")}
     environment.update(env, DJANGO_SETTINGS_MODULE="config.settings.base")
     return subprocess.run(
         [sys.executable, "-c", f"import django; django.setup(); {code}"], check=False, cwd=ROOT, env=environment,
