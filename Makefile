@@ -49,8 +49,8 @@ run: demo
 # (DEBUG=false, SECRET_KEY, DATABASE_URL, …). No access log: a query string can carry an ID number
 # (the app's own access log masks them).
 serve:
-	exec $(BIN)/gunicorn config.wsgi --bind $(HOST):$(PORT) --workers $(WEB_WORKERS) --threads $(WEB_THREADS) \
-	  --worker-class gthread
+	exec $(BIN)/gunicorn config.wsgi --config python:config.gunicorn --bind $(HOST):$(PORT) \
+	  --workers $(WEB_WORKERS) --threads $(WEB_THREADS) --worker-class gthread
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -n auto

@@ -518,7 +518,8 @@ class Bench:
         threads = int(os.environ.get("BENCH_THREADS", "2"))
         self.gunicorn_shape = f"{workers} workers × {threads} threads (gthread)"
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings"}
-        command = [str(Path(sys.executable).parent / "gunicorn"), "config.wsgi:application", "--bind",
+        command = [str(Path(sys.executable).parent / "gunicorn"), "config.wsgi:application",
+                   "--config", "python:config.gunicorn", "--bind",
                    f"127.0.0.1:{PORT}", "--workers", str(workers), "--threads", str(threads), "--worker-class",
                    "gthread", "--keep-alive", "30", "--log-level", "warning", "--timeout", "120"]
         probe = socket.socket()
