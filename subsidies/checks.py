@@ -66,7 +66,7 @@ def batch_checks(batch: ClaimBatch, lines: list[ClaimLine] | None = None) -> Bat
     elsewhere: dict[tuple[int, str], int] = {}
     for person_id, item, days in ClaimLine.objects.filter(
         batch__month=month, adjusts_month__isnull=True, person_id__in=people
-    ).exclude(batch=batch).values_list("person_id", "item", "days"):
+    ).exclude(batch=batch).order_by().values_list("person_id", "item", "days"):  # unordered: no join to names
         elsewhere[(person_id, item)] = elsewhere.get((person_id, item), 0) + days
     dim = days_in_month(month)
     entitled = set(paying_statuses(month).filter(person_id__in=people).values_list("person_id", flat=True))
