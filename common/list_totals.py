@@ -19,6 +19,11 @@ LARGE_LIST = 10_000
 CACHE_SECONDS = 60
 
 
+def query_key(kind: str, db: str, sql: str, params) -> str:
+    """A cache key naming a query by its SQL, which holds the user's scope and the filters."""
+    return f"{kind}:" + hashlib.sha256(f"{db}|{sql}|{params!r}".encode()).hexdigest()
+
+
 def list_total(queryset) -> int:
     """queryset.count(), remembered for a minute when it is large.
 
@@ -30,7 +35,7 @@ def list_total(queryset) -> int:
         sql, params = counted.query.sql_with_params()
     except EmptyResultSet:  # a scope that holds nothing (.none()): no query at all
         return 0
-    key = "list-total:" + hashlib.sha256(f"{queryset.db}|{sql}|{params!r}".encode()).hexdigest()
+    key = query_key("list-total", queryset.db, sql, params)
     total = cache.get(key)
     if total is None:
         with connections[queryset.db].cursor() as cursor:

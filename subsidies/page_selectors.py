@@ -1,8 +1,11 @@
 """Reads the claim pages and role homes need beyond the shared selectors; all scoped through them."""
 from datetime import date
 
+from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 from django.db.models import Count, Q, QuerySet, Sum
 
+from common.list_totals import CACHE_SECONDS, LARGE_LIST, query_key
 from facilities.models import Facility, Region
 from residents.recusal import declared_id_numbers
 
@@ -71,12 +74,24 @@ def waiting_for_review(*, user, limit: int = 10) -> tuple[int, list[ClaimBatch]]
 
 
 def item_totals(*, user, month: date, region_prefix: str = "") -> list[dict]:
-    """Totals by item for a month across the visible batches of a region. One query."""
-    return list(
-        ClaimLine.objects.filter(batch__in=batches_visible_to(user).filter(month=month,
-                                                                           region__code__startswith=region_prefix))
-        .values("item").annotate(total=Sum("amount"), lines=Count("id")).order_by("item")
-    )
+    """Totals by item for a month across the visible batches of a region. One query, or none.
+
+    A province's month is half a million lines, a second of the database's time for the clerk's home
+    page: as with list totals (common.list_totals), sums over at least LARGE_LIST lines are kept for
+    CACHE_SECONDS per scope and month; a county's are summed every time."""
+    batches = batches_visible_to(user).filter(month=month, region__code__startswith=region_prefix)
+    try:
+        sql, params = batches.order_by().values("pk").query.sql_with_params()
+    except EmptyResultSet:  # a scope that holds nothing
+        return []
+    key = query_key("item-totals", batches.db, sql, params)
+    rows = cache.get(key)
+    if rows is None:
+        rows = list(ClaimLine.objects.filter(batch__in=batches).values("item")
+                    .annotate(total=Sum("amount"), lines=Count("id")).order_by("item"))
+        if sum(row["lines"] for row in rows) >= LARGE_LIST:
+            cache.set(key, rows, CACHE_SECONDS)
+    return rows
 
 
 def month_batches_by_facility(*, user, month: date) -> dict[int, ClaimBatch]:
