@@ -239,7 +239,7 @@ def test_by_day_each_part_shows_its_days_and_amount_and_the_parts_add_up_to_the_
     client = login(cast["clerk"])
     api = client.get(f"/api/subsidies/batches/{care.batch_id}/lines").json()["items"]
     assert [p["amount"] for p in next(i for i in api if i["item"] == "care")["basis"]["parts"]] == ["174.19", "851.62"]
-    url = reverse("subsidies:batch_detail", args=[care.batch_id])
+    url = reverse("subsidies:line_basis", args=[care.batch_id, care.pk])  # the line's basis, unfolded
     html = client.get(url).content.decode()
     assert "本段金额" in html and "174.19 元（600.00 × 9 ÷ 31）" in html and "851.62 元（1200.00 × 22 ÷ 31）" in html
     assert "按日计发：(600.00 × 9 + 1200.00 × 22) ÷ 31 = 174.19 + 851.62 = 1025.81 元" in html
