@@ -46,16 +46,17 @@ def standards_for_page(*, user, item: str = "", today: date, history: bool = Fal
 
 def basis_names(lines) -> tuple[dict[int, str], dict[str, str]]:
     """Facility and region names the lines' bases refer to by id. Two queries at most, whatever the lines."""
-    facility_ids, region_codes = set(), set()
-    for line in lines:
-        for part in _parts(line.basis):
-            if part.get("stay"):
-                facility_ids.add(part["stay"]["facility_id"])
-            if part.get("standard") and part["standard"].get("region"):
-                region_codes.add(part["standard"]["region"])
+    facility_ids = {part["stay"]["facility_id"] for line in lines for part in _parts(line.basis) if part.get("stay")}
     facilities = dict(Facility.objects.filter(pk__in=facility_ids).values_list("pk", "name")) if facility_ids else {}
-    regions = dict(Region.objects.filter(code__in=region_codes).values_list("code", "full_name")) if region_codes else {}
-    return facilities, regions
+    return facilities, standard_region_names(lines)
+
+
+def standard_region_names(lines) -> dict[str, str]:
+    """Names of the regions whose standards the lines' bases apply (all a line's summary names). One
+    query at most."""
+    codes = {part["standard"]["region"] for line in lines for part in _parts(line.basis)
+             if part.get("standard") and part["standard"].get("region")}
+    return dict(Region.objects.filter(code__in=codes).values_list("code", "full_name")) if codes else {}
 
 
 def _parts(basis: dict) -> list[dict]:

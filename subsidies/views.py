@@ -32,7 +32,7 @@ from .explain import explain, explain_summary
 from .forms import BatchFilterForm, GenerationForm, OverviewForm, ReturnForm, StandardFilterForm, StandardForm
 from .generation import run_failure
 from .models import BatchStatus, LineFlag, RunStatus, SubsidyItem
-from .page_selectors import basis_names, month_status_grid, standards_for_page
+from .page_selectors import basis_names, month_status_grid, standard_region_names, standards_for_page
 from .rules import month_start, next_month
 from .selectors import (
     BatchFilters,
@@ -177,7 +177,7 @@ def batch_detail(request, batch_id):
     checks = batch_checks(batch, lines)
     page = Paginator(lines, LINES_PER_PAGE).get_page(request.GET.get("page"))
     with_basis(page.object_list)
-    _facilities, regions = basis_names(page.object_list)
+    regions = standard_region_names(page.object_list)
     flags = _line_flags(checks)
     can_review = can_review_claim_batch(request.user, batch)
     submitters = batch_submitters(batch=batch, user=request.user) if batch.status == BatchStatus.DRAFT else None

@@ -245,3 +245,13 @@ def celery_worker(_celery_worker_process, settings):
     app.conf.task_always_eager = False
     yield _celery_worker_process
     app.conf.task_always_eager = True
+
+
+@pytest.fixture
+def empty_cache():
+    """Cached totals (common.list_totals, the clerk's item totals) start and end empty."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -10,14 +10,7 @@ from facilities.models import Facility
 from facilities.tables import FacilityTable
 from tests.factories import FacilityFactory
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_cache")]
 
 
 def counts(queryset) -> tuple[int, int]:

@@ -2,7 +2,6 @@
 from datetime import date
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -12,14 +11,7 @@ from tests.subsidies.test_generation import residents
 
 JULY = date(2026, 7, 1)
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("sample_standards")]
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("sample_standards", "empty_cache")]
 
 
 def totals(user) -> tuple[dict, int]:

@@ -341,10 +341,10 @@ def test_batch_detail_query_count_does_not_grow_with_lines(cast, facilities, gen
     # session, user, batch with payer and people, lines with persons and corrected batches (without
     # their bases), the bases of the page's lines, six checks
     # (other batches, entitlement, deaths, stays here, last month, who left care with no dispersed-support
-    # decision), facility names of the bases, totals by item, who submits (the facility's managers,
+    # decision), totals by item (a line's summary names only its standard's region, none here), who submits (the facility's managers,
     # which of them and the user declared a relative on the batch, whether a manager is left to
     # submit)
-    assert before == after == 16
+    assert before == after == 15
 
 
 # --- standards ---------------------------------------------------------------------------------
