@@ -6,6 +6,7 @@ and settled batches are never touched; corrections to settled months become adju
 """
 import json
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -22,6 +23,7 @@ from facilities.models import Facility, Region, RegionLevel, StarRating
 from facilities.rules import region_scope_prefix
 from residents.models import Person, SelfCareAssessment, Stay, SupportStatus
 
+from . import database_pricing
 from .facts import people_facts, pricing_policies, ratings_for, standard_book
 from .models import SETTLED, BatchStatus, ClaimBatch, ClaimLine, GenerationRun, LineFlag, RunStatus, SubsidyStandard
 from .pricing import Payer, PricedLine, PricingPolicy, price_person_month
@@ -343,6 +345,8 @@ def _generate_region(*, run: GenerationRun, prefix: str) -> dict[str, int]:
 
 
 def _write_region(*, run: GenerationRun, prefix: str) -> dict[str, int]:
+    if database_pricing.enabled():
+        return _write_region_priced_in_database(run=run, prefix=prefix)
     month = run.month
     facility_regions = _facility_regions(prefix)
     lines = [line for line in price_month(month=month, region_prefix=prefix)
@@ -354,16 +358,31 @@ def _write_region(*, run: GenerationRun, prefix: str) -> dict[str, int]:
         units[line.payer].append(_line_row(line, previous))
     for adjustment in adjustments:
         units[adjustment.payer].append(_adjustment_row(adjustment))
-    for batch in ClaimBatch.objects.filter(month=month, region__code__startswith=prefix,
-                                           status__in=(BatchStatus.DRAFT, BatchStatus.RETURNED)):
-        units.setdefault(Payer(facility_id=batch.facility_id, township=batch.township_id), [])
-    GenerationRun.objects.filter(pk=run.pk).update(units_total=F("units_total") + len(units))
-    regions = {payer: facility_regions[payer.facility_id] if payer.facility_id else payer.township for payer in units}
-    ordered = sorted(units.items(), key=lambda item: _payer_key(item[0]))
-    figures = {"units": len(units), "done": 0, "skipped": 0, "lines": 0}
-    for start in range(0, len(ordered), UNITS_PER_TRANSACTION):
-        done, skipped, written = _write_units(month=month, units=ordered[start:start + UNITS_PER_TRANSACTION],
-                                              regions=regions, by=run.requested_by)
+    for payer in _drafts(month, prefix):
+        units.setdefault(payer, [])
+    return _write_in_chunks(
+        run=run, payers=sorted(units, key=_payer_key), facility_regions=facility_regions,
+        write=lambda chunk, regions: _write_units(month=month, units=[(payer, units[payer]) for payer in chunk],
+                                                  regions=regions, by=run.requested_by),
+    )
+
+
+def _drafts(month: date, prefix: str) -> list[Payer]:
+    """The payers of the region's open drafts: each is rewritten, emptied if nobody is paid there now."""
+    return [Payer(facility_id=f, township=t) for f, t in ClaimBatch.objects.filter(
+        month=month, region__code__startswith=prefix, status__in=(BatchStatus.DRAFT, BatchStatus.RETURNED)
+    ).values_list("facility_id", "township_id")]
+
+
+def _write_in_chunks(*, run: GenerationRun, payers: list[Payer], facility_regions: dict[int, str],
+                     write: Callable[[list[Payer], dict[Payer, str]], tuple[int, int, int]]) -> dict[str, int]:
+    """Write the payers' drafts (in payer order) a chunk per transaction with `write`, moving the run's
+    progress as each commits. Returns the figures of this region: units, done, skipped, lines."""
+    GenerationRun.objects.filter(pk=run.pk).update(units_total=F("units_total") + len(payers))
+    regions = {payer: facility_regions[payer.facility_id] if payer.facility_id else payer.township for payer in payers}
+    figures = {"units": len(payers), "done": 0, "skipped": 0, "lines": 0}
+    for start in range(0, len(payers), UNITS_PER_TRANSACTION):
+        done, skipped, written = write(payers[start:start + UNITS_PER_TRANSACTION], regions)
         GenerationRun.objects.filter(pk=run.pk).update(
             units_done=F("units_done") + done, units_skipped=F("units_skipped") + skipped,
             lines_written=F("lines_written") + written,
@@ -371,6 +390,62 @@ def _write_region(*, run: GenerationRun, prefix: str) -> dict[str, int]:
         figures.update(done=figures["done"] + done, skipped=figures["skipped"] + skipped,
                        lines=figures["lines"] + written)
     return figures
+
+
+def _write_region_priced_in_database(*, run: GenerationRun, prefix: str) -> dict[str, int]:
+    """The same drafts as `_write_region`, priced by PostgreSQL (database_pricing): Python prices only the
+    people whose region prices by day and the corrections, and holds no more than the list of payers."""
+    month = run.month
+    facility_regions = _facility_regions(prefix)
+    with database_pricing.priced_month(month=month, prefix=prefix) as priced:
+        by_day = [line for line in price_month(month=month, person_ids=priced.priced_by_day)
+                  if _in_region(line.payer, prefix, facility_regions)] if priced.priced_by_day else []
+        adjustments = corrections(month=month, region_prefix=prefix, facility_regions=facility_regions)
+        priced.add([(line.payer, _line_row(line, {})) for line in by_day]
+                   + [(adjustment.payer, _adjustment_row(adjustment)) for adjustment in adjustments])
+        return _write_in_chunks(
+            run=run, payers=sorted({*priced.payers(), *_drafts(month, prefix)}, key=_payer_key),
+            facility_regions=facility_regions,
+            write=lambda chunk, regions: _write_priced_units(priced, month=month, payers=chunk, regions=regions,
+                                                             by=run.requested_by),
+        )
+
+
+def _write_priced_units(priced: "database_pricing.PricedMonth", *, month: date, payers: list[Payer],
+                        regions: dict[Payer, str], by) -> tuple[int, int, int]:
+    """`_write_units` for lines the database prices: replace the drafts' lines with those priced from the
+    session's tables and total them in SQL, in one transaction under row locks."""
+    with transaction.atomic():
+        batches = _locked_batches(month=month, payers=payers, regions=regions)
+        writable = {payer: batch for payer, batch in batches.items()
+                    if batch.status in (BatchStatus.DRAFT, BatchStatus.RETURNED)}
+        _delete_lines([batch.pk for batch in writable.values()])
+        written = priced.insert_lines({payer: batch.pk for payer, batch in writable.items()})
+        _total_batches(list(writable.values()), by=by, now=timezone.now())
+    return len(writable), len(payers) - len(writable), written
+
+
+def _total_batches(batches: list[ClaimBatch], *, by, now) -> None:
+    """Each draft's totals from its new lines (one UPDATE), recorded in their history as `_update_batches` does."""
+    if not batches:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE subsidies_claimbatch b SET total = coalesce(v.total, 0), line_count = coalesce(v.line_count, 0),"
+            " flagged_count = coalesce(v.flagged_count, 0), status = %s, generated_at = %s, generated_by_id = %s"
+            " FROM unnest(%s::bigint[]) AS ids(id) LEFT JOIN ("
+            "  SELECT batch_id, sum(amount) AS total, count(*) AS line_count,"
+            "         count(*) FILTER (WHERE flags <> '[]'::jsonb) AS flagged_count"
+            "  FROM subsidies_claimline WHERE batch_id = ANY(%s::bigint[]) GROUP BY batch_id"
+            " ) v ON v.batch_id = ids.id"
+            " WHERE b.id = ids.id RETURNING b.id, b.total, b.line_count, b.flagged_count",
+            [BatchStatus.DRAFT, now, by.pk if by else None, [b.pk for b in batches], [b.pk for b in batches]],
+        )
+        totals = {row[0]: row[1:] for row in cursor.fetchall()}
+    for batch in batches:
+        batch.total, batch.line_count, batch.flagged_count = totals[batch.pk]
+        batch.status, batch.generated_at, batch.generated_by = BatchStatus.DRAFT, now, by
+    ClaimBatch.history.bulk_history_create(batches, update=True, default_user=by, default_change_reason="生成草稿")
 
 
 # --- a province's month fanned out per county ------------------------------------------------------

@@ -70,6 +70,10 @@ class StandardBook:
             key = (fact.item, fact.hukou_type, fact.support_form, fact.category)
             self._index.setdefault(key, {}).setdefault(fact.region_code, []).append(fact)
 
+    def keys(self) -> list[tuple[str, str, str, str]]:
+        """Every (item, hukou type, support form, category) some standard is kept for."""
+        return list(self._index)
+
     def find(self, *, region_code: str, item: str, on: date, hukou_type: str = "", support_form: str = "",
              category: str = "") -> StandardFact | None:
         question = (region_code, item, on, hukou_type, support_form, category)
@@ -225,11 +229,11 @@ def _state_on(person: PersonFacts, day: date, ratings: Mapping[int, Sequence[Rat
 
 
 def _benefits(person: PersonFacts, month: date) -> tuple[StatusFact | None, StatusFact | None]:
-    """The 特困 status and the child status paying this month, if any."""
+    """The 特困 status and the child status paying this month, if any (the first recorded of each kind)."""
     paying = [s for s in person.statuses if is_benefit_month(month, confirmed_on=s.confirmed_on,
                                                              terminated_on=s.terminated_on)]
-    hardship = next((s for s in paying if s.kind == HARDSHIP), None)
-    child = next((s for s in paying if s.kind in CHILD_KINDS), None)
+    hardship = min((s for s in paying if s.kind == HARDSHIP), key=lambda s: s.id, default=None)
+    child = min((s for s in paying if s.kind in CHILD_KINDS), key=lambda s: s.id, default=None)
     return hardship, child
 
 

@@ -300,6 +300,9 @@ NINJA_PAGINATION_MAX_LIMIT = 200
 # many times before the run is failed; CLAIMS_FAN_OUT=false generates a region in one task.
 CLAIMS_FAN_OUT = _read("CLAIMS_FAN_OUT", _strict_bool, True)
 CLAIMS_PART_RETRIES = _read("CLAIMS_PART_RETRIES", env.int, 2)
+# On PostgreSQL a month is priced inside the database for every region that prices by month
+# (subsidies.database_pricing); CLAIMS_PRICED_IN_DATABASE=false prices everyone in Python.
+CLAIMS_PRICED_IN_DATABASE = _read("CLAIMS_PRICED_IN_DATABASE", _strict_bool, True)
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 if not CELERY_BROKER_URL:
