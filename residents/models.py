@@ -9,6 +9,7 @@ from simple_history.models import HistoricalRecords
 from common.text_safety import SafeTextModel
 from facilities.models import Facility, Region
 
+from .ability_rules import AbilityLevel
 from .rules import INDICATORS, SelfCare, mask_id_number
 
 
@@ -254,6 +255,106 @@ class SelfCareAssessment(models.Model):
     @property
     def unable_count(self) -> int:
         return sum(getattr(self, name) for name in self.INDICATOR_FIELDS)
+
+
+class AbilityLevelChoice(models.TextChoices):
+    INTACT = AbilityLevel.INTACT.value, _("能力完好")
+    MILD = AbilityLevel.MILD.value, _("轻度失能")
+    MODERATE = AbilityLevel.MODERATE.value, _("中度失能")
+    SEVERE = AbilityLevel.SEVERE.value, _("重度失能")
+    TOTAL = AbilityLevel.TOTAL.value, _("完全失能")
+
+
+class AbilityScale(SafeTextModel):
+    """A version of the GB/T 42195 item table a region uses from a date, with its source: data, so a bureau
+    corrects or extends it without a release. The most specific region's latest version in force applies."""
+
+    code = models.CharField(_("标准编号"), max_length=50)
+    name = models.CharField(_("名称"), max_length=100)
+    source = models.TextField(_("来源与版本"), max_length=1000)
+    region = models.ForeignKey(
+        Region, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("适用区划"),
+        help_text=_("空表示全国通用"),
+    )
+    effective_from = models.DateField(_("起用日期"))
+    items = models.JSONField(_("评估项目"), help_text=_("每项：编号、一级指标、名称、选项（分值与说明）"))
+    stack_raises = models.BooleanField(
+        _("精神障碍与风险事件分别提级"), default=False,
+        help_text=_("同时存在精神障碍诊断和近30天两次及以上风险事件时，是否提高两级（默认只提高一级）"),
+    )
+    reassessment_months = models.PositiveSmallIntegerField(
+        _("复评周期（月）"), default=12, validators=[MinValueValidator(1), MaxValueValidator(36)]
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("老年人能力评估量表")
+        verbose_name_plural = _("老年人能力评估量表")
+        ordering = ["-effective_from", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "effective_from"], condition=Q(region__isnull=False),
+                                    name="ability_scale_one_per_region_day"),
+            models.UniqueConstraint(fields=["effective_from"], condition=Q(region__isnull=True),
+                                    name="ability_scale_one_national_per_day"),
+        ]
+
+    def __str__(self):
+        return f"{self.code} · {self.region_id or _('全国')} · {self.effective_from:%Y-%m-%d}"
+
+
+class AbilityAssessment(SafeTextModel):
+    """老年人能力评估 (GB/T 42195-2022) of any resident: the 26 items' scores, the preliminary level from the
+    total, the standard's adjustments and the final level, by two assessors. Beside the self-care assessment
+    of 特困 support, which prices claims and counts for staffing; each has its own due date."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="ability_assessments",
+                               verbose_name=_("人员"))
+    facility = models.ForeignKey(
+        Facility, null=True, blank=True, on_delete=models.PROTECT, related_name="ability_assessments",
+        verbose_name=_("评估时所在机构"),
+    )
+    scale = models.ForeignKey(AbilityScale, on_delete=models.PROTECT, related_name="assessments",
+                              verbose_name=_("评估量表"))
+    assessed_on = models.DateField(_("评估日期"))
+    reason = models.CharField(_("评估原因"), max_length=20, choices=AssessmentReason.choices)
+    answers = models.JSONField(_("各项得分"))
+    self_care = models.PositiveSmallIntegerField(_("自理能力得分"))
+    movement = models.PositiveSmallIntegerField(_("基础运动能力得分"))
+    mental = models.PositiveSmallIntegerField(_("精神状态得分"))
+    sensory_social = models.PositiveSmallIntegerField(_("感知觉与社会参与得分"))
+    total = models.PositiveSmallIntegerField(_("总分"))
+    preliminary_level = models.CharField(_("初步等级"), max_length=10, choices=AbilityLevelChoice.choices)
+    coma = models.BooleanField(_("处于昏迷状态"), default=False)
+    mental_disorder = models.BooleanField(_("确诊精神障碍（F00–F99）"), default=False)
+    diagnosis = models.CharField(_("诊断"), max_length=200, blank=True, help_text=_("疾病名称及ICD-10编码"))
+    risk_events_30d = models.PositiveSmallIntegerField(
+        _("近30天风险事件次数"), default=0, validators=[MaxValueValidator(99)],
+        help_text=_("跌倒、噎食、自杀、自伤、走失等"),
+    )
+    level = models.CharField(_("能力等级"), max_length=10, choices=AbilityLevelChoice.choices)
+    assessor = models.CharField(_("评估员"), max_length=50)
+    second_assessor = models.CharField(_("第二评估员"), max_length=50)
+    due_on = models.DateField(_("复评截止日"))
+    notes = models.TextField(_("备注"), max_length=2000, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("录入人")
+    )
+    recorded_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("老年人能力评估")
+        verbose_name_plural = _("老年人能力评估")
+        ordering = ["-assessed_on", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(total__lte=90), name="ability_total_at_most_90"),
+            models.CheckConstraint(condition=Q(mental_disorder=False) | ~Q(diagnosis=""),
+                                   name="ability_disorder_has_diagnosis"),
+        ]
+        indexes = [models.Index(fields=["person", "-assessed_on", "-id"], name="ability_person_latest_idx")]
+
+    def __str__(self):
+        return f"{self.person} · {self.assessed_on:%Y-%m-%d} · {self.get_level_display()}"
 
 
 class CareAgreement(models.Model):

@@ -12,6 +12,7 @@ Policies encoded here:
 * Self-care assessments: when one is valid, for claims, staffing, alerts and pages alike (see below).
 * 特殊救助对象款物代管: an append-only ledger whose balances never go negative (see below).
 * 公示: 7 days, names and masked ID numbers, never a minor (see below).
+* GB/T 42195-2022 老年人能力评估: `ability_level` and the scales' rules live in `residents.ability_rules`.
 
 Everything here is values in, values out: no ORM, no I/O, no clock.
 Error messages are bilingual "中文 / English" because they reach clerks' forms.
@@ -27,6 +28,12 @@ from typing import Protocol, TypeVar
 
 from common.money import round_fen
 from common.months import add_months
+
+from . import ability_rules as _ability
+
+# GB/T 42195's level lives in residents.ability_rules; DESIGN §3 names it here.
+AbilityLevel = _ability.AbilityLevel
+ability_level = _ability.ability_level
 
 
 class SelfCare(str, enum.Enum):

@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from facilities.scoping import can_act_for_facility, personal_facility_scope_q, personal_region_scope_q
 
-from .models import Person, SelfCareAssessment, Stay, SupportStatus
+from .models import AbilityAssessment, Person, SelfCareAssessment, Stay, SupportStatus
 
 
 def people_visible_to(user) -> QuerySet[Person]:
@@ -141,6 +141,13 @@ def person_assessments(person: Person) -> QuerySet[SelfCareAssessment]:
     return qs if until is None else qs.filter(_assessment_window_q(until, at))
 
 
+def person_ability_assessments(person: Person) -> QuerySet[AbilityAssessment]:
+    """The GB/T 42195 assessments the reader may see, newest first (the same window as self-care ones)."""
+    until, at = _window(person)
+    qs = person.ability_assessments.select_related("scale")
+    return qs if until is None else qs.filter(_assessment_window_q(until, at))
+
+
 def person_statuses(person: Person) -> list[SupportStatus]:
     """The support statuses confirmed by the day the person left, as they stood that day: a later
     termination is shown as not yet made (for display only; never save these)."""
@@ -251,6 +258,7 @@ def person_detail(*, person: Person) -> dict:
     statuses = person_statuses(person)
     stays = list(person_stays(person))
     assessments = list(person_assessments(person))
+    ability_assessments = list(person_ability_assessments(person))
     visits = list(person_visits(person))
     agreements = list(person_care_agreements(person))
     timeline = [
@@ -267,6 +275,7 @@ def person_detail(*, person: Person) -> dict:
         "stays": stays,
         "active_stay": next((s for s in stays if s.ended_on is None), None),
         "assessments": assessments,
+        "ability_assessments": ability_assessments,
         "latest_assessment": assessments[0] if assessments else None,
         "visits": visits,
         "agreements": agreements,

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .ability import views as ability_views
 from .custody import views as custody_views
 from .imports import views as import_views
 from .notices import views as notice_views
@@ -16,6 +17,10 @@ urlpatterns = [
     path("<int:person_id>/admit/", views.person_admit, name="person_admit"),
     path("<int:person_id>/assess/", views.assessment_create, name="assessment_create"),
     path("<int:person_id>/assess/preview/", views.assessment_preview, name="assessment_preview"),
+    path("<int:person_id>/ability/", ability_views.ability_assessment_create, name="ability_assessment_create"),
+    path("<int:person_id>/ability/<int:assessment_id>/", ability_views.ability_assessment_report,
+         name="ability_assessment_report"),
+    path("ability/", ability_views.ability_report, name="ability_report"),
     path("<int:person_id>/change-report/", views.change_report, name="change_report"),
     path("<int:person_id>/status/", views.support_status_create, name="support_status_create"),
     path("<int:person_id>/visit/", views.visit_create, name="visit_create"),

@@ -25,6 +25,8 @@ from facilities.models import Alert, AlertKind, Complaint, Finding, Inspection, 
 from facilities.ratings.services import rating_record
 from residents.custody import services as custody
 from residents.models import (
+    AbilityAssessment,
+    AbilityScale,
     CareAgreement,
     CustodyEntry,
     CustodyHolding,
@@ -94,6 +96,7 @@ class Place:
     objection: NoticeObjection | None = None
     batch: ClaimBatch | None = None
     run: GenerationRun | None = None
+    ability: AbilityAssessment | None = None
 
     def markers(self) -> list[str]:
         """Strings that identify this facility's data: whoever may not see it must never be shown them."""
@@ -183,6 +186,12 @@ def _place(key, facility, *, month, manager, inspector, today) -> Place:
     stay = StayFactory(person=person, facility=facility, admitted_on=date(2025, 6, 1))
     assessment = AssessmentFactory(person=person, facility=facility, assessed_on=today - timedelta(days=90),
                                    computed_category="partial", recorded_by=manager)
+    ability = AbilityAssessment.objects.create(
+        person=person, facility=facility, scale=AbilityScale.objects.get(region=None), reason="initial",
+        assessed_on=today - timedelta(days=60), answers={}, self_care=20, movement=10, mental=20, sensory_social=10,
+        total=60, preliminary_level="moderate", level="moderate", assessor="评估员甲", second_assessor="评估员乙",
+        due_on=today + timedelta(days=300), recorded_by=manager or inspector,
+    )
     Visit.objects.create(person=person, visited_on=today - timedelta(days=20), visitor="探访员", mode="home",
                          findings="身体状况良好", recorded_by=manager)
     staff = StaffMember.objects.create(
@@ -241,7 +250,7 @@ def _place(key, facility, *, month, manager, inspector, today) -> Place:
     return Place(key=key, facility=facility, person=person, status=status, stay=stay, assessment=assessment,
                  staff=staff, employment=employment, rating=rating, inspection=inspection, finding=finding, alert=alert,
                  complaint=complaint, declaration=declaration, review=review, entry=entry, sample=sample,
-                 notice=notice, objection=objection)
+                 notice=notice, objection=objection, ability=ability)
 
 
 @pytest.fixture

@@ -190,6 +190,7 @@ def providers(world) -> dict:
         "person_id": lambda key: [places[key].person.pk] if key in places else [world.dispersed.pk],
         "status_id": lambda key: [places[key].status.pk] if key in places else [world.dispersed_status.pk],
         "stay_id": of("stay"),
+        "assessment_id": of("ability"),
         "employment_id": of("employment"),
         "staff_id": lambda key: [places[key].staff.pk] if key in places else [],
         "rating_id": of("rating"),

@@ -10,6 +10,8 @@ from django.utils import timezone
 from facilities.demo import demo_facility_manager, demo_inspector
 from facilities.models import Facility, FacilityKind, Operator, Region
 from residents import scans, services
+from residents.ability.selectors import ability_scale_for
+from residents.ability.services import ability_assessment_record
 from residents.models import Person, SupportForm, SupportKind
 from residents.rules import id_check_character
 
@@ -50,6 +52,7 @@ class Command(BaseCommand):
             return
         inspector = demo_inspector()  # region work: people, support status, dispersed support
         rng = random.Random(SEED)
+        self.ability_rng = random.Random(SEED + 42195)
         today = timezone.localdate()
         created = 0
         facilities = list(Facility.objects.filter(region__code__startswith="6210", status="operating").order_by("id"))
@@ -103,7 +106,27 @@ class Command(BaseCommand):
                 by=manager, person=person, assessed_on=max(assessed_on, admitted), unable=_indicators(rng, unable),
                 assessors=f"{_name(rng)}、{_name(rng)}", reason="initial" if not overdue else "periodic",
             )
+            if index % 5 != 4:  # one in five without a GB/T 42195 assessment yet
+                self._ability(manager, person, facility, admitted, today)
         return count
+
+    def _ability(self, manager, person: Person, facility: Facility, admitted: date, today: date) -> None:
+        """A GB/T 42195 assessment whose items follow one ability profile, from its own random stream (the
+        people above stay the same whatever is added here)."""
+        rng = self.ability_rng
+        scale = ability_scale_for(region_code=facility.region_id, on=today)
+        share = rng.choice((1.0, 0.85, 0.65, 0.45, 0.25))
+        answers = {}
+        for item in scale.items:
+            top = max(score for score, _label in item["options"])
+            answers[item["code"]] = min(top, max(0, round(top * share + rng.uniform(-0.6, 0.6))))
+        disorder = rng.random() < 0.12
+        ability_assessment_record(
+            by=manager, person=person, assessed_on=max(admitted, today - timedelta(days=rng.randrange(5, 330))),
+            reason="initial", answers=answers, assessor=_name(rng), second_assessor=_name(rng) + "（复核）",
+            mental_disorder=disorder, diagnosis="阿尔茨海默病 F00.1" if disorder else "",
+            risk_events_30d=rng.choice((0, 0, 0, 1, 2)),
+        )
 
     def _orphans(self, rng, actor, manager, facility: Facility, today: date) -> int:
         count = max(3, facility.bed_capacity // 10)
