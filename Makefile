@@ -31,6 +31,7 @@ demo: $(STAMP) .env
 	DEBUG=true $(MANAGE) migrate --noinput
 	DEBUG=true $(MANAGE) seed_demo
 	DEBUG=true $(MANAGE) seed_demo_residents
+	DEBUG=true $(MANAGE) seed_demo_safety
 	DEBUG=true $(MANAGE) seed_demo_staff
 	DEBUG=true $(MANAGE) seed_demo_inspections
 	DEBUG=true $(MANAGE) seed_demo_claims

@@ -4,12 +4,37 @@ one template for a field (label, widget, help, errors) that every page renders w
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.renderers import DjangoTemplates
+from django.utils.translation import gettext_lazy as _
 
 from .choices import QuickSelect
+from .params import in_range
 
 DATE_INPUT = forms.DateInput(
     attrs={"placeholder": "YYYY-MM-DD", "inputmode": "numeric", "autocomplete": "off"}, format="%Y-%m-%d"
 )
+
+MONTH_ERROR = _("请按 YYYY-MM 填写月份，如 2026-07")
+
+
+class MonthInput(forms.DateInput):
+    input_type = "month"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs={"placeholder": "YYYY-MM", "autocomplete": "off", **(attrs or {})}, format="%Y-%m")
+
+
+class MonthField(forms.DateField):
+    """A month as the date of its 1st day, within the calendar the site works in (1900–2100)."""
+
+    widget = MonthInput
+    input_formats = ["%Y-%m"]
+    default_error_messages = {"invalid": MONTH_ERROR}
+
+    def to_python(self, value):
+        month = super().to_python(value)
+        if month is not None and not in_range(month):
+            raise ValidationError(_("月份须在 1900-01 至 2100-12 之间"), code="invalid")
+        return month
 
 
 class FormRenderer(DjangoTemplates):

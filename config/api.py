@@ -155,6 +155,7 @@ api.add_router("/", "facilities.inspections.api.router")
 api.add_router("/subsidies", "subsidies.api.router")
 api.add_router("/", "residents.accountability_api.router")  # custody ledgers, public notices
 api.add_router("/", "residents.ability.api.router")  # GB/T 42195 assessments, levels by facility
+api.add_router("/", "residents.safety.api.router")  # GB 38600 risk assessments, register, incidents
 api.add_router("/complaints", "facilities.complaints.api.router")
 api.add_router("/relatives", "staffing.relatives.api.router")
 api.add_router("/staffing-budget", "staffing.budget.api.router")

@@ -241,6 +241,13 @@ class RegionPolicy(models.Model):
     complaint_conclude_working_days = models.PositiveSmallIntegerField(
         _("投诉举报办结时限（工作日）"), default=15, validators=[MinValueValidator(1)]
     )
+    safety_review_months = models.PositiveSmallIntegerField(
+        _("服务安全风险复评周期（月）"), default=12, validators=[MinValueValidator(1), MaxValueValidator(36)],
+        help_text=_("GB 38600-2019 要求阶段性评估；周期由本地规定"),
+    )
+    incident_notice_hours = models.PositiveSmallIntegerField(
+        _("安全事件告知家属时限（小时）"), default=24, validators=[MinValueValidator(1), MaxValueValidator(168)],
+    )
     annual_cost_per_post = models.DecimalField(
         _("每个护理岗位年度经费（元）"), max_digits=10, decimal_places=2, default=Decimal("60000.00"),
         validators=[MinValueValidator(Decimal(0))],
@@ -285,6 +292,8 @@ class AlertKind(models.TextChoices):
     RECTIFICATION_OVERDUE = "rectification_overdue", _("整改逾期")
     COMPLAINT_UNACKNOWLEDGED = "complaint_unacknowledged", _("投诉举报逾期未受理")
     COMPLAINT_OVERDUE = "complaint_overdue", _("投诉举报逾期未办结")
+    SAFETY_ASSESSMENT_MISSING = "safety_assessment_missing", _("未做服务安全风险评估")
+    SAFETY_REVIEW_OVERDUE = "safety_review_overdue", _("服务安全风险复评逾期")
 
 
 class Severity(models.TextChoices):

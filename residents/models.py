@@ -11,6 +11,7 @@ from facilities.models import Facility, Region
 
 from .ability_rules import AbilityLevel
 from .rules import INDICATORS, SelfCare, mask_id_number
+from .safety_rules import RiskLevel
 
 
 class SelfCareCategory(models.TextChoices):
@@ -355,6 +356,141 @@ class AbilityAssessment(SafeTextModel):
 
     def __str__(self):
         return f"{self.person} · {self.assessed_on:%Y-%m-%d} · {self.get_level_display()}"
+
+
+class RiskLevelChoice(models.TextChoices):
+    NONE = RiskLevel.NONE.value, _("无风险")
+    LOW = RiskLevel.LOW.value, _("低风险")
+    MEDIUM = RiskLevel.MEDIUM.value, _("中风险")
+    HIGH = RiskLevel.HIGH.value, _("高风险")
+
+
+class SafetyRiskCatalogue(SafeTextModel):
+    """A version of the service-safety risks (GB 38600-2019's nine, or a province's own list) a region
+    assesses from a date, with its source: data, corrected without a release. The review interval and the
+    time to tell a family of an incident are the region's (RegionPolicy)."""
+
+    code = models.CharField(_("标准编号"), max_length=50)
+    name = models.CharField(_("名称"), max_length=100)
+    source = models.TextField(_("来源与版本"), max_length=2000)
+    region = models.ForeignKey(
+        Region, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("适用区划"),
+        help_text=_("空表示全国通用"),
+    )
+    effective_from = models.DateField(_("起用日期"))
+    items = models.JSONField(_("风险项目"), help_text=_("每项：编号、名称、条款、提示"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("服务安全风险目录")
+        verbose_name_plural = _("服务安全风险目录")
+        ordering = ["-effective_from", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "effective_from"], condition=Q(region__isnull=False),
+                                    name="safety_catalogue_one_per_region_day"),
+            models.UniqueConstraint(fields=["effective_from"], condition=Q(region__isnull=True),
+                                    name="safety_catalogue_one_national_per_day"),
+        ]
+
+    def __str__(self):
+        return f"{self.code} · {self.region_id or _('全国')} · {self.effective_from:%Y-%m-%d}"
+
+
+class SafetyAssessmentReason(models.TextChoices):
+    ADMISSION = "admission", _("入住前评估")
+    PERIODIC = "periodic", _("定期复评")
+    AFTER_INCIDENT = "after_incident", _("发生事件后复评")
+    CONDITION_CHANGE = "condition_change", _("身体状况变化复评")
+
+
+class SafetyRiskAssessment(SafeTextModel):
+    """服务安全风险评估 (GB 38600-2019 ch. 5) of a resident: each risk of the catalogue rated, with the
+    measures taken, and the self-care standing at the time, so a later change calls for a review."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="safety_assessments",
+                               verbose_name=_("人员"))
+    facility = models.ForeignKey(Facility, on_delete=models.PROTECT, related_name="safety_assessments",
+                                 verbose_name=_("机构"))
+    catalogue = models.ForeignKey(SafetyRiskCatalogue, on_delete=models.PROTECT, related_name="assessments",
+                                  verbose_name=_("风险目录"))
+    assessed_on = models.DateField(_("评估日期"))
+    reason = models.CharField(_("评估原因"), max_length=20, choices=SafetyAssessmentReason.choices)
+    ratings = models.JSONField(_("各项风险"), help_text=_("风险编号 → 等级与防范措施"))
+    highest = models.CharField(_("最高风险等级"), max_length=10, choices=RiskLevelChoice.choices)
+    self_care_then = models.CharField(_("评估时生活自理能力"), max_length=10, blank=True,
+                                      choices=SelfCareCategory.choices)
+    ability_then = models.CharField(_("评估时能力等级"), max_length=10, blank=True,
+                                    choices=AbilityLevelChoice.choices)
+    assessor = models.CharField(_("评估人"), max_length=50)
+    due_on = models.DateField(_("复评截止日"))
+    notes = models.TextField(_("备注"), max_length=2000, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("录入人")
+    )
+    recorded_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("服务安全风险评估")
+        verbose_name_plural = _("服务安全风险评估")
+        ordering = ["-assessed_on", "-id"]
+        indexes = [models.Index(fields=["person", "-assessed_on", "-id"], name="safety_person_latest_idx")]
+
+    def __str__(self):
+        return f"{self.person} · {self.assessed_on:%Y-%m-%d} · {self.get_highest_display()}"
+
+
+class IncidentHarm(models.TextChoices):
+    NONE = "none", _("未造成伤害")
+    MINOR = "minor", _("轻微伤害")
+    TREATED = "treated", _("需就医治疗")
+    SERIOUS = "serious", _("严重伤害")
+    DEATH = "death", _("死亡")
+
+
+class SafetyIncident(SafeTextModel):
+    """A safety incident in a facility (a fall, wandering off, choking, a scald…): when and where, the harm,
+    what was done, when the family was told against the region's deadline, and the review afterwards."""
+
+    facility = models.ForeignKey(Facility, on_delete=models.PROTECT, related_name="safety_incidents",
+                                 verbose_name=_("机构"))
+    person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="safety_incidents", verbose_name=_("涉及的老年人"))
+    kind = models.CharField(_("事件类别"), max_length=30, help_text=_("风险目录的编号，或 other"))
+    kind_name = models.CharField(_("事件类别名称"), max_length=50)
+    occurred_at = models.DateTimeField(_("发生时间"))
+    place = models.CharField(_("发生地点"), max_length=100)
+    harm = models.CharField(_("伤害程度"), max_length=10, choices=IncidentHarm.choices)
+    description = models.TextField(_("经过"), max_length=4000)
+    actions = models.TextField(_("处置措施"), max_length=4000)
+    notice_due_at = models.DateTimeField(_("告知家属截止时间"))
+    family_notified_at = models.DateTimeField(_("告知家属时间"), null=True, blank=True)
+    family_notified = models.CharField(_("告知对象"), max_length=100, blank=True)
+    review = models.TextField(_("原因分析与改进措施"), max_length=4000, blank=True)
+    reviewed_on = models.DateField(_("复盘日期"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("录入人")
+    )
+    recorded_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("安全事件")
+        verbose_name_plural = _("安全事件")
+        ordering = ["-occurred_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(family_notified_at__isnull=True) | ~Q(family_notified=""),
+                                   name="incident_notice_names_whom"),
+            models.CheckConstraint(condition=Q(reviewed_on__isnull=True) | ~Q(review=""),
+                                   name="incident_review_has_text"),
+        ]
+        indexes = [
+            models.Index(fields=["facility", "-occurred_at"], name="incident_facility_time_idx"),
+            models.Index(fields=["person", "-occurred_at"], name="incident_person_time_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.facility} · {self.occurred_at:%Y-%m-%d %H:%M} · {self.kind_name}"
 
 
 class CareAgreement(models.Model):

@@ -3,18 +3,21 @@
 - a resident in care without a valid assessment: none, or past its due date (rules.assessment_status);
 - a person under dispersed support not visited within the region's interval;
 - a person both in a facility and under dispersed support (data that predates the entry checks);
-- a facility with more residents than beds.
+- a facility with more residents than beds;
+- a resident of an elderly-care facility without a GB 38600 risk assessment, or past its review date.
 """
 from datetime import date, timedelta
 
 from django.db.models import Count, Exists, F, Max, OuterRef, Q, Subquery
 
 from facilities.alerts.services import AlertSpec, alerts_sync
-from facilities.models import AlertKind, Facility, Severity
+from facilities.models import AlertKind, Facility, FacilityKind, Severity
 from facilities.selectors import region_policies
 
 from .models import SelfCareAssessment, Stay, SupportForm, SupportStatus
+from .risk_reviews import review_of, with_risk_review
 from .rules import AssessmentStatus, assessment_status
+from .safety_rules import ReviewState
 
 
 def scan_assessments(*, today: date, facility_ids=None) -> tuple[int, int]:
@@ -114,3 +117,33 @@ def scan_capacity(*, facility_ids=None) -> tuple[int, int]:
     ]
     scope = Q(facility_id__in=list(facility_ids)) if facility_ids is not None else Q()
     return alerts_sync(kinds=[AlertKind.OVER_CAPACITY], scope=scope, wanted=wanted)
+
+
+def scan_safety_reviews(*, today: date, facility_ids=None) -> tuple[int, int]:
+    """Residents of elderly-care facilities whose GB 38600 risk assessment is missing (it is due before
+    admission) or past its review date (safety_rules.risk_review). One query, then the alerts' own."""
+    stays = Stay.objects.filter(ended_on__isnull=True, admitted_on__lte=today).exclude(
+        facility__kind=FacilityKind.CHILD_WELFARE)
+    if facility_ids is not None:
+        stays = stays.filter(facility_id__in=list(facility_ids))
+    rows = with_risk_review(stays, on=today).values(
+        "person_id", "person__name", "facility_id", "facility__region_id", "risk_assessed_on", "risk_due_on",
+        "self_care_then", "ability_then", "self_care_now", "ability_now", "last_incident_at")
+    wanted = []
+    for row in rows:
+        state = review_of(row, on=today).state
+        common = {"region_id": row["facility__region_id"], "facility_id": row["facility_id"],
+                  "subject": f"person:{row['person_id']}", "subject_label": row["person__name"]}
+        if state == ReviewState.NOT_ASSESSED:
+            wanted.append(AlertSpec(kind=AlertKind.SAFETY_ASSESSMENT_MISSING,
+                                    message=f"{row['person__name']} 尚未做服务安全风险评估（GB 38600）", **common))
+        elif state == ReviewState.OVERDUE:
+            due = row["risk_due_on"]
+            wanted.append(AlertSpec(
+                kind=AlertKind.SAFETY_REVIEW_OVERDUE,
+                message=f"{row['person__name']} 的服务安全风险评估应于 {due:%Y-%m-%d} 前复评，已逾期 {(today - due).days} 天",
+                details={"due_on": due.isoformat()}, **common,
+            ))
+    scope = Q(facility_id__in=list(facility_ids)) if facility_ids is not None else Q()
+    return alerts_sync(kinds=[AlertKind.SAFETY_ASSESSMENT_MISSING, AlertKind.SAFETY_REVIEW_OVERDUE], scope=scope,
+                       wanted=wanted)

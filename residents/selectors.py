@@ -24,7 +24,15 @@ from django.utils import timezone
 
 from facilities.scoping import can_act_for_facility, personal_facility_scope_q, personal_region_scope_q
 
-from .models import AbilityAssessment, Person, SelfCareAssessment, Stay, SupportStatus
+from .models import (
+    AbilityAssessment,
+    Person,
+    SafetyIncident,
+    SafetyRiskAssessment,
+    SelfCareAssessment,
+    Stay,
+    SupportStatus,
+)
 
 
 def people_visible_to(user) -> QuerySet[Person]:
@@ -148,6 +156,23 @@ def person_ability_assessments(person: Person) -> QuerySet[AbilityAssessment]:
     return qs if until is None else qs.filter(_assessment_window_q(until, at))
 
 
+def person_safety_assessments(person: Person) -> QuerySet[SafetyRiskAssessment]:
+    """The GB 38600 risk assessments the reader may see, newest first (the same window as self-care ones)."""
+    until, at = _window(person)
+    qs = person.safety_assessments.select_related("catalogue")
+    return qs if until is None else qs.filter(_assessment_window_q(until, at))
+
+
+def person_safety_incidents(person: Person) -> QuerySet[SafetyIncident]:
+    """The incidents that befell the person the reader may see, newest first: after the person left, those
+    before that day, and those of the reader's facility on it."""
+    until, at = _window(person)
+    qs = person.safety_incidents.select_related("facility")
+    if until is None:
+        return qs
+    return qs.filter(Q(occurred_at__date__lt=until) | Q(occurred_at__date=until, facility_id=at))
+
+
 def person_statuses(person: Person) -> list[SupportStatus]:
     """The support statuses confirmed by the day the person left, as they stood that day: a later
     termination is shown as not yet made (for display only; never save these)."""
@@ -259,6 +284,8 @@ def person_detail(*, person: Person) -> dict:
     stays = list(person_stays(person))
     assessments = list(person_assessments(person))
     ability_assessments = list(person_ability_assessments(person))
+    safety_assessments = list(person_safety_assessments(person))
+    safety_incidents = list(person_safety_incidents(person)[:10])
     visits = list(person_visits(person))
     agreements = list(person_care_agreements(person))
     timeline = [
@@ -276,6 +303,8 @@ def person_detail(*, person: Person) -> dict:
         "active_stay": next((s for s in stays if s.ended_on is None), None),
         "assessments": assessments,
         "ability_assessments": ability_assessments,
+        "safety_assessments": safety_assessments,
+        "safety_incidents": safety_incidents,
         "latest_assessment": assessments[0] if assessments else None,
         "visits": visits,
         "agreements": agreements,

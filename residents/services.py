@@ -89,7 +89,7 @@ def _enqueue(facility_ids, person_ids) -> None:
         enqueue(tasks.scan_after_change, facility_ids=sorted(facility_ids), person_ids=sorted(person_ids))
 
 
-def _scan_after_commit(*, facility_id: int | None = None, person_id: int | None = None) -> None:
+def scan_after_commit(*, facility_id: int | None = None, person_id: int | None = None) -> None:
     facilities = {facility_id} - {None}
     people = {person_id} - {None}
     pending = getattr(_batch, "pending", None)
@@ -229,7 +229,7 @@ def support_status_confirm(
         certificate_number=certificate_number.strip(),
     )
     save_with_history(status, by=by, reason=_("认定"))
-    _scan_after_commit(person_id=person.pk)
+    scan_after_commit(person_id=person.pk)
     return status
 
 
@@ -249,7 +249,7 @@ def support_status_terminate(*, by, status: SupportStatus, terminated_on: date, 
     status.terminated_on = terminated_on
     status.termination_reason = reason.strip()
     save_with_history(status, by=by, reason=_("终止认定"), update_fields=["terminated_on", "termination_reason"])
-    _scan_after_commit(person_id=person.pk)
+    scan_after_commit(person_id=person.pk)
     return status
 
 
@@ -295,7 +295,7 @@ def stay_admit(*, by, facility: Facility, person: Person, admitted_on: date, not
         raise ValidationError({"admitted_on": _("入住日期早于该人员上一次离开的日期")})
     stay = Stay(person=person, facility=facility, admitted_on=admitted_on, note=note)
     save_with_history(stay, by=by, reason=_("入住"))
-    _scan_after_commit(facility_id=facility.pk, person_id=person.pk)
+    scan_after_commit(facility_id=facility.pk, person_id=person.pk)
     return stay
 
 
@@ -320,7 +320,7 @@ def stay_discharge(*, by, stay: Stay, ended_on: date, reason: str, note: str = "
             status.terminated_on = max(ended_on, status.confirmed_on)
             status.termination_reason = _("死亡")
             save_with_history(status, by=by, reason=_("死亡终止"), update_fields=["terminated_on", "termination_reason"])
-    _scan_after_commit(facility_id=stay.facility_id, person_id=stay.person_id)
+    scan_after_commit(facility_id=stay.facility_id, person_id=stay.person_id)
     return stay
 
 
@@ -343,8 +343,8 @@ def stay_transfer(*, by, stay: Stay, to_facility: Facility, transferred_on: date
     save_with_history(stay, by=by, reason=_("转出"), update_fields=["ended_on", "end_reason", "note"])
     new_stay = Stay(person=stay.person, facility=to_facility, admitted_on=transferred_on, note=f"由{stay.facility.name}转入"[:200])
     save_with_history(new_stay, by=by, reason=_("转入"))
-    _scan_after_commit(facility_id=stay.facility_id, person_id=stay.person_id)
-    _scan_after_commit(facility_id=to_facility.pk)
+    scan_after_commit(facility_id=stay.facility_id, person_id=stay.person_id)
+    scan_after_commit(facility_id=to_facility.pk)
     return new_stay
 
 
@@ -398,7 +398,7 @@ def assessment_record(
         person.change_reported_on = person.change_working_days = None  # the reported change is assessed
     person.assessment_due_on, person.assessment_due_provisional = _reassessment_due(person, WorkingDays())
     save_with_history(person, by=by, reason=_("评估后更新复评日期"), update_fields=DUE_FIELDS)
-    _scan_after_commit(facility_id=facility.pk if facility else None, person_id=person.pk)
+    scan_after_commit(facility_id=facility.pk if facility else None, person_id=person.pk)
     return assessment
 
 
@@ -518,7 +518,7 @@ def assessment_due_recount(*, calendar: WorkingDays, years: frozenset[int], by=N
             person.assessment_due_on, person.assessment_due_provisional = due, provisional
             save_with_history(person, by=by, reason=reason, update_fields=DUE_FIELDS)
             stay = person.stays.filter(ended_on__isnull=True).first()
-            _scan_after_commit(facility_id=stay.facility_id if stay else None, person_id=person.pk)
+            scan_after_commit(facility_id=stay.facility_id if stay else None, person_id=person.pk)
             moved += 1
     return moved
 
@@ -557,5 +557,5 @@ def visit_record(*, by, person: Person, visited_on: date, visitor: str, mode: st
     _not_future(visited_on, "visited_on")
     visit = Visit(person=person, visited_on=visited_on, visitor=visitor.strip(), mode=mode, findings=findings.strip(), recorded_by=by)
     save_with_history(visit, by=by, reason=_("探访"))
-    _scan_after_commit(person_id=person.pk)
+    scan_after_commit(person_id=person.pk)
     return visit

@@ -16,6 +16,7 @@ def scan_residents() -> dict:
         "visits": scans.scan_visits(today=today),
         "duplicates": scans.scan_duplicate_enrolment(),
         "capacity": scans.scan_capacity(),
+        "safety": scans.scan_safety_reviews(today=today),
     }
 
 
@@ -25,6 +26,7 @@ def scan_after_change(*, facility_ids: list[int], person_ids: list[int]) -> None
     if facility_ids:
         scans.scan_assessments(today=today, facility_ids=facility_ids)
         scans.scan_capacity(facility_ids=facility_ids)
+        scans.scan_safety_reviews(today=today, facility_ids=facility_ids)
         for task in care_changed.receivers():
             for facility_id in facility_ids:
                 enqueue(task, facility_id=facility_id)

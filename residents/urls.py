@@ -5,6 +5,7 @@ from .ability import views as ability_views
 from .custody import views as custody_views
 from .imports import views as import_views
 from .notices import views as notice_views
+from .safety import views as safety_views
 
 urlpatterns = [
     path("", views.person_list_view, name="person_list"),
@@ -21,6 +22,15 @@ urlpatterns = [
     path("<int:person_id>/ability/<int:assessment_id>/", ability_views.ability_assessment_report,
          name="ability_assessment_report"),
     path("ability/", ability_views.ability_report, name="ability_report"),
+    # Resident safety (GB 38600-2019): risk assessments, the register, incidents
+    path("<int:person_id>/safety/", safety_views.safety_assessment_create, name="safety_assessment_create"),
+    path("<int:person_id>/safety/<int:risk_assessment_id>/", safety_views.safety_assessment_detail,
+         name="safety_assessment_detail"),
+    path("safety/", safety_views.safety_register, name="safety_register"),
+    path("safety/incidents/", safety_views.safety_incidents, name="safety_incidents"),
+    path("safety/facilities/<int:facility_id>/incidents/new/", safety_views.safety_incident_create,
+         name="safety_incident_create"),
+    path("safety/incidents/<int:incident_id>/", safety_views.safety_incident_detail, name="safety_incident_detail"),
     path("<int:person_id>/change-report/", views.change_report, name="change_report"),
     path("<int:person_id>/status/", views.support_status_create, name="support_status_create"),
     path("<int:person_id>/visit/", views.visit_create, name="visit_create"),

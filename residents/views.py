@@ -35,6 +35,7 @@ from .health_reads import health_read_record
 from .id_lookups import id_lookup_guard
 from .models import SelfCareAssessment, SupportForm
 from .rules import age_on, assessment_status, self_care_category, valid_assessment
+from .safety.selectors import person_risk_review
 from .selectors import (
     PersonFilters,
     access_stay,
@@ -91,6 +92,7 @@ def person_detail_view(request, person_id):
         "can_act_for_stay": active is not None and can_act_for_facility(request.user, active.facility),
         "can_admit": active is None and is_facility_manager(request.user),
         "can_act_in_region": can_act_in_region(request.user, place),
+        "risk_review": person_risk_review(detail, today=today),
         "is_dispersed": any(s.support_form == SupportForm.DISPERSED and not s.terminated_on for s in detail["statuses"]),
     })
 

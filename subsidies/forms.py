@@ -4,7 +4,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from common.forms import StyledFormMixin
+from common.forms import MONTH_ERROR, MonthField, MonthInput, StyledFormMixin
 from facilities.models import RegionLevel
 from facilities.regions.picker import RegionPickerField
 from facilities.scoping import regions_visible_to, user_region_prefix
@@ -12,23 +12,6 @@ from residents.models import HukouType, SelfCareCategory, SupportForm
 
 from .models import BatchStatus, SubsidyItem
 from .services import STAR_LEVELS
-
-MONTH_ERROR = _("请按 YYYY-MM 填写月份，如 2026-07")
-
-
-class MonthInput(forms.DateInput):
-    input_type = "month"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs={"placeholder": "YYYY-MM", "autocomplete": "off", **(attrs or {})}, format="%Y-%m")
-
-
-class MonthField(forms.DateField):
-    """A month as the date of its 1st day."""
-
-    widget = MonthInput
-    input_formats = ["%Y-%m"]
-    default_error_messages = {"invalid": MONTH_ERROR}
 
 
 def _blank(label):

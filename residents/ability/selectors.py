@@ -5,7 +5,7 @@ from datetime import date
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 
-from facilities.rules import region_ancestors
+from facilities.regions.selectors import version_in_force
 from facilities.scoping import personal_facility_scope_q
 
 from ..ability_rules import MODERATE_OR_WORSE
@@ -14,16 +14,8 @@ from ..selectors import people_visible_to
 
 
 def ability_scale_for(*, region_code: str | None, on: date) -> AbilityScale | None:
-    """The scale in force on `on` for a region: the most specific region's latest version, else the
-    national one. One query."""
-    chain = region_ancestors(region_code) if region_code else []
-    scales = list(AbilityScale.objects.filter(Q(region_id__in=chain) | Q(region__isnull=True),
-                                              effective_from__lte=on).order_by("-effective_from", "-id"))
-    for code in (*chain, None):
-        found = next((scale for scale in scales if scale.region_id == code), None)
-        if found is not None:
-            return found
-    return None
+    """The scale in force on `on` for a region. One query."""
+    return version_in_force(AbilityScale.objects.all(), region_code=region_code, on=on)
 
 
 def _latest(on: date, field: str):

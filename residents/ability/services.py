@@ -24,6 +24,8 @@ from ..rules import assessment_due_on
 from ..services import may_assess
 from .selectors import ability_scale_for
 
+NATIONAL_SCALE = Path(__file__).resolve().parent.parent / "data" / "ability_scale_gbt42195_2022.json"
+
 
 @transaction.atomic
 def ability_assessment_record(

@@ -27,7 +27,8 @@ def ability_assessment_create(request, person_id):
     scale = ability_scale_for(region_code=facility.region_id if facility else (
         person.residence_region_id or person.hukou_region_id), on=today)
     if scale is None:
-        raise Http404("scale")
+        messages.error(request, _("尚未载入适用的能力评估量表，请管理员用 load_ability_scale 命令载入后再评估。"))
+        return redirect("person_detail", person_id=person.pk)
     form = AbilityAssessmentForm(request.POST or None, scale=scale, initial={"assessed_on": today})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -68,6 +68,14 @@ def test_a_manager_records_an_assessment_and_prints_its_report(cast, login, resi
     assert 'data-testid="ability-level"' in detail and "2027-11-20" in detail
 
 
+def test_without_a_scale_the_manager_is_told_to_load_one_not_shown_a_missing_page(cast, login, resident, scale):
+    AbilityScale.objects.all().delete()
+    client = login(cast["manager_a"])
+    response = client.get(reverse("ability_assessment_create", args=[resident.pk]), follow=True)
+    assert response.redirect_chain == [(reverse("person_detail", args=[resident.pk]), 302)]
+    assert "load_ability_scale" in response.content.decode()
+
+
 def test_a_form_missing_an_item_keeps_what_was_entered_and_names_the_item(cast, login, resident, scale):
     client = login(cast["manager_a"])
     form = {"assessed_on": "2026-11-20", "reason": "initial", "assessor": "李评估", "second_assessor": "李评估"}

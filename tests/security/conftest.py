@@ -38,6 +38,9 @@ from residents.models import (
     Person,
     Relation,
     RelativeDeclaration,
+    SafetyIncident,
+    SafetyRiskAssessment,
+    SafetyRiskCatalogue,
     SelfCareAssessment,
     Stay,
     SupportForm,
@@ -97,6 +100,8 @@ class Place:
     batch: ClaimBatch | None = None
     run: GenerationRun | None = None
     ability: AbilityAssessment | None = None
+    risk: SafetyRiskAssessment | None = None
+    incident: SafetyIncident | None = None
 
     def markers(self) -> list[str]:
         """Strings that identify this facility's data: whoever may not see it must never be shown them."""
@@ -122,11 +127,12 @@ class Moved:
     NEW_ASSESSORS = "丙院迁入后评估组"
     NEW_STAY_NOTE = "迁入丙院安置"
     NEW_ENTRY = "丙院代管零用钱"
+    NEW_INCIDENT = "丙院夜间跌倒"
 
     def new_markers(self) -> dict[str, str]:
         """What C recorded after the person left A: A's manager must never be shown it."""
         return {marker: f"moved:{marker}" for marker in (
-            self.new_stay.facility.name, self.NEW_ASSESSORS, self.NEW_STAY_NOTE, self.NEW_ENTRY)}
+            self.new_stay.facility.name, self.NEW_ASSESSORS, self.NEW_STAY_NOTE, self.NEW_ENTRY, self.NEW_INCIDENT)}
 
 
 def _moved_away(facilities, *, manager_a, manager_c, today) -> Moved:
@@ -147,8 +153,27 @@ def _moved_away(facilities, *, manager_a, manager_c, today) -> Moved:
         by=manager_c, person=person, kind=CustodyKind.DEPOSIT, holding=CustodyHolding.POCKET_MONEY,
         amount=Decimal("150.00"), occurred_on=today - timedelta(days=10), description=Moved.NEW_ENTRY,
     )
+    _safety_records(person, facilities["c"], manager_c, today, description=Moved.NEW_INCIDENT)
     return Moved(person=person, status=status, old_stay=old_stay, old_assessment=old_assessment, new_stay=new_stay,
                  new_assessment=new_assessment, new_entry=new_entry)
+
+
+def _safety_records(person, facility, recorded_by, today, *, description) -> tuple:
+    """A GB 38600 risk assessment and an incident of the person at the facility (written directly: some places
+    have no manager in the cast)."""
+    catalogue = SafetyRiskCatalogue.objects.get(region=None)
+    risk = SafetyRiskAssessment.objects.create(
+        person=person, facility=facility, catalogue=catalogue, assessed_on=today - timedelta(days=50),
+        reason="admission", ratings={item["code"]: {"level": "low", "measures": ""} for item in catalogue.items},
+        highest="low", assessor="评估人甲", due_on=today + timedelta(days=300), recorded_by=recorded_by,
+    )
+    moment = timezone.now() - timedelta(days=5)
+    incident = SafetyIncident.objects.create(
+        facility=facility, person=person, kind="fall", kind_name="跌倒", occurred_at=moment, place="卫生间",
+        harm="minor", description=description, actions="扶起检查", notice_due_at=moment + timedelta(hours=24),
+        recorded_by=recorded_by,
+    )
+    return risk, incident
 
 
 @dataclass
@@ -192,6 +217,7 @@ def _place(key, facility, *, month, manager, inspector, today) -> Place:
         total=60, preliminary_level="moderate", level="moderate", assessor="评估员甲", second_assessor="评估员乙",
         due_on=today + timedelta(days=300), recorded_by=manager or inspector,
     )
+    risk, incident = _safety_records(person, facility, manager or inspector, today, description=f"{label}夜间跌倒")
     Visit.objects.create(person=person, visited_on=today - timedelta(days=20), visitor="探访员", mode="home",
                          findings="身体状况良好", recorded_by=manager)
     staff = StaffMember.objects.create(
@@ -250,7 +276,7 @@ def _place(key, facility, *, month, manager, inspector, today) -> Place:
     return Place(key=key, facility=facility, person=person, status=status, stay=stay, assessment=assessment,
                  staff=staff, employment=employment, rating=rating, inspection=inspection, finding=finding, alert=alert,
                  complaint=complaint, declaration=declaration, review=review, entry=entry, sample=sample,
-                 notice=notice, objection=objection, ability=ability)
+                 notice=notice, objection=objection, ability=ability, risk=risk, incident=incident)
 
 
 @pytest.fixture

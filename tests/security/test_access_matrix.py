@@ -97,7 +97,7 @@ REGION_OF = {"a": "621002100", "b": "621002101", "c": "621021", "y": "530102", "
 # What administrators must be refused once separation of duties is in force: anything that names a
 # person, a claim line or a member of staff. Adjust here as the administrator's role settles.
 ADMIN_PERSONAL_PARAMS = {"person_id", "stay_id", "status_id", "employment_id", "staff_id", "batch_id", "alert_id",
-                         "complaint_id", "declaration_id", "review_id", "entry_id", "sample_id", "notice_id", "objection_id"}
+                         "complaint_id", "declaration_id", "review_id", "entry_id", "sample_id", "notice_id", "objection_id", "incident_id"}
 ADMIN_PERSONAL_DATA = {
     "batch_detail", "batch_export", "staff_list",
     "GET /api/subsidies/batches/{batch_id}/lines", "GET /api/subsidies/batches/{batch_id}/export",
@@ -191,6 +191,8 @@ def providers(world) -> dict:
         "status_id": lambda key: [places[key].status.pk] if key in places else [world.dispersed_status.pk],
         "stay_id": of("stay"),
         "assessment_id": of("ability"),
+        "risk_assessment_id": of("risk"),
+        "incident_id": of("incident"),
         "employment_id": of("employment"),
         "staff_id": lambda key: [places[key].staff.pk] if key in places else [],
         "rating_id": of("rating"),

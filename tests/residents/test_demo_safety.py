@@ -1,0 +1,40 @@
+"""The demo's safety records: a register with every state and incidents in every notice state; safe to run
+twice, and on any day (the clock is moved to a New Year's morning, a leap day and an ordinary day)."""
+from datetime import datetime
+from io import StringIO
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.core.management import call_command
+from django.utils import timezone
+
+from accounts.models import User
+from facilities.models import Facility
+from residents.models import SafetyIncident, SafetyRiskAssessment
+from residents.safety.selectors import incident_notice_state, risk_register
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("moment", [datetime(2031, 1, 1, 8, 0), datetime(2028, 2, 29, 23, 30), datetime(2026, 12, 7, 9, 0)])
+def test_the_demo_register_and_incidents_show_every_state(moment):
+    with time_machine.travel(moment.replace(tzinfo=ZoneInfo("Asia/Shanghai")), tick=False):
+        for command in ("seed_demo", "seed_demo_residents"):
+            call_command(command, stdout=StringIO())
+        out = StringIO()
+        call_command("seed_demo_safety", stdout=out)
+        assert "风险评估" in out.getvalue()
+        call_command("seed_demo_safety", stdout=out)
+        assert "already present" in out.getvalue()
+        inspector = User.objects.get(username="inspector")
+        states = set()
+        for facility in Facility.objects.filter(safety_assessments__isnull=False).distinct():
+            states |= {row.review.state.value for row in risk_register(user=inspector, facility=facility,
+                                                                         on=timezone.localdate())}
+        assert states == {"not_assessed", "current", "review_due", "overdue"}
+        assert SafetyRiskAssessment.objects.filter(highest="high").exists()
+        incidents = list(SafetyIncident.objects.all())
+        assert len(incidents) >= 10 and all(incident.occurred_at <= timezone.now() for incident in incidents)
+        assert {incident_notice_state(incident, timezone.now()) for incident in incidents} >= {"on_time", "late"}
+        assert any(incident.reviewed_on for incident in incidents)
