@@ -248,6 +248,13 @@ class RegionPolicy(models.Model):
     incident_notice_hours = models.PositiveSmallIntegerField(
         _("安全事件告知家属时限（小时）"), default=24, validators=[MinValueValidator(1), MaxValueValidator(168)],
     )
+    round_max_gap_hours = models.PositiveSmallIntegerField(
+        _("昼夜巡查最长间隔（小时）"), default=4, validators=[MinValueValidator(1), MaxValueValidator(24)],
+        help_text=_("同一区域两次巡查之间超过此时长即为缺漏"),
+    )
+    handover_max_gap_hours = models.PositiveSmallIntegerField(
+        _("交接班最长间隔（小时）"), default=12, validators=[MinValueValidator(1), MaxValueValidator(24)],
+    )
     annual_cost_per_post = models.DecimalField(
         _("每个护理岗位年度经费（元）"), max_digits=10, decimal_places=2, default=Decimal("60000.00"),
         validators=[MinValueValidator(Decimal(0))],
@@ -294,6 +301,7 @@ class AlertKind(models.TextChoices):
     COMPLAINT_OVERDUE = "complaint_overdue", _("投诉举报逾期未办结")
     SAFETY_ASSESSMENT_MISSING = "safety_assessment_missing", _("未做服务安全风险评估")
     SAFETY_REVIEW_OVERDUE = "safety_review_overdue", _("服务安全风险复评逾期")
+    ROUND_GAP = "round_gap", _("巡查或交接班缺漏")
 
 
 class Severity(models.TextChoices):

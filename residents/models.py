@@ -493,6 +493,42 @@ class SafetyIncident(SafeTextModel):
         return f"{self.facility} · {self.occurred_at:%Y-%m-%d %H:%M} · {self.kind_name}"
 
 
+class RoundKind(models.TextChoices):
+    ROUND = "round", _("巡查")
+    HANDOVER = "handover", _("交接班")
+
+
+class SafetyRound(SafeTextModel):
+    """A day or night round (昼夜巡查) or a shift handover (交接班) in one unit of a facility (GB 38600-2019
+    asks for both to be done and recorded): when, by whom, to whom for a handover, what was found."""
+
+    facility = models.ForeignKey(Facility, on_delete=models.PROTECT, related_name="safety_rounds",
+                                 verbose_name=_("机构"))
+    unit = models.CharField(_("区域"), max_length=50, help_text=_("楼层、区或房间段，如：一楼A区"))
+    kind = models.CharField(_("类别"), max_length=10, choices=RoundKind.choices)
+    at = models.DateTimeField(_("时间"))
+    staff = models.CharField(_("巡查人或交班人"), max_length=50)
+    received_by = models.CharField(_("接班人"), max_length=50, blank=True)
+    findings = models.TextField(_("发现与处理"), max_length=2000, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("录入人")
+    )
+    recorded_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("巡查与交接班")
+        verbose_name_plural = _("巡查与交接班")
+        ordering = ["-at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind="round") | ~Q(received_by=""), name="handover_names_receiver"),
+        ]
+        indexes = [models.Index(fields=["facility", "at"], name="round_facility_time_idx")]
+
+    def __str__(self):
+        return f"{self.facility} · {self.unit} · {self.get_kind_display()} · {self.at:%Y-%m-%d %H:%M}"
+
+
 class CareAgreement(models.Model):
     """分散供养照料服务协议: who looks after a person living at home, signed and valid until."""
 

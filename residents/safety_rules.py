@@ -13,13 +13,16 @@ Policies encoded here:
   self-care (特困 six-indicator category or GB/T 42195 level) is no longer what it was when assessed.
 * After an incident the family is told within the hours the region sets: told in time, told late,
   still to be told (before the deadline) or overdue (past it, not yet told).
+* Day and night rounds and shift handovers are recorded per unit; a stretch longer than the region's
+  interval without one is a gap (before the first record of the day, between two, after the last).
 
 Values in, values out: no ORM, no I/O, no clock. Errors are bilingual "中文 / English".
 """
 import enum
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from itertools import pairwise
 
 
 class RiskLevel(str, enum.Enum):
@@ -176,3 +179,15 @@ def family_notice(*, due_at: datetime, notified_at: datetime | None, now: dateti
     if notified_at is not None:
         return NoticeState.ON_TIME if notified_at <= due_at else NoticeState.LATE
     return NoticeState.PENDING if now <= due_at else NoticeState.OVERDUE
+
+
+def record_gaps(*, times: Iterable[datetime], start: datetime, end: datetime,
+                max_gap: timedelta) -> list[tuple[datetime, datetime]]:
+    """The stretches of [start, end] longer than `max_gap` with no record in them, in order. Records
+    outside the window are ignored; a window with no record is one gap if it is longer than `max_gap`."""
+    if max_gap <= timedelta(0):
+        raise ValueError(f"间隔须为正 / max_gap must be positive, got {max_gap}")
+    if end < start:
+        raise ValueError(f"时段结束早于开始 / the window ends before it starts: {start} – {end}")
+    marks = [start, *sorted(moment for moment in times if start <= moment <= end), end]
+    return [(before, after) for before, after in pairwise(marks) if after - before > max_gap]

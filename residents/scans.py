@@ -4,18 +4,21 @@
 - a person under dispersed support not visited within the region's interval;
 - a person both in a facility and under dispersed support (data that predates the entry checks);
 - a facility with more residents than beds;
-- a resident of an elderly-care facility without a GB 38600 risk assessment, or past its review date.
+- a resident of an elderly-care facility without a GB 38600 risk assessment, or past its review date;
+- an elderly-care facility whose rounds or handovers of a day left a gap longer than the region's interval.
 """
 from datetime import date, timedelta
 
 from django.db.models import Count, Exists, F, Max, OuterRef, Q, Subquery
+from django.utils import timezone
 
 from facilities.alerts.services import AlertSpec, alerts_sync
-from facilities.models import AlertKind, Facility, FacilityKind, Severity
+from facilities.models import AlertKind, Facility, FacilityKind, FacilityStatus, Severity
 from facilities.selectors import region_policies
 
 from .models import SelfCareAssessment, Stay, SupportForm, SupportStatus
 from .risk_reviews import review_of, with_risk_review
+from .rounds import rounds_by_facility
 from .rules import AssessmentStatus, assessment_status
 from .safety_rules import ReviewState
 
@@ -147,3 +150,35 @@ def scan_safety_reviews(*, today: date, facility_ids=None) -> tuple[int, int]:
     scope = Q(facility_id__in=list(facility_ids)) if facility_ids is not None else Q()
     return alerts_sync(kinds=[AlertKind.SAFETY_ASSESSMENT_MISSING, AlertKind.SAFETY_REVIEW_OVERDUE], scope=scope,
                        wanted=wanted)
+
+
+def _span(gap) -> str:
+    start, end = (timezone.localtime(moment) for moment in gap)
+    return f"{start:%H:%M}–{'24:00' if end.time() == end.time().min and end.date() > start.date() else f'{end:%H:%M}'}"
+
+
+def scan_round_gaps(*, day: date, facility_ids=None) -> tuple[int, int]:
+    """Operating elderly-care facilities whose rounds or handovers on `day` (a day that is over: the nightly
+    scan reads yesterday) left a gap in a unit: one alert a facility, naming the units and the hours; the
+    next clean day resolves it."""
+    facilities = Facility.objects.filter(status=FacilityStatus.OPERATING).exclude(kind=FacilityKind.CHILD_WELFARE)
+    if facility_ids is not None:
+        facilities = facilities.filter(pk__in=list(facility_ids))
+    facilities = list(facilities.only("id", "name", "region_id"))
+    by_facility = rounds_by_facility(facilities=facilities, day=day, now=timezone.now())
+    wanted = [spec for facility in facilities if (spec := _round_alert(facility, by_facility[facility.pk], day))]
+    scope = Q(facility_id__in=list(facility_ids)) if facility_ids is not None else Q()
+    return alerts_sync(kinds=[AlertKind.ROUND_GAP], scope=scope, wanted=wanted)
+
+
+def _round_alert(facility, units, day: date) -> AlertSpec | None:
+    parts = []
+    for entry in units:
+        name = entry.unit or "全院"
+        parts += [f"{name}巡查 {_span(gap)}" for gap in entry.round_gaps]
+        parts += [f"{name}交接班 {_span(gap)}" for gap in entry.handover_gaps]
+    if not parts:
+        return None
+    return AlertSpec(kind=AlertKind.ROUND_GAP, region_id=facility.region_id, facility_id=facility.pk,
+                     message=f"{day:%Y-%m-%d} 巡查或交接班缺漏：{'；'.join(parts)}",
+                     details={"day": day.isoformat(), "gaps": len(parts)})

@@ -1,4 +1,6 @@
 """Scans for alerts about people: nightly for everyone, and right after a change for the place it touched."""
+from datetime import timedelta
+
 from celery import shared_task
 from django.utils import timezone
 
@@ -17,6 +19,7 @@ def scan_residents() -> dict:
         "duplicates": scans.scan_duplicate_enrolment(),
         "capacity": scans.scan_capacity(),
         "safety": scans.scan_safety_reviews(today=today),
+        "rounds": scans.scan_round_gaps(day=today - timedelta(days=1)),
     }
 
 

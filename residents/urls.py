@@ -30,6 +30,7 @@ urlpatterns = [
     path("safety/incidents/", safety_views.safety_incidents, name="safety_incidents"),
     path("safety/facilities/<int:facility_id>/incidents/new/", safety_views.safety_incident_create,
          name="safety_incident_create"),
+    path("safety/rounds/", safety_views.safety_rounds, name="safety_rounds"),
     path("safety/incidents/<int:incident_id>/", safety_views.safety_incident_detail, name="safety_incident_detail"),
     path("<int:person_id>/change-report/", views.change_report, name="change_report"),
     path("<int:person_id>/status/", views.support_status_create, name="support_status_create"),

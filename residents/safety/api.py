@@ -17,15 +17,24 @@ from ..selectors import person_get_for_user, person_safety_assessments
 from .schemas import (
     IncidentFilterIn,
     RegisterRowOut,
+    RoundsFilterIn,
     SafetyAssessmentIn,
     SafetyAssessmentOut,
     SafetyIncidentFollowUpIn,
     SafetyIncidentIn,
     SafetyIncidentOut,
     SafetyIncidentRowOut,
+    SafetyRoundIn,
+    SafetyRoundOut,
+    UnitDayOut,
 )
-from .selectors import incident_get_for_user, incidents_in_month, risk_register
-from .services import safety_assessment_record, safety_incident_follow_up, safety_incident_record
+from .selectors import incident_get_for_user, incidents_in_month, risk_register, rounds_of_day
+from .services import (
+    safety_assessment_record,
+    safety_incident_follow_up,
+    safety_incident_record,
+    safety_round_record,
+)
 
 router = Router(tags=["safety"])
 
@@ -89,3 +98,21 @@ def get_safety_incident(request, incident_id: int):
 def follow_up_safety_incident(request, incident_id: int, payload: SafetyIncidentFollowUpIn):
     incident = incident_get_for_user(user=request.user, incident_id=incident_id)
     return safety_incident_follow_up(by=request.user, incident=incident, **payload.dict())
+
+
+@router.get("/facilities/{int:facility_id}/rounds", response=list[UnitDayOut],
+            summary="昼夜巡查与交接班（按区域，含缺漏）/ a day's rounds and handovers by unit, with gaps")
+def list_rounds(request, facility_id: int, filters: Query[RoundsFilterIn]):
+    facility = facility_get_for_user(user=request.user, facility_id=facility_id)
+    now = timezone.localtime()
+    units = rounds_of_day(user=request.user, facility=facility, day=filters.day or now.date(), now=now)
+    return [{"unit": entry.unit, "records": entry.records,
+             "round_gaps": [{"start": start, "end": end} for start, end in entry.round_gaps],
+             "handover_gaps": [{"start": start, "end": end} for start, end in entry.handover_gaps]} for entry in units]
+
+
+@router.post("/facilities/{int:facility_id}/rounds", response={201: SafetyRoundOut},
+             summary="登记巡查或交接班 / record a round or a handover")
+def record_round(request, facility_id: int, payload: SafetyRoundIn):
+    facility = facility_get_for_user(user=request.user, facility_id=facility_id)
+    return Status(201, safety_round_record(by=request.user, facility=facility, **payload.dict()))

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from common.forms import DATE_INPUT, MonthField, StyledFormMixin
 from facilities.picker import FacilityFilterField
 
-from ..models import IncidentHarm, RiskLevelChoice, SafetyAssessmentReason
+from ..models import IncidentHarm, RiskLevelChoice, RoundKind, SafetyAssessmentReason
 from ..safety_rules import OTHER_KIND, as_risks
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
@@ -94,3 +94,26 @@ class IncidentFilterForm(StyledFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["facility"].queryset = facilities
         self.fields["kind"].choices = [("", _("全部类别")), *kinds.items()]
+
+
+class SafetyRoundForm(StyledFormMixin, forms.Form):
+    """Quick to fill on a tablet: the unit (with the facility's recent units offered), the kind, the time
+    (now by default), who, and what was found."""
+
+    unit = forms.CharField(label=_("区域"), max_length=50, widget=forms.TextInput(attrs={"list": "round-units"}))
+    kind = forms.ChoiceField(label=_("类别"), choices=RoundKind.choices, initial=RoundKind.ROUND,
+                             widget=forms.RadioSelect)
+    at = _moment(_("时间"))
+    staff = forms.CharField(label=_("巡查人或交班人"), max_length=50)
+    received_by = forms.CharField(label=_("接班人"), max_length=50, required=False, help_text=_("交接班时填写"))
+    findings = forms.CharField(label=_("发现与处理"), max_length=2000, required=False,
+                               widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class RoundsFilterForm(StyledFormMixin, forms.Form):
+    facility = FacilityFilterField(empty_label=_("请选择机构"))
+    day = forms.DateField(label=_("日期"), required=False, widget=DATE_INPUT)
+
+    def __init__(self, *args, facilities, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["facility"].queryset = facilities

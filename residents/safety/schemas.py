@@ -6,7 +6,7 @@ from ninja import Field, Schema
 
 from common.api_fields import MAX_ID, Day, LocalDateTime, Month, Text
 
-from ..models import IncidentHarm, RiskLevelChoice, SafetyAssessmentReason
+from ..models import IncidentHarm, RiskLevelChoice, RoundKind, SafetyAssessmentReason
 from ..safety_rules import NoticeState, ReviewReason, ReviewState
 from .selectors import incident_notice_state
 
@@ -103,3 +103,39 @@ class RegisterRowOut(Schema):
     assessed_on: date | None
     due_on: date | None
     highest: RiskLevelChoice | None
+
+
+class SafetyRoundIn(Schema):
+    unit: Text = Field(..., min_length=1, max_length=50, description="区域 / unit, e.g. 一楼A区")
+    kind: RoundKind
+    at: LocalDateTime = Field(..., description="时间，不带时区按北京时间 / local time without a zone")
+    staff: Text = Field(..., min_length=1, max_length=50, description="巡查人或交班人 / who went round or handed over")
+    received_by: Text = Field("", max_length=50, description="接班人（交接班必填）/ who took over (handovers)")
+    findings: Text = Field("", max_length=2000)
+
+
+class SafetyRoundOut(Schema):
+    id: int
+    facility_id: int
+    unit: str
+    kind: RoundKind
+    at: datetime
+    staff: str
+    received_by: str
+    findings: str
+
+
+class GapOut(Schema):
+    start: datetime
+    end: datetime
+
+
+class UnitDayOut(Schema):
+    unit: str = Field(description="区域；空为尚无区域记录的机构 / '' for a facility with no unit recorded yet")
+    records: list[SafetyRoundOut]
+    round_gaps: list[GapOut]
+    handover_gaps: list[GapOut]
+
+
+class RoundsFilterIn(Schema):
+    day: Day | None = Field(None, description="日期（默认今天）/ day, default today")

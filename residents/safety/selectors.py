@@ -20,6 +20,7 @@ from ..models import (
     Stay,
 )
 from ..risk_reviews import day_after, review_of, with_risk_review
+from ..rounds import UnitDay, rounds_by_facility
 from ..safety_rules import Review, ReviewState, family_notice, risk_review
 from ..selectors import people_visible_to
 
@@ -76,6 +77,13 @@ def risk_register(*, user, facility: Facility, on: date) -> list[RegisterRow]:
 
 def _month_bounds(month: date) -> tuple[datetime, datetime]:
     return (timezone.make_aware(datetime.combine(month.replace(day=1), time.min)), day_after(month_end(month)))
+
+
+def rounds_of_day(*, user, facility: Facility, day: date, now: datetime) -> list[UnitDay]:
+    """The facility's units on `day` with their rounds, handovers and gaps. Four queries."""
+    if not safety_facilities_for(user).filter(pk=facility.pk).exists():
+        raise Http404("facility")
+    return rounds_by_facility(facilities=[facility], day=day, now=now)[facility.pk]
 
 
 def incident_notice_state(incident: SafetyIncident, now: datetime) -> str:

@@ -18,9 +18,11 @@ from ..models import (
     AbilityAssessment,
     IncidentHarm,
     Person,
+    RoundKind,
     SafetyIncident,
     SafetyRiskAssessment,
     SafetyRiskCatalogue,
+    SafetyRound,
     SelfCareAssessment,
 )
 from ..recusal import ensure_not_related
@@ -206,3 +208,32 @@ def safety_catalogue_load(*, path: Path, by=None, region=None, effective_from: d
     catalogue.code, catalogue.name, catalogue.source, catalogue.items = code, name, source, items
     save_with_history(catalogue, by=by, reason=_("载入服务安全风险目录"))
     return catalogue
+
+
+@transaction.atomic
+def safety_round_record(
+    *, by, facility: Facility, unit: str, kind: str, at: datetime, staff: str, received_by: str = "", findings: str = "",
+) -> SafetyRound:
+    """A round or a handover in a unit of the manager's facility, entered as it happens or soon after."""
+    if not can_record_safety(by, facility):
+        raise PermissionDenied(_("只有本机构负责人可以登记巡查与交接班"))
+    at = _moment(at, "at")
+    unit, staff, received_by = unit.strip(), staff.strip(), received_by.strip()
+    errors = {}
+    if kind not in RoundKind.values:
+        errors["kind"] = _("请选择巡查或交接班")
+    if not unit:
+        errors["unit"] = _("请填写区域")
+    if not staff:
+        errors["staff"] = _("请填写巡查人或交班人")
+    if kind == RoundKind.HANDOVER and not received_by:
+        errors["received_by"] = _("交接班须填写接班人")
+    elif kind == RoundKind.HANDOVER and received_by == staff:
+        errors["received_by"] = _("交班人和接班人不能是同一人")
+    if errors:
+        raise ValidationError(errors)
+    record = SafetyRound(facility=facility, unit=unit, kind=kind, at=at, staff=staff,
+                         received_by=received_by if kind == RoundKind.HANDOVER else "", findings=findings.strip(),
+                         recorded_by=by)
+    save_with_history(record, by=by, reason=_("登记巡查与交接班"))
+    return record

@@ -23,9 +23,11 @@ from ..selectors import person_get_for_user, person_safety_assessments
 from .forms import (
     IncidentFilterForm,
     RegisterFilterForm,
+    RoundsFilterForm,
     SafetyAssessmentForm,
     SafetyIncidentFollowUpForm,
     SafetyIncidentForm,
+    SafetyRoundForm,
 )
 from .selectors import (
     incident_get_for_user,
@@ -34,10 +36,16 @@ from .selectors import (
     incident_summary,
     incidents_in_month,
     risk_register,
+    rounds_of_day,
     safety_catalogue_for,
     safety_facilities_for,
 )
-from .services import safety_assessment_record, safety_incident_follow_up, safety_incident_record
+from .services import (
+    safety_assessment_record,
+    safety_incident_follow_up,
+    safety_incident_record,
+    safety_round_record,
+)
 
 
 @login_required
@@ -90,11 +98,7 @@ def safety_register(request):
     """An elderly-care facility's residents and where each one's risk register stands, the most urgent first."""
     facilities = safety_facilities_for(request.user).exclude(kind=FacilityKind.CHILD_WELFARE)
     data = request.GET.copy()
-    if not data.get("facility"):  # a manager starts at their (first) facility; a region picks one
-        own = facilities.filter(assignments__user=request.user) if is_facility_manager(request.user) else facilities
-        first = list(own.order_by("name", "pk").values_list("pk", flat=True)[:2])
-        if len(first) == 1 or (first and is_facility_manager(request.user)):
-            data["facility"] = first[0]
+    _default_facility(request, facilities, data)
     form = RegisterFilterForm(data, facilities=facilities)
     facility = form.cleaned_data.get("facility") if form.is_valid() else None
     today = timezone.localdate()
@@ -188,4 +192,45 @@ def safety_incident_detail(request, incident_id):
         health_read_record(request, person=incident.person)
     return render(request, "residents/safety_incident_detail.html", {
         "incident": incident, "form": form, "notice_state": incident_notice_state(incident, timezone.now()),
+    })
+
+
+def _default_facility(request, facilities, data):
+    """A manager starts at their (first) facility; a region picks one (unless it sees only one)."""
+    if data.get("facility"):
+        return
+    own = facilities.filter(assignments__user=request.user) if is_facility_manager(request.user) else facilities
+    first = list(own.order_by("name", "pk").values_list("pk", flat=True)[:2])
+    if len(first) == 1 or (first and is_facility_manager(request.user)):
+        data["facility"] = first[0]
+
+
+@login_required
+def safety_rounds(request):
+    """A facility's rounds and handovers of a day, unit by unit, with the gaps; its manager records them here."""
+    facilities = safety_facilities_for(request.user).exclude(kind=FacilityKind.CHILD_WELFARE)
+    data = request.GET.copy()
+    _default_facility(request, facilities, data)
+    filters = RoundsFilterForm(data, facilities=facilities)
+    valid = filters.is_valid()
+    facility = filters.cleaned_data.get("facility") if valid else None
+    now = timezone.localtime()
+    day = (filters.cleaned_data.get("day") if valid else None) or now.date()
+    can_record = facility is not None and can_record_safety(request.user, facility)
+    form = SafetyRoundForm(request.POST if request.method == "POST" and can_record else None,
+                           initial={"at": now.replace(second=0, microsecond=0)})
+    if request.method == "POST":
+        if not can_record:
+            raise Http404("facility")
+        if form.is_valid():
+            record = run_service(form, lambda: safety_round_record(by=request.user, facility=facility, **form.cleaned_data))
+            if record is not None:
+                messages.success(request, _("已登记：%(unit)s %(kind)s") % {"unit": record.unit,
+                                                                          "kind": record.get_kind_display()})
+                return redirect(f"{request.path}?facility={facility.pk}&day={timezone.localtime(record.at):%Y-%m-%d}")
+    units = rounds_of_day(user=request.user, facility=facility, day=day, now=now) if facility else []
+    policy = region_policy(region_code=facility.region_id, on=day) if facility else None
+    return render(request, "residents/safety_rounds.html", {
+        "filters": filters, "form": form, "facility": facility, "day": day, "units": units, "policy": policy,
+        "can_record": can_record, "known_units": [entry.unit for entry in units if entry.unit],
     })

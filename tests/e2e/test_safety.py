@@ -66,6 +66,18 @@ def test_manager_assesses_risks_records_an_incident_and_the_register_asks_for_a_
     expect(page.get_by_test_id("risk-register")).to_contain_text("评估后发生过安全事件")
     screenshot("manager-safety-register")
 
+    page.goto(f"{page.base}/people/safety/rounds/")
+    expect(page.get_by_test_id("gap-badge")).to_have_text("有缺漏")  # nothing recorded today yet
+    page.locator("#id_unit").fill("一楼A区")
+    page.get_by_label("交接班").check()
+    page.locator("#id_staff").fill("夜班王某")
+    page.get_by_role("button", name="登记").click()
+    expect(page.get_by_test_id("form-errors")).to_be_visible()  # a handover names who took over
+    page.locator("#id_received_by").fill("白班李某")
+    page.locator("#id_findings").fill("302室老人夜间咳嗽，已告知医务室")
+    page.get_by_role("button", name="登记").click()
+    expect(page.get_by_test_id("unit-1")).to_contain_text("夜班王某 → 白班李某")
+    screenshot("manager-rounds")
     page.get_by_role("button", name="退出").click()
     inspector = sign_in("inspector")
     inspector.goto(f"{inspector.base}/people/safety/incidents/?month=2026-12")

@@ -1,6 +1,6 @@
 """The demo's safety records: a register with every state and incidents in every notice state; safe to run
 twice, and on any day (the clock is moved to a New Year's morning, a leap day and an ordinary day)."""
-from datetime import datetime
+from datetime import datetime, timedelta
 from io import StringIO
 from zoneinfo import ZoneInfo
 
@@ -12,6 +12,7 @@ from django.utils import timezone
 from accounts.models import User
 from facilities.models import Facility
 from residents.models import SafetyIncident, SafetyRiskAssessment
+from residents.rounds import rounds_by_facility
 from residents.safety.selectors import incident_notice_state, risk_register
 
 pytestmark = pytest.mark.django_db
@@ -38,3 +39,7 @@ def test_the_demo_register_and_incidents_show_every_state(moment):
         assert len(incidents) >= 10 and all(incident.occurred_at <= timezone.now() for incident in incidents)
         assert {incident_notice_state(incident, timezone.now()) for incident in incidents} >= {"on_time", "late"}
         assert any(incident.reviewed_on for incident in incidents)
+        first = Facility.objects.filter(safety_rounds__isnull=False).order_by("id").first()
+        units = rounds_by_facility(facilities=[first], day=timezone.localdate() - timedelta(days=2), now=timezone.now())
+        assert [(entry.unit, bool(entry.round_gaps), bool(entry.handover_gaps)) for entry in units[first.pk]] == [
+            ("一楼", True, False), ("二楼", False, False)]

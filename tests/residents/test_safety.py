@@ -10,7 +10,7 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 
 from facilities.models import RegionPolicy
-from residents.models import SafetyIncident, SafetyRiskAssessment, SafetyRiskCatalogue
+from residents.models import SafetyIncident, SafetyRiskAssessment, SafetyRiskCatalogue, SafetyRound
 from residents.safety.selectors import safety_catalogue_for
 from tests.factories import AssessmentFactory, PersonFactory, StayFactory, UserFactory
 from tests.helpers import count_queries
@@ -286,3 +286,63 @@ def test_a_catalogue_file_loads_as_a_new_version_and_a_wrong_one_is_refused(tmp_
     with pytest.raises(CommandError, match="duplicate code fall"):
         call_command("load_safety_catalogue", str(bad), "--region", "620000", "--from", "2026-08-01")
     assert SafetyRiskCatalogue.objects.count() == 2
+
+
+def _round(client, facility, **changes):
+    body = {"unit": "一楼", "kind": "round", "at": "2026-11-22T02:00:00", "staff": "护理员甲", **changes}
+    return _post(client, f"/api/facilities/{facility.pk}/rounds", body)
+
+
+def test_rounds_and_handovers_show_their_gaps_by_unit_and_the_scan_alerts_the_facility(cast, login, facilities,
+                                                                                       regions):
+    from facilities.models import Alert
+    from residents.scans import scan_round_gaps
+
+    RegionPolicy.objects.create(region=regions["621002"], effective_from=date(2026, 1, 1), round_max_gap_hours=4,
+                                handover_max_gap_hours=12)
+    client = login(cast["manager_a"])
+    for hour in range(0, 24, 3):
+        assert _round(client, facilities["a"], at=f"2026-11-22T{hour:02d}:30:00")[0] == 201
+    for hour in (8, 20):
+        assert _round(client, facilities["a"], kind="handover", at=f"2026-11-22T{hour:02d}:00:00", staff="夜班",
+                      received_by="白班")[0] == 201
+    assert _round(client, facilities["a"], unit="二楼", at="2026-11-22T23:00:00")[0] == 201
+    units = {row["unit"]: row for row in client.get(f"/api/facilities/{facilities['a'].pk}/rounds",
+                                                    {"day": "2026-11-22"}).json()}
+    assert units["一楼"]["round_gaps"] == [] and units["一楼"]["handover_gaps"] == []
+    assert units["二楼"]["round_gaps"] == [{"start": "2026-11-22T00:00:00+08:00", "end": "2026-11-22T23:00:00+08:00"}]
+    assert len(units["二楼"]["handover_gaps"]) == 1
+    page = client.get(reverse("safety_rounds"), {"day": "2026-11-22"}).content.decode()
+    assert "巡查缺漏 00:00–23:00" in page and "一楼" in page and "有缺漏" in page
+    assert SafetyRound.objects.first().history.get().history_user == cast["manager_a"]
+
+    scan_round_gaps(day=date(2026, 11, 22))
+    alerts = Alert.objects.filter(kind="round_gap", resolved_at__isnull=True)
+    assert set(alerts.values_list("facility_id", flat=True)) == {facilities["a"].pk, facilities["b"].pk,
+                                                                 facilities["c"].pk, facilities["y"].pk}
+    message = alerts.get(facility=facilities["a"]).message
+    assert "二楼巡查 00:00–23:00" in message and "一楼" not in message
+    assert "全院巡查 00:00–24:00" in alerts.get(facility=facilities["b"]).message
+
+
+@pytest.mark.parametrize(("changes", "field"), [
+    ({"kind": "handover"}, "received_by"),
+    ({"kind": "handover", "received_by": "护理员甲"}, "received_by"),
+    ({"unit": " "}, "unit"),
+    ({"at": "2026-11-23T11:00:00"}, "at"),
+])
+def test_bad_rounds_are_refused_with_the_field_and_nothing_is_saved(cast, login, facilities, changes, field):
+    status, out = _round(login(cast["manager_a"]), facilities["a"], **changes)
+    assert status == 422 and field in json.dumps(out, ensure_ascii=False)
+    assert not SafetyRound.objects.exists()
+
+
+@pytest.mark.parametrize(("role", "status"), [("manager_b", 404), ("inspector", 403), ("admin", 403),
+                                              ("inspector_other", 404)])
+def test_only_the_facilitys_manager_records_rounds_and_only_its_scope_reads_them(cast, login, facilities, role,
+                                                                                  status):
+    _round(login(cast["manager_a"]), facilities["a"])
+    assert _round(login(cast[role]), facilities["a"])[0] == status
+    reads = login(cast[role]).get(f"/api/facilities/{facilities['a'].pk}/rounds", {"day": "2026-11-22"})
+    assert reads.status_code == (200 if role == "inspector" else 404)
+    assert SafetyRound.objects.count() == 1

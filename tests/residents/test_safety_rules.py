@@ -2,6 +2,7 @@
 notice, table-driven and property-based."""
 import json
 from datetime import UTC, date, datetime, timedelta
+from itertools import pairwise
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -23,6 +24,7 @@ from residents.safety_rules import (
     highest_level,
     notice_due_at,
     rating_problems,
+    record_gaps,
     risk_review,
 )
 
@@ -143,3 +145,47 @@ def test_the_deadline_is_the_same_moment_in_any_zone_and_across_new_year():
 def test_the_hours_are_a_positive_whole_number(hours):
     with pytest.raises(ValueError, match="within_hours"):
         notice_due_at(occurred_at=OCCURRED, within_hours=hours)
+
+
+DAY_START = datetime(2026, 12, 6, 0, 0, tzinfo=SHANGHAI)
+DAY_END = DAY_START + timedelta(days=1)
+FOUR_HOURS = timedelta(hours=4)
+
+
+def _at(hour, minute=0):
+    return DAY_START + timedelta(hours=hour, minutes=minute)
+
+
+@pytest.mark.parametrize(("times", "gaps"), [
+    ([], [(DAY_START, DAY_END)]),
+    ([_at(h) for h in range(0, 24, 2)], []),
+    ([_at(h) for h in range(0, 24, 4)], []),  # exactly four hours apart is not a gap
+    ([_at(1), _at(5)], [(_at(5), DAY_END)]),
+    ([_at(1), _at(5, 2), _at(9), _at(13), _at(17), _at(21)], [(_at(1), _at(5, 2))]),
+    ([_at(h) for h in range(6, 24, 2)], [(DAY_START, _at(6))]),  # no round in the small hours
+    ([_at(h) for h in range(0, 24, 2)] + [DAY_START - timedelta(hours=1), DAY_END + timedelta(hours=1)], []),
+])
+def test_a_stretch_longer_than_the_interval_without_a_record_is_a_gap(times, gaps):
+    assert record_gaps(times=times, start=DAY_START, end=DAY_END, max_gap=FOUR_HOURS) == gaps
+
+
+def test_a_day_not_over_is_read_up_to_now_and_the_window_and_interval_are_checked():
+    now = _at(9, 30)
+    assert record_gaps(times=[_at(2), _at(6)], start=DAY_START, end=now, max_gap=FOUR_HOURS) == []
+    assert record_gaps(times=[_at(2)], start=DAY_START, end=now, max_gap=FOUR_HOURS) == [(_at(2), now)]
+    with pytest.raises(ValueError, match="max_gap"):
+        record_gaps(times=[], start=DAY_START, end=DAY_END, max_gap=timedelta(0))
+    with pytest.raises(ValueError, match="ends before"):
+        record_gaps(times=[], start=DAY_END, end=DAY_START, max_gap=FOUR_HOURS)
+
+
+@given(st.lists(st.integers(0, 24 * 60), max_size=30), st.integers(1, 24))
+def test_gaps_are_in_order_longer_than_the_interval_and_hold_no_record(minutes, hours):
+    times = [DAY_START + timedelta(minutes=m) for m in minutes]
+    gaps = record_gaps(times=times, start=DAY_START, end=DAY_END, max_gap=timedelta(hours=hours))
+    assert all(end - start > timedelta(hours=hours) for start, end in gaps)
+    assert all(not start < moment < end for start, end in gaps for moment in times)
+    assert gaps == sorted(gaps)
+    covered = sorted({DAY_START, DAY_END, *times})
+    assert all(later - earlier <= timedelta(hours=hours) for earlier, later in pairwise(covered)
+               if (earlier, later) not in gaps)

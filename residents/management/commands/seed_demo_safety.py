@@ -1,9 +1,10 @@
 """Demo safety records (GB 38600-2019) for the demo city's elderly-care facilities: risk assessments (some
-overdue, some with high risks and their measures, some residents never assessed) and the last three months'
-incidents (told in time, late, still to tell; some reviewed). Dated back from today, so it holds on any
+overdue, some with high risks and their measures, some residents never assessed), the last three months'
+incidents (told in time, late, still to tell; some reviewed) and the last three days' rounds and handovers
+in two units (the first facility's ground floor missed its night rounds the day before yesterday). Dated back from today, so it holds on any
 day. Safe to run again."""
 import random
-from datetime import timedelta
+from datetime import time, timedelta
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -11,12 +12,13 @@ from django.utils import timezone
 
 from facilities.demo import demo_facility_manager
 from facilities.models import Facility, FacilityKind
-from residents.models import IncidentHarm, SafetyRiskAssessment, Stay
+from residents.models import IncidentHarm, RoundKind, SafetyRiskAssessment, Stay
 from residents.safety.selectors import safety_catalogue_for
 from residents.safety.services import (
     safety_assessment_record,
     safety_incident_follow_up,
     safety_incident_record,
+    safety_round_record,
 )
 from residents.safety_rules import NEEDS_MEASURES, RiskLevel, as_risks
 from residents.services import scans_deferred
@@ -49,7 +51,7 @@ class Command(BaseCommand):
         today = now.date()
         facilities = list(Facility.objects.filter(region__code__startswith="6210", status="operating")
                           .exclude(kind=FacilityKind.CHILD_WELFARE).order_by("id"))
-        assessments = incidents = 0
+        assessments = incidents = rounds = 0
         with demo_facility_manager(facilities) as manager, scans_deferred():
             for facility in facilities:
                 catalogue = safety_catalogue_for(region_code=facility.region_id, on=today)
@@ -71,8 +73,9 @@ class Command(BaseCommand):
                     assessments += 1
                     if index % 7 == 2:
                         incidents += self._incident(rng, manager, facility, stay, risks, now)
-        self.stdout.write(f"演示安全记录：风险评估 {assessments} 份，安全事件 {incidents} 起 / "
-                          f"demo safety: {assessments} assessments, {incidents} incidents")
+                rounds += self._rounds(manager, facility, now, skip_night=facility == facilities[0])
+        self.stdout.write(f"演示安全记录：风险评估 {assessments} 份，安全事件 {incidents} 起，巡查与交接班 {rounds} 条 / "
+                          f"demo safety: {assessments} assessments, {incidents} incidents, {rounds} rounds")
 
     def _incident(self, rng, manager, facility, stay, risks, now) -> int:
         """One incident in the last three months (never before the stay began), told in time or late or not
@@ -102,3 +105,27 @@ class Command(BaseCommand):
                 review="夜间巡视间隔过长；已调整为每2小时巡视一次", reviewed_on=(occurred_at + timedelta(days=3)).date(),
             )
         return 1
+
+    def _rounds(self, manager, facility, now, *, skip_night: bool) -> int:
+        """Rounds every two hours and handovers at 08:00 and 20:00 in two units, for the two days before
+        today and today so far; with `skip_night`, no ground-floor round from 00:00 to 06:00 two days ago."""
+        count = 0
+        today = now.date()
+        for days_back in (2, 1, 0):
+            day = today - timedelta(days=days_back)
+            for unit in ("一楼", "二楼"):
+                for hour in range(0, 24, 2):
+                    at = timezone.make_aware(timezone.datetime.combine(day, time(hour, 10)))
+                    if at > now or (skip_night and days_back == 2 and unit == "一楼" and hour < 6):
+                        continue
+                    safety_round_record(by=manager, facility=facility, unit=unit, kind=RoundKind.ROUND, at=at,
+                                        staff=f"护理员{hour % 3 + 1}号", findings="夜间一名老人未眠，已安抚" if hour == 2 else "")
+                    count += 1
+                for hour in (8, 20):
+                    at = timezone.make_aware(timezone.datetime.combine(day, time(hour, 0)))
+                    if at <= now:
+                        safety_round_record(by=manager, facility=facility, unit=unit, kind=RoundKind.HANDOVER, at=at,
+                                            staff="夜班护理员" if hour == 8 else "白班护理员",
+                                            received_by="白班护理员" if hour == 8 else "夜班护理员")
+                        count += 1
+        return count
