@@ -37,6 +37,19 @@ def pytest_terminal_summary(terminalreporter):
             terminalreporter.write_line(line)
 
 
+# The longest tests (one to two minutes each) go first, so the xdist workers share them out instead of
+# one worker finishing with them while the other waits.
+LONGEST_FIRST = ("tests/security/test_api_fuzz.py", "tests/security/test_access_matrix.py",
+                 "tests/security/test_hostile_params.py", "tests/security/test_form_fuzz.py")
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """After pytest-django's order (database tests before transactional ones): a stable sort that only
+    lifts the longest database tests to the front."""
+    items.sort(key=lambda item: not item.nodeid.startswith(LONGEST_FIRST))
+
+
 @pytest.fixture
 def figures():
     """Append a summary line: printed now (with -s) and in the terminal summary of the run."""
