@@ -266,18 +266,30 @@ class AbilityLevelChoice(models.TextChoices):
     TOTAL = AbilityLevel.TOTAL.value, _("完全失能")
 
 
-class AbilityScale(SafeTextModel):
-    """A version of the GB/T 42195 item table a region uses from a date, with its source: data, so a bureau
-    corrects or extends it without a release. The most specific region's latest version in force applies."""
+class RegionVersion(SafeTextModel):
+    """A reference document (a scale, a catalogue) as a region uses it from a day, with its source: data, so
+    a bureau corrects or extends it without a release. The most specific region's latest version in force
+    applies (facilities.regions.selectors.version_in_force); each subclass keeps one per region and day."""
 
     code = models.CharField(_("标准编号"), max_length=50)
     name = models.CharField(_("名称"), max_length=100)
-    source = models.TextField(_("来源与版本"), max_length=1000)
+    source = models.TextField(_("来源与版本"), max_length=2000)
     region = models.ForeignKey(
         Region, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("适用区划"),
         help_text=_("空表示全国通用"),
     )
     effective_from = models.DateField(_("起用日期"))
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return f"{self.code} · {self.region_id or _('全国')} · {self.effective_from:%Y-%m-%d}"
+
+
+class AbilityScale(RegionVersion):
+    """A version of the GB/T 42195 item table."""
+
     items = models.JSONField(_("评估项目"), help_text=_("每项：编号、一级指标、名称、选项（分值与说明）"))
     stack_raises = models.BooleanField(
         _("精神障碍与风险事件分别提级"), default=False,
@@ -298,9 +310,6 @@ class AbilityScale(SafeTextModel):
             models.UniqueConstraint(fields=["effective_from"], condition=Q(region__isnull=True),
                                     name="ability_scale_one_national_per_day"),
         ]
-
-    def __str__(self):
-        return f"{self.code} · {self.region_id or _('全国')} · {self.effective_from:%Y-%m-%d}"
 
 
 class AbilityAssessment(SafeTextModel):
@@ -365,19 +374,10 @@ class RiskLevelChoice(models.TextChoices):
     HIGH = RiskLevel.HIGH.value, _("高风险")
 
 
-class SafetyRiskCatalogue(SafeTextModel):
-    """A version of the service-safety risks (GB 38600-2019's nine, or a province's own list) a region
-    assesses from a date, with its source: data, corrected without a release. The review interval and the
-    time to tell a family of an incident are the region's (RegionPolicy)."""
+class SafetyRiskCatalogue(RegionVersion):
+    """A version of the service-safety risks (GB 38600-2019's nine, or a province's own list). The review
+    interval and the time to tell a family of an incident are the region's (RegionPolicy)."""
 
-    code = models.CharField(_("标准编号"), max_length=50)
-    name = models.CharField(_("名称"), max_length=100)
-    source = models.TextField(_("来源与版本"), max_length=2000)
-    region = models.ForeignKey(
-        Region, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("适用区划"),
-        help_text=_("空表示全国通用"),
-    )
-    effective_from = models.DateField(_("起用日期"))
     items = models.JSONField(_("风险项目"), help_text=_("每项：编号、名称、条款、提示"))
     history = HistoricalRecords()
 
@@ -391,9 +391,6 @@ class SafetyRiskCatalogue(SafeTextModel):
             models.UniqueConstraint(fields=["effective_from"], condition=Q(region__isnull=True),
                                     name="safety_catalogue_one_national_per_day"),
         ]
-
-    def __str__(self):
-        return f"{self.code} · {self.region_id or _('全国')} · {self.effective_from:%Y-%m-%d}"
 
 
 class SafetyAssessmentReason(models.TextChoices):

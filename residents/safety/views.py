@@ -92,15 +92,26 @@ def safety_assessment_detail(request, person_id, risk_assessment_id):
                   {"person": person, "assessment": assessment, "rows": rows})
 
 
+def _facility_filter(request, form_class):
+    """The filter form over the elderly-care facilities the user may read, and the facility chosen: a
+    manager starts at their (first) facility; a region picks one, unless it sees only one."""
+    facilities = safety_facilities_for(request.user).exclude(kind=FacilityKind.CHILD_WELFARE)
+    data = request.GET.copy()
+    if not data.get("facility"):
+        own = facilities.filter(assignments__user=request.user) if is_facility_manager(request.user) else facilities
+        first = list(own.order_by("name", "pk").values_list("pk", flat=True)[:2])
+        if len(first) == 1 or (first and is_facility_manager(request.user)):
+            data["facility"] = first[0]
+    form = form_class(data, facilities=facilities)
+    form.is_valid()
+    return form, form.cleaned_data.get("facility")
+
+
 @login_required
 @require_GET
 def safety_register(request):
     """An elderly-care facility's residents and where each one's risk register stands, the most urgent first."""
-    facilities = safety_facilities_for(request.user).exclude(kind=FacilityKind.CHILD_WELFARE)
-    data = request.GET.copy()
-    _default_facility(request, facilities, data)
-    form = RegisterFilterForm(data, facilities=facilities)
-    facility = form.cleaned_data.get("facility") if form.is_valid() else None
+    form, facility = _facility_filter(request, RegisterFilterForm)
     today = timezone.localdate()
     rows = risk_register(user=request.user, facility=facility, on=today) if facility else []
     counts = {state: sum(1 for row in rows if row.review.state == state)
@@ -195,27 +206,12 @@ def safety_incident_detail(request, incident_id):
     })
 
 
-def _default_facility(request, facilities, data):
-    """A manager starts at their (first) facility; a region picks one (unless it sees only one)."""
-    if data.get("facility"):
-        return
-    own = facilities.filter(assignments__user=request.user) if is_facility_manager(request.user) else facilities
-    first = list(own.order_by("name", "pk").values_list("pk", flat=True)[:2])
-    if len(first) == 1 or (first and is_facility_manager(request.user)):
-        data["facility"] = first[0]
-
-
 @login_required
 def safety_rounds(request):
     """A facility's rounds and handovers of a day, unit by unit, with the gaps; its manager records them here."""
-    facilities = safety_facilities_for(request.user).exclude(kind=FacilityKind.CHILD_WELFARE)
-    data = request.GET.copy()
-    _default_facility(request, facilities, data)
-    filters = RoundsFilterForm(data, facilities=facilities)
-    valid = filters.is_valid()
-    facility = filters.cleaned_data.get("facility") if valid else None
+    filters, facility = _facility_filter(request, RoundsFilterForm)
     now = timezone.localtime()
-    day = (filters.cleaned_data.get("day") if valid else None) or now.date()
+    day = filters.cleaned_data.get("day") or now.date()
     can_record = facility is not None and can_record_safety(request.user, facility)
     form = SafetyRoundForm(request.POST if request.method == "POST" and can_record else None,
                            initial={"at": now.replace(second=0, microsecond=0)})

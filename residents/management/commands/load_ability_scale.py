@@ -1,31 +1,12 @@
 """Load a GB/T 42195 item table from a JSON file as a version for a region (or the nation) from a date."""
-from datetime import date
-
-from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError
-
-from facilities.models import Region
 from residents.ability.services import ability_scale_load
+from residents.management.version_loading import LoadVersionCommand
 
 
-class Command(BaseCommand):
+class Command(LoadVersionCommand):
     help = ("载入老年人能力评估量表（JSON，格式同 residents/data/ability_scale_gbt42195_2022.json） / "
             "Load a GB/T 42195 item table from a JSON file")
+    what = "项 / items"
 
-    def add_arguments(self, parser):
-        parser.add_argument("file", metavar="FILE")
-        parser.add_argument("--region", default=None, metavar="CODE", help="适用区划代码，缺省为全国 / region code")
-        parser.add_argument("--from", dest="effective_from", type=date.fromisoformat, default=None,
-                            metavar="YYYY-MM-DD", help="起用日期，缺省取文件中的日期 / first day in force")
-
-    def handle(self, *args, file, region, effective_from, **options):
-        where = None
-        if region:
-            where = Region.objects.filter(code=region).first()
-            if where is None:
-                raise CommandError(f"行政区划代码不存在 / unknown region code {region}")
-        try:
-            scale = ability_scale_load(path=file, region=where, effective_from=effective_from)
-        except ValidationError as exc:
-            raise CommandError("；".join(exc.messages)) from exc
-        self.stdout.write(f"{scale}: {len(scale.items)} 项 / items")
+    def load(self, **kwargs):
+        return ability_scale_load(**kwargs)
