@@ -1,5 +1,6 @@
-"""The demo's safety records: a register with every state and incidents in every notice state; safe to run
-twice, and on any day (the clock is moved to a New Year's morning, a leap day and an ordinary day)."""
+"""The demo's safety records: a register with every state, incidents in every notice state, rounds with one
+missed night; safe to run twice, and on any day (here late on a leap day; CI runs the whole suite again
+with the clock on a New Year's morning). Seeding takes about 20 s, so it is done once."""
 from datetime import datetime, timedelta
 from io import StringIO
 from zoneinfo import ZoneInfo
@@ -18,9 +19,8 @@ from residents.safety.selectors import incident_notice_state, risk_register
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize("moment", [datetime(2031, 1, 1, 8, 0), datetime(2028, 2, 29, 23, 30), datetime(2026, 12, 7, 9, 0)])
-def test_the_demo_register_and_incidents_show_every_state(moment):
-    with time_machine.travel(moment.replace(tzinfo=ZoneInfo("Asia/Shanghai")), tick=False):
+def test_the_demo_register_incidents_and_rounds_show_every_state():
+    with time_machine.travel(datetime(2028, 2, 29, 23, 30, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False):
         for command in ("seed_demo", "seed_demo_residents"):
             call_command(command, stdout=StringIO())
         out = StringIO()
