@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from accounts.models import User
-from facilities.models import Facility
+from facilities.models import Alert, Facility
 from residents.models import SafetyIncident, SafetyRiskAssessment
 from residents.rounds import rounds_by_facility
 from residents.safety.selectors import incident_notice_state, risk_register
@@ -40,6 +40,7 @@ def test_the_demo_register_incidents_and_rounds_show_every_state():
         assert {incident_notice_state(incident, timezone.now()) for incident in incidents} >= {"on_time", "late"}
         assert any(incident.reviewed_on for incident in incidents)
         first = Facility.objects.filter(safety_rounds__isnull=False).order_by("id").first()
-        units = rounds_by_facility(facilities=[first], day=timezone.localdate() - timedelta(days=2), now=timezone.now())
+        units = rounds_by_facility(facilities=[first], day=timezone.localdate() - timedelta(days=1), now=timezone.now())
         assert [(entry.unit, bool(entry.round_gaps), bool(entry.handover_gaps)) for entry in units[first.pk]] == [
             ("一楼", True, False), ("二楼", False, False)]
+        assert Alert.objects.get(kind="round_gap", resolved_at__isnull=True).facility == first

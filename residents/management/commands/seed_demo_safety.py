@@ -1,7 +1,8 @@
 """Demo safety records (GB 38600-2019) for the demo city's elderly-care facilities: risk assessments (some
 overdue, some with high risks and their measures, some residents never assessed), the last three months'
-incidents (told in time, late, still to tell; some reviewed) and the last three days' rounds and handovers
-in two units (the first facility's ground floor missed its night rounds the day before yesterday). Dated back from today, so it holds on any
+incidents (told in time, late, still to tell; some reviewed) and yesterday's and today's rounds and
+handovers in two units (the first facility's ground floor missed its night rounds yesterday, so the scan
+of yesterday opens its alert). Dated back from today, so it holds on any
 day. Safe to run again."""
 import random
 from datetime import time, timedelta
@@ -12,6 +13,7 @@ from django.utils import timezone
 
 from facilities.demo import demo_facility_manager
 from facilities.models import Facility, FacilityKind
+from residents import scans
 from residents.models import IncidentHarm, RoundKind, SafetyRiskAssessment, Stay
 from residents.safety.selectors import safety_catalogue_for
 from residents.safety.services import (
@@ -74,6 +76,7 @@ class Command(BaseCommand):
                     if index % 7 == 2:
                         incidents += self._incident(rng, manager, facility, stay, risks, now)
                 rounds += self._rounds(manager, facility, now, skip_night=facility == facilities[0])
+        scans.scan_round_gaps(day=today - timedelta(days=1))
         self.stdout.write(f"演示安全记录：风险评估 {assessments} 份，安全事件 {incidents} 起，巡查与交接班 {rounds} 条 / "
                           f"demo safety: {assessments} assessments, {incidents} incidents, {rounds} rounds")
 
@@ -107,16 +110,16 @@ class Command(BaseCommand):
         return 1
 
     def _rounds(self, manager, facility, now, *, skip_night: bool) -> int:
-        """Rounds every two hours and handovers at 08:00 and 20:00 in two units, for the two days before
-        today and today so far; with `skip_night`, no ground-floor round from 00:00 to 06:00 two days ago."""
+        """Rounds every two hours and handovers at 08:00 and 20:00 in two units, yesterday and today so far;
+        with `skip_night`, no ground-floor round from 00:00 to 06:00 yesterday."""
         count = 0
         today = now.date()
-        for days_back in (2, 1, 0):
+        for days_back in (1, 0):
             day = today - timedelta(days=days_back)
             for unit in ("一楼", "二楼"):
                 for hour in range(0, 24, 2):
                     at = timezone.make_aware(timezone.datetime.combine(day, time(hour, 10)))
-                    if at > now or (skip_night and days_back == 2 and unit == "一楼" and hour < 6):
+                    if at > now or (skip_night and days_back == 1 and unit == "一楼" and hour < 6):
                         continue
                     safety_round_record(by=manager, facility=facility, unit=unit, kind=RoundKind.ROUND, at=at,
                                         staff=f"护理员{hour % 3 + 1}号", findings="夜间一名老人未眠，已安抚" if hour == 2 else "")
