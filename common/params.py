@@ -127,6 +127,7 @@ QUERY_PARAMS = {
     "month": month_param,
     "year": year_param,
     "date": date_param,
+    "day": date_param,
     "date_from": date_param,
     "date_to": date_param,
     "id": id_param,

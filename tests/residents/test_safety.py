@@ -217,11 +217,13 @@ def test_another_facilitys_assessment_does_not_count_after_a_transfer(cast, logi
     assert "未评估" in login(manager_c).get(reverse("person_detail", args=[resident.pk])).content.decode()
 
 
-def test_a_month_beyond_the_calendar_is_refused_not_a_server_error(cast, login):
+def test_a_month_or_day_beyond_the_calendar_is_refused_not_a_server_error(cast, login):
     from common.forms import MonthField
 
     for month in ("9999-12", "0001-01", "2026-13"):
         assert login(cast["inspector"]).get(reverse("safety_incidents"), {"month": month}).status_code == 400, month
+    for day in ("9999-12-31", "0001-01-01", "2026-02-30"):
+        assert login(cast["manager_a"]).get(reverse("safety_rounds"), {"day": day}).status_code == 400, day
     with pytest.raises(ValidationError, match="1900-01"):
         MonthField().clean("9999-12")  # the same bound for a month posted in a form
 
