@@ -10,6 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from common.text_safety import SafeTextModel
 
+from .checklist_rules import CheckResult
 from .rules import StarThresholds, region_level
 from .validators import validate_credit_code
 
@@ -56,6 +57,27 @@ class Region(models.Model):
     @property
     def in_force(self) -> bool:
         return self.valid_to is None
+
+
+class RegionVersion(SafeTextModel):
+    """A reference document (a scale, a catalogue) as a region uses it from a day, with its source: data, so
+    a bureau corrects or extends it without a release. The most specific region's latest version in force
+    applies (facilities.regions.selectors.version_in_force); each subclass keeps one per region and day."""
+
+    code = models.CharField(_("标准编号"), max_length=50)
+    name = models.CharField(_("名称"), max_length=100)
+    source = models.TextField(_("来源与版本"), max_length=2000)
+    region = models.ForeignKey(
+        Region, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("适用区划"),
+        help_text=_("空表示全国通用"),
+    )
+    effective_from = models.DateField(_("起用日期"))
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return f"{self.code} · {self.region_id or _('全国')} · {self.effective_from:%Y-%m-%d}"
 
 
 class RegionChangeKind(models.TextChoices):
@@ -302,6 +324,7 @@ class AlertKind(models.TextChoices):
     SAFETY_ASSESSMENT_MISSING = "safety_assessment_missing", _("未做服务安全风险评估")
     SAFETY_REVIEW_OVERDUE = "safety_review_overdue", _("服务安全风险复评逾期")
     ROUND_GAP = "round_gap", _("巡查或交接班缺漏")
+    MAJOR_HAZARD_OVERDUE = "major_hazard_overdue", _("重大事故隐患逾期未整改销号")
 
 
 class Severity(models.TextChoices):
@@ -477,6 +500,22 @@ class Finding(SafeTextModel):
     evidence = models.FileField(_("整改材料"), upload_to="rectifications/", blank=True)
     rectified_on = models.DateField(_("整改完成日期"), null=True, blank=True)
     verified_on = models.DateField(_("复核日期"), null=True, blank=True)
+    hazard_code = models.CharField(
+        _("重大事故隐患"), max_length=30, blank=True,
+        help_text=_("检查表中重大事故隐患项的编号；有编号即挂牌督办"),
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("发现人"),
+    )
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("复核人"),
+    )
+    escalated_on = models.DateField(_("升级市级督办日期"), null=True, blank=True)
+    escalated_to = models.ForeignKey(
+        Region, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("督办部门所在区划"),
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -487,6 +526,58 @@ class Finding(SafeTextModel):
 
     def __str__(self):
         return f"{self.category} · {self.get_status_display()}"
+
+
+class InspectionChecklist(RegionVersion):
+    """A version of the inspection checklist: the major-hazard situations of 民政部's 2023 standard (each
+    `major`) and GB 38600's items, or a province's own list."""
+
+    items = models.JSONField(_("检查项"), help_text=_("每项：编号、类别、内容、依据、是否重大事故隐患"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("安全检查表")
+        verbose_name_plural = _("安全检查表")
+        ordering = ["-effective_from", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "effective_from"], condition=models.Q(region__isnull=False),
+                                    name="inspection_checklist_one_per_region_day"),
+            models.UniqueConstraint(fields=["effective_from"], condition=models.Q(region__isnull=True),
+                                    name="inspection_checklist_one_national_per_day"),
+        ]
+
+
+class CheckResultChoice(models.TextChoices):
+    MET = CheckResult.MET.value, _("符合")
+    NOT_MET = CheckResult.NOT_MET.value, _("不符合")
+    NOT_APPLICABLE = CheckResult.NOT_APPLICABLE.value, _("不适用")
+
+
+class ChecklistAnswer(SafeTextModel):
+    """One item of a checklist inspection: met, not met or not applicable, with the evidence; a "not met"
+    is a finding (a major hazard's under supervised rectification)."""
+
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="checklist_answers",
+                                   verbose_name=_("检查"))
+    checklist = models.ForeignKey(InspectionChecklist, on_delete=models.PROTECT, related_name="answers",
+                                  verbose_name=_("检查表"))
+    item_code = models.CharField(_("检查项编号"), max_length=30)
+    result = models.CharField(_("检查结果"), max_length=10, choices=CheckResultChoice.choices)
+    evidence = models.TextField(_("情况说明"), max_length=1000, blank=True)
+    finding = models.OneToOneField(Finding, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="checklist_answer", verbose_name=_("问题"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("检查表结果")
+        verbose_name_plural = _("检查表结果")
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["inspection", "item_code"], name="checklist_answer_one_per_item"),
+        ]
+
+    def __str__(self):
+        return f"{self.item_code} · {self.get_result_display()}"
 
 
 class FollowUp(models.Model):

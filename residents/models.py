@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from common.text_safety import SafeTextModel
-from facilities.models import Facility, Region
+from facilities.models import Facility, Region, RegionVersion
 
 from .ability_rules import AbilityLevel
 from .rules import INDICATORS, SelfCare, mask_id_number
@@ -264,27 +264,6 @@ class AbilityLevelChoice(models.TextChoices):
     MODERATE = AbilityLevel.MODERATE.value, _("中度失能")
     SEVERE = AbilityLevel.SEVERE.value, _("重度失能")
     TOTAL = AbilityLevel.TOTAL.value, _("完全失能")
-
-
-class RegionVersion(SafeTextModel):
-    """A reference document (a scale, a catalogue) as a region uses it from a day, with its source: data, so
-    a bureau corrects or extends it without a release. The most specific region's latest version in force
-    applies (facilities.regions.selectors.version_in_force); each subclass keeps one per region and day."""
-
-    code = models.CharField(_("标准编号"), max_length=50)
-    name = models.CharField(_("名称"), max_length=100)
-    source = models.TextField(_("来源与版本"), max_length=2000)
-    region = models.ForeignKey(
-        Region, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("适用区划"),
-        help_text=_("空表示全国通用"),
-    )
-    effective_from = models.DateField(_("起用日期"))
-
-    class Meta:
-        abstract = True
-
-    def __str__(self):
-        return f"{self.code} · {self.region_id or _('全国')} · {self.effective_from:%Y-%m-%d}"
 
 
 class AbilityScale(RegionVersion):

@@ -102,13 +102,15 @@ def sqlite_guards_step_aside_for_flush(request):
 
 @pytest.fixture(autouse=True)
 def national_reference_data(request):
-    """Before a transactional test, put back the national GB/T 42195 scale and GB 38600 risk catalogue that
-    migrations load: the flush after an earlier transactional test on the same worker empties them with
-    every other table."""
+    """Before a transactional test, put back the national GB/T 42195 scale, GB 38600 risk catalogue and
+    inspection checklist that migrations load: the flush after an earlier transactional test on the same
+    worker empties them with every other table."""
     marker = request.node.get_closest_marker("django_db")
     if not (marker and marker.kwargs.get("transaction")):
         return
     request.getfixturevalue("transactional_db")
+    from facilities.inspections.services import NATIONAL_CHECKLIST, checklist_load
+    from facilities.models import InspectionChecklist
     from residents.ability.services import NATIONAL_SCALE, ability_scale_load
     from residents.models import AbilityScale, SafetyRiskCatalogue
     from residents.safety.services import NATIONAL_CATALOGUE, safety_catalogue_load
@@ -117,6 +119,8 @@ def national_reference_data(request):
         ability_scale_load(path=NATIONAL_SCALE)
     if not SafetyRiskCatalogue.objects.filter(region=None).exists():
         safety_catalogue_load(path=NATIONAL_CATALOGUE)
+    if not InspectionChecklist.objects.filter(region=None).exists():
+        checklist_load(path=NATIONAL_CHECKLIST)
 
 
 @pytest.fixture

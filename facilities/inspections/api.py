@@ -1,10 +1,12 @@
-"""The inspections API: `/api/inspections` and `/api/findings`.
+"""The inspections API: `/api/inspections` (with their checklists), `/api/findings` and `/api/major-hazards`.
 
 Reads go through facilities.inspections.selectors (an inspection or finding out of scope is a 404,
 absent from lists); writes through facilities.inspections.services, which refuse what the user may
 not do (403) and what the rules forbid (422). Rectification is a multipart form so the evidence
 file (PDF, JPEG or PNG, at most 10 MB) can travel with it.
 """
+from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.utils import timezone
 from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
@@ -13,9 +15,12 @@ from ninja.pagination import paginate
 from common.api_fields import fields_as
 from common.pagination import LimitOffsetPagination
 
+from ..checklist_rules import Answer
 from ..selectors import facility_get_for_user
 from . import services
 from .schemas import (
+    ChecklistIn,
+    ChecklistOut,
     CloseIn,
     FindingIn,
     FindingOut,
@@ -26,14 +31,17 @@ from .schemas import (
     InspectionFilterIn,
     InspectionIn,
     InspectionOut,
+    MajorHazardOut,
     RectifyIn,
     VerifyIn,
 )
 from .selectors import (
     InspectionFilters,
     finding_get_for_user,
+    inspection_checklist,
     inspection_get_for_user,
     inspection_list,
+    open_major_hazards,
 )
 
 router = Router(tags=["inspections"])
@@ -115,3 +123,48 @@ def verify_finding(request, finding_id: int, payload: VerifyIn):
 def return_finding(request, finding_id: int, payload: FindingReturnIn):
     finding = finding_get_for_user(user=request.user, finding_id=finding_id)
     return services.finding_return(by=request.user, finding=finding, reason=payload.reason)
+
+
+def _checklist(inspection) -> dict:
+    checklist, rows = inspection_checklist(inspection=inspection)
+    if checklist is None:
+        raise Http404("checklist")
+    return {
+        "checklist_id": checklist.pk, "code": checklist.code, "name": checklist.name, "source": checklist.source,
+        "effective_from": checklist.effective_from, "region": checklist.region_id,
+        "items": [{
+            "code": row.item.code, "group": row.item.group, "text": row.item.text, "basis": row.item.basis,
+            "major": row.item.major, "result": row.answer.result if row.answer else None,
+            "evidence": row.answer.evidence if row.answer else "",
+            "finding_id": row.answer.finding_id if row.answer else None,
+        } for row in rows],
+    }
+
+
+@router.get("/inspections/{int:inspection_id}/checklist", response=ChecklistOut,
+            summary="检查表（含各项结果）/ the inspection's checklist with its answers")
+def get_checklist(request, inspection_id: int):
+    return _checklist(_detail(inspection_id, request.user))
+
+
+@router.post(
+    "/inspections/{int:inspection_id}/checklist", response={201: ChecklistOut},
+    summary="填写检查表（不符合项列入问题，重大事故隐患挂牌督办）/ fill in the checklist; a not-met major hazard is supervised",
+)
+def record_checklist(request, inspection_id: int, payload: ChecklistIn):
+    inspection = _detail(inspection_id, request.user)
+    codes = [row.code for row in payload.answers]
+    if len(set(codes)) != len(codes):
+        raise ValidationError({"answers": "同一检查项只能填写一次 / an item is answered twice"})
+    services.checklist_record(
+        by=request.user, inspection=inspection, deadline=payload.deadline,
+        answers={row.code: Answer(result=row.result, evidence=row.evidence) for row in payload.answers},
+    )
+    return Status(201, _checklist(_detail(inspection_id, request.user)))
+
+
+@router.get("/major-hazards", response=list[MajorHazardOut],
+            summary="未销号的重大事故隐患（发现最早的在前）/ open major hazards in scope, the oldest first")
+@paginate(LimitOffsetPagination)
+def list_major_hazards(request):
+    return open_major_hazards(user=request.user, today=timezone.localdate())

@@ -5,8 +5,9 @@ from django.utils.translation import gettext_lazy as _
 
 from common.forms import StyledFormMixin
 
+from ..checklist_rules import MAX_EVIDENCE_LENGTH, Answer, CheckResult
 from ..forms import DATE_INPUT
-from ..models import FacilityStatus, FindingSeverity, InspectionKind
+from ..models import CheckResultChoice, FacilityStatus, FindingSeverity, InspectionKind
 from ..picker import FacilityFilterField
 from ..scoping import facilities_visible_to
 from .services import EVIDENCE_MAX_BYTES
@@ -94,3 +95,39 @@ class FollowUpForm(StyledFormMixin, forms.Form):
 
 class CloseForm(StyledFormMixin, forms.Form):
     closed_on = forms.DateField(label=_("结案日期"), widget=DATE_INPUT)
+
+
+class ChecklistForm(StyledFormMixin, forms.Form):
+    """One result (met / not met / not applicable) and one evidence box per item of the checklist, and the
+    deadline for what is not met; the rules (evidence for a not-met item, the deadline) are the service's."""
+
+    deadline = forms.DateField(
+        label=_("整改期限"), required=False, widget=DATE_INPUT,
+        help_text=_("有不符合项时必填；重大事故隐患挂牌督办，逾期未销号将升级市级督办"),
+    )
+
+    def __init__(self, *args, items, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.items = items
+        for item in items:
+            self.fields[f"result_{item.code}"] = forms.ChoiceField(
+                label=item.text, choices=CheckResultChoice.choices,
+                widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+            )
+            self.fields[f"evidence_{item.code}"] = forms.CharField(
+                label=_("情况说明"), required=False, max_length=MAX_EVIDENCE_LENGTH,
+                widget=forms.Textarea(attrs={"rows": 1, "class": "form-control"}),
+            )
+
+    def answers(self) -> dict[str, Answer]:
+        data = self.cleaned_data
+        return {item.code: Answer(result=CheckResult(data[f"result_{item.code}"]), evidence=data[f"evidence_{item.code}"])
+                for item in self.items}
+
+    def rows(self):
+        """Each item with its two bound fields, grouped as the checklist groups them."""
+        groups: dict[str, list] = {}
+        for item in self.items:
+            groups.setdefault(item.group, []).append(
+                (item, self[f"result_{item.code}"], self[f"evidence_{item.code}"]))
+        return groups.items()

@@ -3,7 +3,10 @@ of queries whatever the number of facilities or findings, and running one twice 
 
 - RECTIFICATION_OVERDUE, one per finding (subject "finding:<id>"): the deadline has passed and
   the facility has not reported it rectified (a rectified or verified finding is not overdue).
-  Critical for 严重（安全隐患）findings, a warning otherwise.
+  Critical for 严重（安全隐患）findings, a warning otherwise. Major hazards have their own alert:
+- MAJOR_HAZARD_OVERDUE, one per major hazard under supervised rectification (挂牌督办) whose deadline
+  has passed without a re-check that closed it (reported rectified is not enough). The scan also
+  escalates the case to the city (市级民政部门) the first night it is overdue, with history.
 - RATING_EXPIRING, per facility: its current rating (the latest one still valid, as
   facilities.selectors.current_level_subquery reads it) expires within RATING_EXPIRING_DAYS.
 - RATING_EXPIRED, per facility: its latest rating has expired and no valid one remains.
@@ -12,8 +15,10 @@ Failed evaluations (level 0) are not a rating to renew, and closed facilities ar
 from datetime import date, timedelta
 
 from django.db.models import OuterRef, Q, Subquery
+from simple_history.utils import bulk_update_with_history
 
 from ..alerts.services import AlertSpec, alerts_sync
+from ..checklist_rules import supervising_region
 from ..models import (
     AlertKind,
     Facility,
@@ -21,9 +26,11 @@ from ..models import (
     Finding,
     FindingSeverity,
     FindingStatus,
+    Region,
     Severity,
     StarRating,
 )
+from ..rules import region_ancestors
 
 RATING_EXPIRING_DAYS = 90
 RATING_KINDS = [AlertKind.RATING_EXPIRING, AlertKind.RATING_EXPIRED]
@@ -36,7 +43,7 @@ def _scope(facility_ids) -> Q:
 
 def scan_rectifications(*, today: date, facility_ids=None) -> tuple[int, int]:
     """Open an alert for every finding past its deadline and not rectified; resolve the rest."""
-    findings = Finding.objects.filter(status=FindingStatus.OPEN, deadline__lt=today)
+    findings = Finding.objects.filter(status=FindingStatus.OPEN, deadline__lt=today, hazard_code="")
     if facility_ids is not None:
         findings = findings.filter(inspection__facility_id__in=list(facility_ids))
     rows = findings.values(
@@ -61,6 +68,44 @@ def scan_rectifications(*, today: date, facility_ids=None) -> tuple[int, int]:
         for row in rows
     ]
     return alerts_sync(kinds=[AlertKind.RECTIFICATION_OVERDUE], scope=_scope(facility_ids), wanted=wanted)
+
+
+def scan_major_hazards(*, today: date, facility_ids=None) -> tuple[int, int]:
+    """Escalate every major hazard past its deadline and not closed to the city, once, and keep one critical
+    alert open for it until an inspector other than its finder closes it. Four queries (five with escalations)."""
+    findings = Finding.objects.filter(deadline__lt=today).exclude(hazard_code="").exclude(
+        status=FindingStatus.VERIFIED).select_related("inspection", "inspection__facility").order_by("deadline", "id")
+    if facility_ids is not None:
+        findings = findings.filter(inspection__facility_id__in=list(facility_ids))
+    findings = list(findings)
+    escalating = [finding for finding in findings if finding.escalated_on is None]
+    if escalating:
+        candidates = {code for finding in escalating for code in region_ancestors(finding.inspection.facility.region_id)}
+        known = set(Region.objects.filter(code__in=candidates).values_list("code", flat=True))
+        for finding in escalating:
+            finding.escalated_on = today
+            finding.escalated_to_id = supervising_region(finding.inspection.facility.region_id, known=known)
+        bulk_update_with_history(escalating, Finding, ["escalated_on", "escalated_to"],
+                                 default_change_reason="重大事故隐患逾期，升级市级督办")
+    wanted = []
+    for finding in findings:
+        facility = finding.inspection.facility
+        wanted.append(AlertSpec(
+            kind=AlertKind.MAJOR_HAZARD_OVERDUE, severity=Severity.CRITICAL,
+            region_id=facility.region_id, facility_id=facility.pk,
+            subject=f"finding:{finding.pk}", subject_label=f"{finding.hazard_code} {finding.category}",
+            message=(
+                f"{facility.name}：重大事故隐患 {finding.hazard_code}（{finding.inspection.inspected_on:%Y-%m-%d} 检查发现）"
+                f"挂牌督办期限 {finding.deadline:%Y-%m-%d}，已逾期 {(today - finding.deadline).days} 天未销号，"
+                f"自 {finding.escalated_on:%Y-%m-%d} 起由市级民政部门督办"
+            ),
+            details={
+                "inspection_id": finding.inspection_id, "finding_id": finding.pk, "hazard_code": finding.hazard_code,
+                "deadline": finding.deadline.isoformat(), "escalated_on": finding.escalated_on.isoformat(),
+                "escalated_to": finding.escalated_to_id, "status": finding.status,
+            },
+        ))
+    return alerts_sync(kinds=[AlertKind.MAJOR_HAZARD_OVERDUE], scope=_scope(facility_ids), wanted=wanted)
 
 
 def scan_ratings(*, today: date, facility_ids=None) -> tuple[int, int]:

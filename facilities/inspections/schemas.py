@@ -8,6 +8,7 @@ from ninja import Field, Schema
 
 from common.api_fields import MAX_ID
 
+from ..checklist_rules import MAX_EVIDENCE_LENGTH, CheckResult
 from ..models import FindingSeverity, FindingStatus, InspectionKind
 from ..place_schemas import FacilityPlaceOut
 
@@ -79,6 +80,13 @@ class FindingOut(Schema):
     rectified_on: date | None
     evidence_url: str | None = Field(description="整改材料（需登录）/ the evidence file (signed-in users in scope)")
     verified_on: date | None
+    hazard_code: str = Field(description="重大事故隐患编号，非空即挂牌督办 / major-hazard item code; set means supervised")
+    escalated_on: date | None = Field(description="逾期升级市级督办的日期 / when it went up to the city")
+    escalated_to: str | None = Field(description="督办部门所在区划 / the supervising region's code")
+
+    @staticmethod
+    def resolve_escalated_to(obj):
+        return obj.escalated_to_id
 
     @staticmethod
     def resolve_severity_display(obj):
@@ -135,3 +143,56 @@ class InspectionDetailOut(_InspectionBase):
     @staticmethod
     def resolve_follow_ups(obj):
         return list(obj.follow_ups.all())
+
+
+class ChecklistAnswerIn(Schema):
+    code: str = Field(..., min_length=1, max_length=30, description="检查项编号 / item code")
+    result: CheckResult = Field(..., description="met 符合 / not_met 不符合 / na 不适用")
+    evidence: str = Field("", max_length=MAX_EVIDENCE_LENGTH,
+                          description="情况说明，不符合或不适用必填 / the evidence; required unless met")
+
+
+class ChecklistIn(Schema):
+    answers: list[ChecklistAnswerIn] = Field(..., max_length=500, description="每项一条 / one per item")
+    deadline: date | None = Field(None, description="整改期限，有不符合项时必填 / deadline, required when an item is not met")
+
+
+class ChecklistItemOut(Schema):
+    code: str
+    group: str
+    text: str
+    basis: str
+    major: bool = Field(description="重大事故隐患 / a major-hazard situation")
+    result: CheckResult | None = Field(description="未填写为空 / null until the checklist is filled in")
+    evidence: str
+    finding_id: int | None
+
+
+class ChecklistOut(Schema):
+    checklist_id: int
+    code: str
+    name: str
+    source: str
+    effective_from: date
+    region: str | None
+    items: list[ChecklistItemOut]
+
+
+class MajorHazardOut(FindingOut):
+    facility_id: int
+    facility_name: str
+    inspected_on: date
+    supervision: Literal["open", "escalated"] = Field(description="督办中 / 逾期升级市级督办 / open or escalated")
+    age_days: int = Field(description="发现至今天数 / days since the inspection found it")
+
+    @staticmethod
+    def resolve_facility_id(obj):
+        return obj.inspection.facility_id
+
+    @staticmethod
+    def resolve_facility_name(obj):
+        return obj.inspection.facility.name
+
+    @staticmethod
+    def resolve_inspected_on(obj):
+        return obj.inspection.inspected_on

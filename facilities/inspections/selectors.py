@@ -12,7 +12,9 @@ from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 from django.db.models.functions import Substr
 from django.http import Http404
 
-from ..models import Facility, FacilityStatus, Finding, FindingStatus, Inspection, Region
+from ..checklist_rules import as_items, supervision_state
+from ..models import Facility, FacilityStatus, Finding, FindingStatus, Inspection, InspectionChecklist, Region
+from ..regions.selectors import version_in_force
 from ..scoping import can_edit_facility, can_record_rectification, facilities_visible_to, facility_scope_q
 from ..selectors import current_level_subquery
 
@@ -193,3 +195,42 @@ def finding_rounds(*, findings) -> dict[int, list]:
         ):
             rounds[row.id].append(row)
     return rounds
+
+
+# --- the checklist and major hazards (挂牌督办) -----------------------------------------------
+
+
+def checklist_in_force(*, facility: Facility, on: date) -> InspectionChecklist | None:
+    """The checklist version for the facility's region on a day (the most specific region's, else national)."""
+    return version_in_force(InspectionChecklist.objects.all(), region_code=facility.region_id, on=on)
+
+
+@dataclass(frozen=True)
+class ChecklistRow:
+    item: object  # checklist_rules.ChecklistItem
+    answer: object  # a ChecklistAnswer, or None before the checklist is filled in
+
+
+def inspection_checklist(*, inspection: Inspection) -> tuple[InspectionChecklist | None, list[ChecklistRow]]:
+    """The checklist of an inspection (the version its answers used, else the one in force on its day) and its
+    items with their answers, in the checklist's order. Two queries."""
+    answers = {row.item_code: row for row in inspection.checklist_answers.select_related("checklist", "finding")}
+    checklist = next(iter(answers.values())).checklist if answers else checklist_in_force(
+        facility=inspection.facility, on=inspection.inspected_on)
+    if checklist is None:
+        return None, []
+    return checklist, [ChecklistRow(item=item, answer=answers.get(item.code)) for item in as_items(checklist.items)]
+
+
+def open_major_hazards(*, user, today: date) -> list[Finding]:
+    """Major hazards in scope not yet re-checked and closed, the oldest first (by the day they were found),
+    each with its supervision state and age in days. One query."""
+    findings = list(
+        findings_visible_to(user).filter(hazard_code__gt="").exclude(status=FindingStatus.VERIFIED)
+        .select_related("inspection", "inspection__facility", "inspection__facility__region", "escalated_to")
+        .order_by("inspection__inspected_on", "id")
+    )
+    for finding in findings:
+        finding.supervision = supervision_state(deadline=finding.deadline, today=today, verified=False)
+        finding.age_days = (today - finding.inspection.inspected_on).days
+    return findings

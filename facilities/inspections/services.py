@@ -10,7 +10,10 @@ managers (and administrators). A refused right is PermissionDenied; a refused va
 ValidationError with a Chinese message. The rectification-overdue scan for the facility runs after
 the transaction commits whenever a finding changes.
 """
+import json
+from collections.abc import Mapping
 from datetime import date
+from pathlib import Path
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -20,9 +23,30 @@ from django.utils.translation import gettext_lazy as _
 from common.enqueue import enqueue_on_commit
 from common.history import save_with_history
 
-from ..models import Facility, Finding, FindingStatus, FollowUp, Inspection
+from ..checklist_rules import (
+    Answer,
+    CheckResult,
+    answer_problems,
+    as_items,
+    checklist_problems,
+    hazards_found,
+    recheck_refusal,
+)
+from ..models import (
+    ChecklistAnswer,
+    Facility,
+    Finding,
+    FindingSeverity,
+    FindingStatus,
+    FollowUp,
+    Inspection,
+    InspectionChecklist,
+)
 from ..scoping import can_edit_facility, can_record_rectification
 from . import tasks
+from .selectors import checklist_in_force
+
+NATIONAL_CHECKLIST = Path(__file__).resolve().parent.parent / "data" / "inspection_checklist_2023.json"
 
 EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
 EVIDENCE_TYPES = (  # magic bytes → file extension
@@ -142,7 +166,7 @@ def finding_add(
     _not_before_inspection(deadline, inspection, "deadline", _("整改期限不能早于检查日期"))
     finding = Finding(
         inspection=inspection, category=category.strip(), severity=severity, description=description.strip(),
-        deadline=deadline,
+        deadline=deadline, recorded_by=by,
     )
     save_with_history(finding, by=by, reason=_("登记检查发现的问题"))
     _scan_after_commit(inspection.facility_id)
@@ -161,6 +185,8 @@ def finding_rectify(*, by, finding: Finding, rectification: str, rectified_on: d
         raise ValidationError({"rectification": _("请填写整改情况")})
     _not_future(rectified_on, "rectified_on")
     _not_before_inspection(rectified_on, finding.inspection, "rectified_on", _("整改完成日期不能早于检查日期"))
+    if finding.hazard_code and not evidence and not finding.evidence:
+        raise ValidationError({"evidence": _("重大事故隐患整改须上传整改材料（照片或扫描件）")})
     changed = ["status", "rectification", "rectified_on"]
     if evidence:
         extension = evidence_extension(evidence)
@@ -187,9 +213,14 @@ def finding_verify(*, by, finding: Finding, verified_on: date) -> Finding:
     _not_future(verified_on, "verified_on")
     if verified_on < finding.rectified_on:
         raise ValidationError({"verified_on": _("复核日期不能早于整改完成日期")})
+    if finding.hazard_code and recheck_refusal(
+        found_by=finding.recorded_by_id, rechecked_by=by.pk, rectified_on=finding.rectified_on, on=verified_on,
+    ):
+        raise ValidationError(_("重大事故隐患须由发现人以外的督查复核销号"))
     finding.status = FindingStatus.VERIFIED
     finding.verified_on = verified_on
-    save_with_history(finding, by=by, reason=_("复核销号"), update_fields=["status", "verified_on"])
+    finding.verified_by = by
+    save_with_history(finding, by=by, reason=_("复核销号"), update_fields=["status", "verified_on", "verified_by"])
     _scan_after_commit(finding.inspection.facility_id)
     return finding
 
@@ -214,3 +245,77 @@ def finding_return(*, by, finding: Finding, reason: str) -> Finding:
     save_with_history(finding, by=by, reason=_("退回整改：%(reason)s") % {"reason": reason}, update_fields=["status"])
     _scan_after_commit(finding.inspection.facility_id)
     return finding
+
+
+# --- the checklist and major hazards (挂牌督办) -----------------------------------------------
+
+
+def checklist_load(*, path: Path, by=None, region=None, effective_from: date | None = None) -> InspectionChecklist:
+    """A checklist document (JSON, as facilities/data keeps the national one) as a version for a region (None:
+    national) from a day (default: the document's); refused, naming the problems, unless it is whole."""
+    try:
+        document = json.loads(Path(path).read_text(encoding="utf-8"))
+        items = [{"code": str(row["code"]), "group": str(row["group"]), "text": str(row["text"]),
+                  "basis": str(row.get("basis", "")), "major": row.get("major") is True} for row in document["items"]]
+        day = effective_from or date.fromisoformat(document["effective_from"])
+        code, name, source = str(document["code"]), str(document["name"]), str(document["source"])
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise ValidationError(_("检查表文件无法读取：%(error)s"), params={"error": exc}) from exc
+    problems = checklist_problems(as_items(items))
+    if problems:
+        raise ValidationError(_("检查表有误：%(problems)s"), params={"problems": "；".join(problems)})
+    checklist = InspectionChecklist.objects.filter(region=region, effective_from=day).first() or InspectionChecklist(
+        region=region, effective_from=day)
+    if checklist.pk and checklist.answers.exists():
+        raise ValidationError(_("该版本已用于检查，不能覆盖；请以新的起用日期载入"))
+    checklist.code, checklist.name, checklist.source, checklist.items = code, name, source, items
+    save_with_history(checklist, by=by, reason=_("载入安全检查表"))
+    return checklist
+
+
+@transaction.atomic
+def checklist_record(
+    *, by, inspection: Inspection, answers: Mapping[str, Answer], deadline: date | None = None,
+) -> list[ChecklistAnswer]:
+    """The checklist of an inspection, answered item by item, once. Every "not met" becomes a finding with the
+    deadline given (a major hazard's is 严重 and under supervised rectification); the deadline is required when
+    something is not met."""
+    inspection = _open_inspection(inspection)
+    _require_inspector(by, inspection.facility)
+    if inspection.closed_on is not None:
+        raise ValidationError(_("该检查已结案，不能再填写检查表"))
+    if inspection.checklist_answers.exists():
+        raise ValidationError(_("该检查已填写检查表；发现的问题请在问题清单中跟进"))
+    checklist = checklist_in_force(facility=inspection.facility, on=inspection.inspected_on)
+    if checklist is None:
+        raise ValidationError(_("没有适用的安全检查表，请先以 load_inspection_checklist 载入"))
+    items = as_items(checklist.items)
+    errors = {f"result_{code}": problem for code, problem in answer_problems(items, answers).items()}
+    failed = [item for item in items if (answer := answers.get(item.code)) and answer.result == CheckResult.NOT_MET]
+    if failed and deadline is None:
+        errors["deadline"] = _("有不符合项，请填写整改期限")
+    elif failed and deadline < inspection.inspected_on:
+        errors["deadline"] = _("整改期限不能早于检查日期")
+    if errors:
+        raise ValidationError(errors)
+    hazards = {item.code for item in hazards_found(items, answers)}
+    saved = []
+    for item in items:
+        answer = answers[item.code]
+        finding = None
+        if answer.result == CheckResult.NOT_MET:
+            finding = Finding(
+                inspection=inspection, category=item.group[:50],
+                severity=FindingSeverity.SERIOUS if item.code in hazards else FindingSeverity.MAJOR,
+                description=f"{item.text}\n{answer.evidence.strip()}"[:2000], deadline=deadline, recorded_by=by,
+                hazard_code=item.code if item.code in hazards else "",
+            )
+            save_with_history(finding, by=by, reason=_("检查表不符合项") if item.code not in hazards
+                              else _("重大事故隐患，挂牌督办"))
+        row = ChecklistAnswer(inspection=inspection, checklist=checklist, item_code=item.code, result=answer.result,
+                              evidence=answer.evidence.strip(), finding=finding)
+        save_with_history(row, by=by, reason=_("填写检查表"))
+        saved.append(row)
+    if failed:
+        _scan_after_commit(inspection.facility_id)
+    return saved

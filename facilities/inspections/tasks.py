@@ -12,13 +12,19 @@ def scan_facilities() -> dict:
     today = timezone.localdate()
     return {
         "rectifications": scans.scan_rectifications(today=today),
+        "major_hazards": scans.scan_major_hazards(today=today),
         "ratings": scans.scan_ratings(today=today),
     }
 
 
 @shared_task(name="facilities.tasks.scan_rectifications_for_facility")
-def scan_rectifications_for_facility(*, facility_id: int) -> tuple[int, int]:
-    return scans.scan_rectifications(today=timezone.localdate(), facility_ids=[facility_id])
+def scan_rectifications_for_facility(*, facility_id: int) -> dict:
+    """After a finding of the facility changes: its overdue rectifications and its major hazards."""
+    today = timezone.localdate()
+    return {
+        "rectifications": scans.scan_rectifications(today=today, facility_ids=[facility_id]),
+        "major_hazards": scans.scan_major_hazards(today=today, facility_ids=[facility_id]),
+    }
 
 
 @shared_task(name="facilities.tasks.scan_ratings_for_facility")

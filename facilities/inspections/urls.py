@@ -8,6 +8,7 @@ urlpatterns = [
     path("new/", views.inspection_create, name="inspection_create"),
     path("region/", views.inspection_region, name="inspection_region"),
     path("<int:inspection_id>/", views.inspection_detail, name="inspection_detail"),
+    path("<int:inspection_id>/checklist/", views.inspection_checklist_view, name="inspection_checklist"),
     path("<int:inspection_id>/print/", views.inspection_print, name="inspection_print"),
     path("<int:inspection_id>/findings/", views.finding_create, name="finding_create"),
     path("<int:inspection_id>/follow-ups/", views.follow_up_create, name="follow_up_create"),

@@ -25,6 +25,7 @@ from ..scoping import can_register_facilities, sees_a_region
 from . import services
 from .forms import (
     FINDING_CATEGORIES,
+    ChecklistForm,
     CloseForm,
     FindingForm,
     FollowUpForm,
@@ -42,6 +43,7 @@ from .selectors import (
     finding_due_state,
     finding_get_for_user,
     finding_rounds,
+    inspection_checklist,
     inspection_coverage,
     inspection_findings,
     inspection_follow_ups,
@@ -49,6 +51,7 @@ from .selectors import (
     inspection_list,
     level_distribution_by_county,
     open_findings_by_age,
+    open_major_hazards,
 )
 from .tables import InspectionTable, NotInspectedTable
 
@@ -104,8 +107,12 @@ def _detail_context(request, inspection, **forms) -> dict:
     can_inspect = services.may_inspect(request.user, inspection.facility)
     can_rectify = services.may_rectify(request.user, inspection.facility)
     is_open = inspection.closed_on is None
+    for finding in findings:
+        finding.recheck_by_other = bool(finding.hazard_code) and finding.recorded_by_id == request.user.pk
+    answered = list(inspection.checklist_answers.values_list("result", flat=True))
     return {
         "inspection": inspection,
+        "checklist_counts": {result: answered.count(result) for result in ("met", "not_met", "na")} if answered else None,
         "findings": findings,
         "follow_ups": inspection_follow_ups(inspection=inspection),
         "pending": sum(f.status != "verified" for f in findings),
@@ -132,11 +139,40 @@ def inspection_detail(request, inspection_id):
 
 
 @login_required
+def inspection_checklist_view(request, inspection_id):
+    """The safety checklist of an inspection: filled in once by an inspector of the region (each item met, not
+    met or not applicable, with the evidence), then shown as recorded to everyone who sees the inspection."""
+    inspection = inspection_get_for_user(user=request.user, inspection_id=inspection_id)
+    checklist, rows = inspection_checklist(inspection=inspection)
+    filled = any(row.answer for row in rows)
+    may_fill = services.may_inspect(request.user, inspection.facility) and not filled and inspection.closed_on is None
+    if request.method == "POST" and not may_fill:
+        raise PermissionDenied
+    if checklist is None:
+        messages.error(request, _("没有适用的安全检查表，请系统管理员以 load_inspection_checklist 载入"))
+        return redirect("inspection_detail", inspection_id=inspection.pk)
+    form = None
+    if may_fill:
+        form = ChecklistForm(request.POST or None, items=[row.item for row in rows],
+                             initial={"deadline": inspection.inspected_on})
+        if request.method == "POST" and form.is_valid():
+            call = lambda: services.checklist_record(
+                by=request.user, inspection=inspection, answers=form.answers(), deadline=form.cleaned_data["deadline"])
+            if run_service(form, call) is not None:
+                messages.success(request, _("检查表已保存；不符合项已列入问题清单，重大事故隐患已挂牌督办"))
+                return redirect("inspection_detail", inspection_id=inspection.pk)
+    return render(request, "facilities/inspection_checklist.html", {
+        "inspection": inspection, "checklist": checklist, "rows": rows, "form": form,
+    }, status=422 if form is not None and form.is_bound else 200)
+
+
+@login_required
 @require_GET
 def inspection_print(request, inspection_id):
     """The record in the layout of a paper 督导检查记录, to print, sign and file."""
     inspection = inspection_get_for_user(user=request.user, inspection_id=inspection_id)
     return render(request, "facilities/inspection_print.html", {
+        "checklist_rows": inspection_checklist(inspection=inspection)[1],
         "inspection": inspection,
         "findings": inspection_findings(inspection=inspection),
         "follow_ups": inspection_follow_ups(inspection=inspection),
@@ -265,7 +301,8 @@ def finding_evidence(request, finding_id):
 @allowed_for(sees_a_region)
 @reads_from_replica()  # a region report: read from the replica when there is one
 def inspection_region(request):
-    """Star levels by county, facilities not inspected this year, and open findings by age."""
+    """Open major hazards first (the oldest first), then star levels by county, facilities not inspected this
+    year, and open findings by age."""
     today = timezone.localdate()
     counties = level_distribution_by_county(user=request.user, today=today)
     coverage = inspection_coverage(user=request.user, today=today)
@@ -277,6 +314,7 @@ def inspection_region(request):
     ages = open_findings_by_age(user=request.user, today=today)
     return render(request, "facilities/inspection_region.html", {
         "today": today,
+        "hazards": open_major_hazards(user=request.user, today=today),
         "year_start": date(today.year, 1, 1),
         "coverage": coverage,
         "not_inspected": coverage["total"] - coverage["inspected"],

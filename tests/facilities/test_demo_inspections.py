@@ -18,6 +18,7 @@ from facilities.management.commands.seed_demo_inspections import (
 from facilities.models import (
     Alert,
     AlertKind,
+    ChecklistAnswer,
     Facility,
     FacilityStatus,
     Finding,
@@ -95,7 +96,7 @@ def test_findings_are_open_overdue_rectified_and_verified(demo):
     today = timezone.localdate()
     statuses = set(Finding.objects.values_list("status", flat=True))
     assert statuses == {FindingStatus.OPEN, FindingStatus.RECTIFIED, FindingStatus.VERIFIED}
-    overdue = Finding.objects.filter(status=FindingStatus.OPEN, deadline__lt=today)
+    overdue = Finding.objects.filter(status=FindingStatus.OPEN, deadline__lt=today, hazard_code="")
     assert overdue.exists()
     assert open_alerts(AlertKind.RECTIFICATION_OVERDUE) == set(overdue.values_list("inspection__facility__name", flat=True))
     assert "庆城县颐和养老院" in open_alerts(AlertKind.RECTIFICATION_OVERDUE)
@@ -108,3 +109,13 @@ def test_it_is_safe_to_run_twice(demo):
     call_command("seed_demo_inspections", stdout=out)
     assert counts() == before
     assert "新录入 0 条" in out.getvalue() and "新录入 0 次" in out.getvalue()
+
+
+def test_a_checklist_found_two_major_hazards_escalated_to_the_city_one_awaiting_a_recheck(demo):
+    hazards = Finding.objects.exclude(hazard_code="").order_by("hazard_code")
+    assert [(h.hazard_code, h.status) for h in hazards] == [("H6-2", FindingStatus.OPEN), ("H6-4", FindingStatus.RECTIFIED)]
+    assert all(h.escalated_to_id == "621000" and h.escalated_on for h in hazards)
+    assert hazards[1].evidence and hazards[1].recorded_by.username == "inspector"
+    assert open_alerts(AlertKind.MAJOR_HAZARD_OVERDUE) == {"西峰区社会福利中心"}
+    assert Alert.objects.filter(kind=AlertKind.MAJOR_HAZARD_OVERDUE, resolved_at__isnull=True).count() == 2
+    assert ChecklistAnswer.objects.filter(result="na").count() == 1

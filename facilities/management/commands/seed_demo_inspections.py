@@ -10,19 +10,25 @@ The story the data tells today (every date is counted back from today, so it hol
 - most facilities were inspected this year, with findings open, due within a week, overdue,
   rectified and waiting for verification, and verified; some inspections are closed;
 - NOT_INSPECTED: a few facilities have had no on-site inspection this calendar year, one of them
-  with a serious finding from last year still not rectified.
+  with a serious finding from last year still not rectified;
+- CHECKLIST: one inspection filled in the safety checklist: two major hazards under supervised
+  rectification past their deadline (escalated to the city), one reported rectified with a photo and
+  waiting for a re-check by an inspector other than the city's, who found it.
 """
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Role, User
+from facilities.checklist_rules import Answer, CheckResult
 from facilities.inspections import services
-from facilities.inspections.scans import scan_ratings, scan_rectifications
+from facilities.inspections.scans import scan_major_hazards, scan_ratings, scan_rectifications
+from facilities.inspections.selectors import checklist_in_force
 from facilities.models import (
     Facility,
     FacilityAssignment,
@@ -78,6 +84,16 @@ class F:
 
 
 @dataclass(frozen=True)
+class Check:
+    """The safety checklist filled in at a visit: every item not listed is met; the deadline is `deadline`
+    days after the inspection. A not-met item is (evidence, "open" or "rectified")."""
+
+    not_met: dict[str, tuple[str, str]]
+    not_applicable: dict[str, str]
+    deadline: int
+
+
+@dataclass(frozen=True)
 class Visit:
     facility: str
     when: int | tuple[int, int]  # days before today (kept within this year), or (month, day) of last year
@@ -85,6 +101,15 @@ class Visit:
     summary: str
     findings: list[F] = field(default_factory=list)
     close: bool = False
+    check: Check | None = None
+    within_year: bool = True  # an `int` day is kept within this year (so "inspected this year" holds on 1 January)
+
+
+# A photo's first bytes are all the evidence check reads; the demo's "photo" is a 1×1 PNG.
+DEMO_PHOTO = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000001e221bc330000000049454e44ae426082"
+)
 
 
 S, M, N = FindingSeverity.SERIOUS, FindingSeverity.MAJOR, FindingSeverity.MINOR
@@ -145,6 +170,15 @@ VISITS = [
         F("运营管理", N, "未按规定公示收费项目。", "verified"),
     ]),
     Visit("环县儿童福利院", (11, 5), InspectionKind.ROUTINE, "年度例行检查，未发现问题。", [], close=True),
+    Visit("西峰区社会福利中心", 55, InspectionKind.ROUTINE, "按重大事故隐患判定标准和 GB 38600 逐项检查。", check=Check(
+        not_met={
+            "H6-2": ("北侧安全出口上锁，钥匙由门卫保管，夜间无法开启。", "open"),
+            "H6-4": ("夜间两栋楼仅一名值班人员，巡查记录中断。", "rectified"),
+            "G7-1": ("交接班记录未写明失能老人的情况。", "open"),
+        },
+        not_applicable={"H5-4": "未设内设医疗机构，由签约卫生院提供医疗服务。"},
+        deadline=15,
+    ), within_year=False),
 ]
 INSPECTORS = {"621002": "李秀兰、王建国", "621021": "王建国、张丽", "621022": "王建国、马晓东", "621026": "王建国、杨文华", "621027": "王建国、杨文华"}
 
@@ -166,8 +200,9 @@ class Command(BaseCommand):
             rated = self._ratings(facilities, admin, today)
             inspected = self._inspections(facilities, inspector, admin, today)
         rectifications = scan_rectifications(today=today)
+        hazards = scan_major_hazards(today=today)
         ratings = scan_ratings(today=today)
-        self._report(today, rated, inspected, rectifications, ratings)
+        self._report(today, rated, inspected, rectifications, ratings, hazards)
 
     # --- ratings ------------------------------------------------------------------------
 
@@ -208,8 +243,10 @@ class Command(BaseCommand):
             facility = facilities[visit.facility]
             if isinstance(visit.when, tuple):
                 inspected_on = date(today.year - 1, *visit.when)
-            else:
+            elif visit.within_year:
                 inspected_on = max(today - timedelta(days=visit.when), date(today.year, 1, 1))
+            else:
+                inspected_on = today - timedelta(days=visit.when)
             inspection = services.inspection_record(
                 by=inspector, facility=facility, inspected_on=inspected_on, kind=visit.kind,
                 inspectors=INSPECTORS.get(facility.region_id[:6], "王建国"), summary=visit.summary,
@@ -219,6 +256,9 @@ class Command(BaseCommand):
                 last_verified = max(last_verified, self._finding(
                     inspection, item, inspector=inspector, manager=managers.get(facility.pk, admin), today=today,
                 ))
+            if visit.check:
+                self._checklist(inspection, visit.check, inspector=inspector,
+                                manager=managers.get(facility.pk, admin), today=today)
             if visit.close:
                 services.inspection_close(by=inspector, inspection=inspection, closed_on=min(today, last_verified))
             recorded += 1
@@ -254,7 +294,24 @@ class Command(BaseCommand):
                 return verified_on
         return start
 
-    def _report(self, today, rated, inspected, rectifications, ratings) -> None:
+    def _checklist(self, inspection, check: Check, *, inspector, manager, today) -> None:
+        checklist = checklist_in_force(facility=inspection.facility, on=inspection.inspected_on)
+        answers = {row["code"]: Answer(result=CheckResult.MET) for row in checklist.items}
+        answers.update({code: Answer(result=CheckResult.NOT_MET, evidence=evidence)
+                        for code, (evidence, _state) in check.not_met.items()})
+        answers.update({code: Answer(result=CheckResult.NOT_APPLICABLE, evidence=reason)
+                        for code, reason in check.not_applicable.items()})
+        saved = services.checklist_record(by=inspector, inspection=inspection, answers=answers,
+                                          deadline=inspection.inspected_on + timedelta(days=check.deadline))
+        for row in saved:
+            if row.finding is not None and check.not_met[row.item_code][1] == "rectified":
+                services.finding_rectify(
+                    by=manager, finding=row.finding, rectified_on=max(inspection.inspected_on, today - timedelta(days=3)),
+                    rectification="已增配夜间值班人员一名，两栋楼各一人，巡查每两小时一次并记录。",
+                    evidence=ContentFile(DEMO_PHOTO, name="photo.png"),
+                )
+
+    def _report(self, today, rated, inspected, rectifications, ratings, hazards) -> None:
         levels = {}
         for level in Facility.objects.filter(region__code__startswith=CITY[:4]).annotate(
             star_level=current_level_subquery(on=today)
@@ -268,5 +325,6 @@ class Command(BaseCommand):
         self.stdout.write(f"督导检查：新录入 {inspected} 次；本年度未检查：{'、'.join(NOT_INSPECTED)}")
         self.stdout.write(
             f"预警：整改逾期 新开 {rectifications[0]} / 解除 {rectifications[1]}；"
-            f"等级到期 新开 {ratings[0]} / 解除 {ratings[1]}（即将到期：{EXPIRING}；已过期：{EXPIRED}）"
+            f"等级到期 新开 {ratings[0]} / 解除 {ratings[1]}（即将到期：{EXPIRING}；已过期：{EXPIRED}）；"
+            f"重大事故隐患逾期 新开 {hazards[0]} / 解除 {hazards[1]}"
         )

@@ -1,6 +1,6 @@
 """Load a GB/T 42195 item table from a JSON file as a version for a region (or the nation) from a date."""
+from facilities.management.version_loading import LoadVersionCommand
 from residents.ability.services import ability_scale_load
-from residents.management.version_loading import LoadVersionCommand
 
 
 class Command(LoadVersionCommand):

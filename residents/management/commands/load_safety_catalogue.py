@@ -1,5 +1,5 @@
 """Load a service-safety risk catalogue from a JSON file as a version for a region (or the nation) from a date."""
-from residents.management.version_loading import LoadVersionCommand
+from facilities.management.version_loading import LoadVersionCommand
 from residents.safety.services import safety_catalogue_load
 
 

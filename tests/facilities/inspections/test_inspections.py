@@ -493,7 +493,7 @@ def test_the_rating_scan_runs_a_fixed_number_of_queries(cast, regions, n):
 def test_the_nightly_task_runs_both_scans_and_is_scheduled(cast, inspection, settings):
     add(cast["inspector"], inspection, deadline=date(2026, 6, 5))
     rate(cast, inspection.facility, date(2023, 7, 1), 3)
-    assert scan_facilities.delay().get() == {"rectifications": (1, 0), "ratings": (1, 0)}
+    assert scan_facilities.delay().get() == {"rectifications": (1, 0), "major_hazards": (0, 0), "ratings": (1, 0)}
     entry = settings.CELERY_BEAT_SCHEDULE["scan-facilities"]
     assert entry["task"] == "facilities.tasks.scan_facilities"
     assert (entry["schedule"].hour, entry["schedule"].minute) == ({1}, {15})
@@ -809,11 +809,11 @@ def test_detail_query_count_does_not_grow_with_findings(cast, three, login):
     client = login(cast["inspector"])
     url = reverse("inspection_detail", args=[three["a"].pk])
     # session, user, inspection with facility, region and recorder, findings, their history (the
-    # rounds of rectification), follow-ups
+    # rounds of rectification), the checklist's results, follow-ups
     few = count_queries(client, url)
     for _ in range(15):
         add(cast["inspector"], three["a"])
-    assert count_queries(client, url) == few == 6
+    assert count_queries(client, url) == few == 7
 
 
 def test_api_detail_query_count_does_not_grow_with_findings(cast, three, login):
@@ -830,9 +830,9 @@ def test_region_view_query_count_does_not_grow(cast, facilities, regions, three,
     client = login(cast["inspector_city"])
     url = reverse("inspection_region")
     # session, user, levels by county, county names, coverage, count and page of facilities not
-    # inspected, findings by age
+    # inspected, findings by age, open major hazards
     few = count_queries(client, url)
     _many_inspections(cast, facilities, regions)
     for i in range(10):
         rate(cast, FacilityFactory(region=regions["621021"]), date(2025, 1, 1), 1 + i % 4)
-    assert count_queries(client, url) == few == 8
+    assert count_queries(client, url) == few == 9

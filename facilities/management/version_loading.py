@@ -1,5 +1,5 @@
 """The shape of the commands that load a region-versioned reference document (an ability scale, a risk
-catalogue) from JSON: a file, an optional region and first day, a refusal as a CommandError."""
+catalogue, an inspection checklist) from JSON: a file, an optional region and first day, a refusal as a CommandError."""
 from datetime import date
 
 from django.core.exceptions import ValidationError
