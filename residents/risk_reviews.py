@@ -32,6 +32,7 @@ def with_risk_review(stays: QuerySet[Stay], *, on: date) -> QuerySet[Stay]:
         risk_assessed_on=_latest(SafetyRiskAssessment, "assessed_on", on=on, **here),
         risk_due_on=_latest(SafetyRiskAssessment, "due_on", on=on, **here),
         risk_highest=_latest(SafetyRiskAssessment, "highest", on=on, **here),
+        risk_recorded_at=_latest(SafetyRiskAssessment, "recorded_at", on=on, **here),
         self_care_then=_latest(SafetyRiskAssessment, "self_care_then", on=on, **here),
         ability_then=_latest(SafetyRiskAssessment, "ability_then", on=on, **here),
         self_care_now=_latest(SelfCareAssessment, "category", on=on),
@@ -43,10 +44,11 @@ def with_risk_review(stays: QuerySet[Stay], *, on: date) -> QuerySet[Stay]:
 def review_of(row: Mapping, *, on: date) -> Review:
     """`risk_review` of a stay read through `with_risk_review` (its fields, as a model's `__dict__` or a
     `values()` row)."""
-    incident_at = row["last_incident_at"]
+    incident_at, recorded_at = row["last_incident_at"], row["risk_recorded_at"]
     return risk_review(
         assessed_on=row["risk_assessed_on"], due_on=row["risk_due_on"],
-        last_incident_on=timezone.localtime(incident_at).date() if incident_at else None,
+        last_incident_at=timezone.localtime(incident_at) if incident_at else None,
+        recorded_at=timezone.localtime(recorded_at) if recorded_at else None,
         condition_then=(row["self_care_then"] or "", row["ability_then"] or ""),
         condition_now=(row["self_care_now"] or "", row["ability_now"] or ""), today=on,
     )

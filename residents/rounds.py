@@ -26,6 +26,20 @@ class UnitDay:
     def has_gaps(self) -> bool:
         return bool(self.round_gaps or self.handover_gaps)
 
+    @property
+    def round_spans(self) -> list[str]:
+        return [gap_span(gap) for gap in self.round_gaps]
+
+    @property
+    def handover_spans(self) -> list[str]:
+        return [gap_span(gap) for gap in self.handover_gaps]
+
+
+def gap_span(gap: tuple[datetime, datetime]) -> str:
+    """A gap as the hours a person reads, in Asia/Shanghai: "20:00–24:00" when it runs to midnight."""
+    start, end = (timezone.localtime(moment) for moment in gap)
+    return f"{start:%H:%M}–{'24:00' if end.time() == time.min and end.date() > start.date() else f'{end:%H:%M}'}"
+
 
 def day_window(day: date, now: datetime) -> tuple[datetime, datetime]:
     """The day in Asia/Shanghai, up to `now` if the day is not over."""

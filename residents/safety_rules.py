@@ -134,19 +134,25 @@ class Review:
     reasons: tuple[ReviewReason, ...] = ()
 
 
-def risk_review(*, assessed_on: date | None, due_on: date | None, last_incident_on: date | None,
-                condition_then: tuple[str, str], condition_now: tuple[str, str], today: date) -> Review:
+def risk_review(*, assessed_on: date | None, due_on: date | None, last_incident_at: datetime | None,
+                condition_then: tuple[str, str], condition_now: tuple[str, str], today: date,
+                recorded_at: datetime | None = None) -> Review:
     """Where a resident's risk register stands on `today`.
 
     `condition_then` is the self-care category and GB/T 42195 level current when the risks were
-    assessed, `condition_now` the current ones ("" for none); an assessment recorded on the day of an
-    incident is taken to follow it. Past the review date is the most urgent state."""
+    assessed, `condition_now` the current ones ("" for none). An incident after the day of the assessment
+    calls for a review; so does one on that day that happened after the assessment was recorded
+    (`recorded_at`; both in Asia/Shanghai): a fall in the afternoon after a morning's assessment. Past the
+    review date is the most urgent state."""
     if assessed_on is None or due_on is None:
         return Review(ReviewState.NOT_ASSESSED)
     reasons = []
     if due_on < today:
         reasons.append(ReviewReason.DATE)
-    if last_incident_on is not None and last_incident_on > assessed_on:
+    if last_incident_at is not None and (
+        last_incident_at.date() > assessed_on
+        or (last_incident_at.date() == assessed_on and recorded_at is not None and last_incident_at > recorded_at)
+    ):
         reasons.append(ReviewReason.INCIDENT)
     if any(now and now != then for then, now in zip(condition_then, condition_now, strict=True)):
         reasons.append(ReviewReason.CONDITION)

@@ -131,7 +131,7 @@ def scan_safety_reviews(*, today: date, facility_ids=None) -> tuple[int, int]:
         stays = stays.filter(facility_id__in=list(facility_ids))
     rows = with_risk_review(stays, on=today).values(
         "person_id", "person__name", "facility_id", "facility__region_id", "risk_assessed_on", "risk_due_on",
-        "self_care_then", "ability_then", "self_care_now", "ability_now", "last_incident_at")
+        "self_care_then", "ability_then", "self_care_now", "ability_now", "last_incident_at", "risk_recorded_at")
     wanted = []
     for row in rows:
         state = review_of(row, on=today).state
@@ -152,11 +152,6 @@ def scan_safety_reviews(*, today: date, facility_ids=None) -> tuple[int, int]:
                        wanted=wanted)
 
 
-def _span(gap) -> str:
-    start, end = (timezone.localtime(moment) for moment in gap)
-    return f"{start:%H:%M}–{'24:00' if end.time() == end.time().min and end.date() > start.date() else f'{end:%H:%M}'}"
-
-
 def scan_round_gaps(*, day: date, facility_ids=None) -> tuple[int, int]:
     """Operating elderly-care facilities whose rounds or handovers on `day` (a day that is over: the nightly
     scan reads yesterday) left a gap in a unit: one alert a facility, naming the units and the hours; the
@@ -175,8 +170,8 @@ def _round_alert(facility, units, day: date) -> AlertSpec | None:
     parts = []
     for entry in units:
         name = entry.unit or "全院"
-        parts += [f"{name}巡查 {_span(gap)}" for gap in entry.round_gaps]
-        parts += [f"{name}交接班 {_span(gap)}" for gap in entry.handover_gaps]
+        parts += [f"{name}巡查 {span}" for span in entry.round_spans]
+        parts += [f"{name}交接班 {span}" for span in entry.handover_spans]
     if not parts:
         return None
     return AlertSpec(kind=AlertKind.ROUND_GAP, region_id=facility.region_id, facility_id=facility.pk,

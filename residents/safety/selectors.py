@@ -42,7 +42,8 @@ def person_risk_review(detail: dict, *, today: date) -> Review | None:
     ability = detail["ability_assessments"][0].level if detail["ability_assessments"] else ""
     return risk_review(
         assessed_on=latest.assessed_on if latest else None, due_on=latest.due_on if latest else None,
-        last_incident_on=timezone.localtime(incident.occurred_at).date() if incident else None,
+        last_incident_at=timezone.localtime(incident.occurred_at) if incident else None,
+        recorded_at=timezone.localtime(latest.recorded_at) if latest else None,
         condition_then=(latest.self_care_then, latest.ability_then) if latest else ("", ""),
         condition_now=(self_care, ability), today=today,
     )
@@ -134,22 +135,19 @@ class FacilityIncidents:
         return sum(self.counts.values())
 
 
-def incident_summary(*, user, month: date) -> tuple[list[FacilityIncidents], dict[str, str]]:
-    """The month's incidents in scope by facility and kind, the facilities with the most first, and the
-    kinds that occur (code → name, as recorded: a kind of another catalogue version keeps its name). One query."""
+def incident_summary(*, user, month: date) -> list[FacilityIncidents]:
+    """The month's incidents in scope by facility and kind, the facilities with the most first. One query."""
     start, end = _month_bounds(month)
     rows = (incidents_visible_to(user).filter(occurred_at__gte=start, occurred_at__lt=end)
-            .values("facility_id", "kind", "kind_name", facility_name=F("facility__name"))
+            .values("facility_id", "kind", facility_name=F("facility__name"))
             .annotate(n=Count("id"), harmed=Count("id", filter=Q(harm__in=HARMED)))
             .order_by("facility_name", "facility_id"))
     facilities: dict[int, dict] = {}
-    kinds: dict[str, str] = {}
     for row in rows:
         entry = facilities.setdefault(row["facility_id"], {
             "facility_id": row["facility_id"], "facility_name": row["facility_name"], "counts": {}, "harmed": 0})
         entry["counts"][row["kind"]] = entry["counts"].get(row["kind"], 0) + row["n"]
         entry["harmed"] += row["harmed"]
-        kinds.setdefault(row["kind"], row["kind_name"])
     summary = [FacilityIncidents(**entry) for entry in facilities.values()]
     summary.sort(key=lambda entry: (-entry.total, entry.facility_name))
-    return summary, kinds
+    return summary

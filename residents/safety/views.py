@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET
 from common.forms import run_service
 from common.months import month_start
 from facilities.models import FacilityKind
-from facilities.scoping import can_act_for_facility, is_facility_manager
+from facilities.scoping import is_facility_manager
 from facilities.selectors import region_policy
 
 from ..access import can_record_safety
@@ -118,7 +118,7 @@ def safety_register(request):
               for state in ("overdue", "not_assessed", "review_due", "current")}
     return render(request, "residents/safety_register.html", {
         "form": form, "facility": facility, "rows": rows, "counts": counts, "today": today,
-        "can_record": facility is not None and can_act_for_facility(request.user, facility),
+        "can_record": facility is not None and can_record_safety(request.user, facility),
         "levels": dict(RiskLevelChoice.choices),
     })
 
@@ -138,7 +138,7 @@ def safety_incidents(request):
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
     month = data.get("month") or month_start(today)
     facility = data.get("facility")
-    summary, _present = incident_summary(user=request.user, month=month)
+    summary = incident_summary(user=request.user, month=month)
     page = Paginator(incidents_in_month(user=request.user, month=month, facility_id=facility.pk if facility else None,
                                         kind=data.get("kind") or ""), 50).get_page(request.GET.get("page") or 1)
     now = timezone.now()

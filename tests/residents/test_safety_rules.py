@@ -78,7 +78,12 @@ def test_the_highest_level_is_one_of_the_ratings_and_none_is_below_it(levels):
 
 TODAY = date(2026, 12, 7)
 ASSESSED, DUE = date(2026, 6, 1), date(2027, 6, 1)
+RECORDED = datetime(2026, 6, 1, 10, 0, tzinfo=SHANGHAI)  # the assessment was recorded at 10:00 that day
 SAME = (("partial", "moderate"), ("partial", "moderate"))
+
+
+def noon(day: date | None) -> datetime | None:
+    return None if day is None else datetime(day.year, day.month, day.day, 12, 0, tzinfo=SHANGHAI)
 
 
 @pytest.mark.parametrize(("assessed_on", "due_on", "incident", "conditions", "today", "state", "reasons"), [
@@ -87,7 +92,9 @@ SAME = (("partial", "moderate"), ("partial", "moderate"))
     (ASSESSED, DUE, None, SAME, TODAY, ReviewState.CURRENT, ()),
     (ASSESSED, DUE, None, SAME, DUE, ReviewState.CURRENT, ()),  # the due day itself is still in time
     (ASSESSED, DUE, None, SAME, DUE + timedelta(days=1), ReviewState.OVERDUE, (ReviewReason.DATE,)),
-    (ASSESSED, DUE, ASSESSED, SAME, TODAY, ReviewState.CURRENT, ()),  # assessed on the incident's day
+    (ASSESSED, DUE, RECORDED - timedelta(hours=3), SAME, TODAY, ReviewState.CURRENT, ()),  # the morning's fall, then the assessment
+    (ASSESSED, DUE, RECORDED, SAME, TODAY, ReviewState.CURRENT, ()),
+    (ASSESSED, DUE, RECORDED + timedelta(hours=5), SAME, TODAY, ReviewState.REVIEW_DUE, (ReviewReason.INCIDENT,)),
     (ASSESSED, DUE, ASSESSED + timedelta(days=1), SAME, TODAY, ReviewState.REVIEW_DUE, (ReviewReason.INCIDENT,)),
     (ASSESSED, DUE, date(2026, 5, 1), SAME, TODAY, ReviewState.CURRENT, ()),
     (ASSESSED, DUE, None, (("partial", "moderate"), ("full", "moderate")), TODAY, ReviewState.REVIEW_DUE,
@@ -101,7 +108,8 @@ SAME = (("partial", "moderate"), ("partial", "moderate"))
 ])
 def test_the_register_starts_grey_and_asks_for_a_review_after_a_date_an_incident_or_a_change(
         assessed_on, due_on, incident, conditions, today, state, reasons):
-    review = risk_review(assessed_on=assessed_on, due_on=due_on, last_incident_on=incident,
+    incident_at = incident if isinstance(incident, datetime) or incident is None else noon(incident)
+    review = risk_review(assessed_on=assessed_on, due_on=due_on, last_incident_at=incident_at, recorded_at=RECORDED,
                          condition_then=conditions[0], condition_now=conditions[1], today=today)
     assert review.state is state and review.reasons == reasons
 
@@ -110,8 +118,8 @@ def test_the_register_starts_grey_and_asks_for_a_review_after_a_date_an_incident
        incident=st.none() | st.dates(date(2000, 1, 1), date(2041, 1, 1)), today=st.dates(date(2000, 1, 1), date(2045, 1, 1)))
 def test_an_assessed_resident_is_never_not_assessed_and_current_means_no_reason(assessed, months, incident, today):
     due = assessed + timedelta(days=30 * months)
-    review = risk_review(assessed_on=assessed, due_on=due, last_incident_on=incident, condition_then=("", ""),
-                         condition_now=("", ""), today=today)
+    review = risk_review(assessed_on=assessed, due_on=due, last_incident_at=noon(incident), condition_then=("", ""),
+                         condition_now=("", ""), today=today, recorded_at=noon(assessed))
     assert review.state is not ReviewState.NOT_ASSESSED
     assert (review.state is ReviewState.CURRENT) == (not review.reasons)
     assert (review.state is ReviewState.OVERDUE) == (today > due)
