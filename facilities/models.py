@@ -277,6 +277,10 @@ class RegionPolicy(models.Model):
     handover_max_gap_hours = models.PositiveSmallIntegerField(
         _("交接班最长间隔（小时）"), default=12, validators=[MinValueValidator(1), MaxValueValidator(24)],
     )
+    accept_ltc_assessment = models.BooleanField(
+        _("采信长期护理保险失能评估结果"), default=False,
+        help_text=_("在有效期内的长护险失能等级评估结果可代替本机构的老年人能力评估"),
+    )
     annual_cost_per_post = models.DecimalField(
         _("每个护理岗位年度经费（元）"), max_digits=10, decimal_places=2, default=Decimal("60000.00"),
         validators=[MinValueValidator(Decimal(0))],

@@ -11,6 +11,11 @@ Policies encoded here:
   F00–F99) or two or more care-risk events in the last 30 days (a fall, choking, wandering off, self-harm,
   suicide attempt…) each raise the level one step; both together raise it one step unless the region
   stacks them; never beyond 完全失能.
+* Long-term-care insurance results (长期护理保险失能等级, 《长期护理失能等级评估标准（试行）》, 医保办发〔2021〕37号:
+  0 基本正常, 1 轻度失能, 2 中度失能, 3–5 重度失能Ⅰ–Ⅲ级) may stand in for an own assessment where the
+  region accepts them (采信). Their level reads as GB/T 42195's by `ltc_ability_level`: 0 能力完好, 1 轻度,
+  2 中度, 3 and 4 重度, 5 完全失能. The two standards score differently; the correspondence is this
+  system's reading of their level names, not an official table, and the page says so.
 
 Values in, values out: no ORM, no I/O, no clock. Errors are bilingual "中文 / English".
 """
@@ -158,3 +163,17 @@ def as_scale_items(items: Sequence[Mapping]) -> list[ScaleItem]:
     """Stored items (code, indicator, name, options) as the rules read them."""
     return [ScaleItem(code=item["code"], indicator=item["indicator"], name=item["name"],
                       scores=tuple(score for score, _label in item["options"])) for item in items]
+
+
+#: The levels of 长期护理保险 disability assessment, 0 (基本正常) to 5 (重度失能Ⅲ级).
+LTC_LEVELS = range(6)
+_LTC_TO_ABILITY = (AbilityLevel.INTACT, AbilityLevel.MILD, AbilityLevel.MODERATE, AbilityLevel.SEVERE,
+                   AbilityLevel.SEVERE, AbilityLevel.TOTAL)
+
+
+def ltc_ability_level(ltc_level: int) -> AbilityLevel:
+    """The GB/T 42195 level a long-term-care insurance level reads as (see the module's policies)."""
+    _require_int("ltc_level", ltc_level)
+    if ltc_level not in LTC_LEVELS:
+        raise ValueError(f"长护险失能等级须为0–5 / a long-term-care level is 0 to 5, got {ltc_level}")
+    return _LTC_TO_ABILITY[ltc_level]

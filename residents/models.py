@@ -291,6 +291,39 @@ class AbilityScale(RegionVersion):
         ]
 
 
+class LtcAssessment(SafeTextModel):
+    """A long-term-care insurance disability assessment (长期护理保险失能等级评估) by the medical-insurance
+    side, recorded with its source. Where the region accepts such results (采信, RegionPolicy) when it is
+    recorded, it stands in for an own GB/T 42195 assessment until `valid_until`."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="ltc_assessments",
+                               verbose_name=_("人员"))
+    facility = models.ForeignKey(Facility, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                                 verbose_name=_("录入时所在机构"))
+    source = models.CharField(_("评估机构与结论文号"), max_length=200)
+    ltc_level = models.PositiveSmallIntegerField(_("长护险失能等级"), validators=[MaxValueValidator(5)])
+    level = models.CharField(_("对应能力等级"), max_length=10, choices=AbilityLevelChoice.choices)
+    assessed_on = models.DateField(_("评估日期"))
+    valid_until = models.DateField(_("有效期至"))
+    accepted = models.BooleanField(_("采信"), help_text=_("录入时所在区划是否采信长护险评估结果"))
+    notes = models.TextField(_("备注"), max_length=1000, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("录入人"))
+    recorded_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("长护险失能评估结果")
+        verbose_name_plural = _("长护险失能评估结果")
+        ordering = ["-assessed_on", "-id"]
+        indexes = [models.Index(fields=["person", "-assessed_on"])]
+        constraints = [models.CheckConstraint(condition=Q(valid_until__gt=F("assessed_on")),
+                                              name="ltc_valid_after_assessed")]
+
+    def __str__(self):
+        return f"{self.person} · {self.assessed_on:%Y-%m-%d} · {self.ltc_level}"
+
+
 class AbilityAssessment(SafeTextModel):
     """老年人能力评估 (GB/T 42195-2022) of any resident: the 26 items' scores, the preliminary level from the
     total, the standard's adjustments and the final level, by two assessors. Beside the self-care assessment

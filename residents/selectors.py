@@ -26,6 +26,7 @@ from facilities.scoping import can_act_for_facility, personal_facility_scope_q, 
 
 from .models import (
     AbilityAssessment,
+    LtcAssessment,
     Person,
     SafetyIncident,
     SafetyRiskAssessment,
@@ -153,6 +154,13 @@ def person_ability_assessments(person: Person) -> QuerySet[AbilityAssessment]:
     """The GB/T 42195 assessments the reader may see, newest first (the same window as self-care ones)."""
     until, at = _window(person)
     qs = person.ability_assessments.select_related("scale")
+    return qs if until is None else qs.filter(_assessment_window_q(until, at))
+
+
+def person_ltc_assessments(person: Person) -> QuerySet[LtcAssessment]:
+    """The long-term-care results the reader may see, newest first (the same window as the assessments)."""
+    until, at = _window(person)
+    qs = person.ltc_assessments.all()
     return qs if until is None else qs.filter(_assessment_window_q(until, at))
 
 
@@ -284,6 +292,7 @@ def person_detail(*, person: Person) -> dict:
     stays = list(person_stays(person))
     assessments = list(person_assessments(person))
     ability_assessments = list(person_ability_assessments(person))
+    ltc_assessments = list(person_ltc_assessments(person))
     safety_assessments = list(person_safety_assessments(person))
     safety_incidents = list(person_safety_incidents(person)[:10])
     visits = list(person_visits(person))
@@ -303,6 +312,7 @@ def person_detail(*, person: Person) -> dict:
         "active_stay": next((s for s in stays if s.ended_on is None), None),
         "assessments": assessments,
         "ability_assessments": ability_assessments,
+        "ltc_assessments": ltc_assessments,
         "safety_assessments": safety_assessments,
         "safety_incidents": safety_incidents,
         "latest_assessment": assessments[0] if assessments else None,

@@ -22,6 +22,7 @@ urlpatterns = [
     path("<int:person_id>/ability/<int:assessment_id>/", ability_views.ability_assessment_report,
          name="ability_assessment_report"),
     path("ability/", ability_views.ability_report, name="ability_report"),
+    path("<int:person_id>/ltc/", ability_views.ltc_assessment_create, name="ltc_assessment_create"),
     # Resident safety (GB 38600-2019): risk assessments, the register, incidents
     path("<int:person_id>/safety/", safety_views.safety_assessment_create, name="safety_assessment_create"),
     path("<int:person_id>/safety/<int:risk_assessment_id>/", safety_views.safety_assessment_detail,

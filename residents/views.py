@@ -15,6 +15,7 @@ from common.list_totals import ListPaginator
 from facilities.scoping import can_act_for_facility, can_act_in_region, is_facility_manager, is_regional_inspector
 
 from . import services
+from .ability.selectors import ltc_in_place
 from .admissions import admission_register
 from .forms import (
     AdmissionForm,
@@ -93,6 +94,7 @@ def person_detail_view(request, person_id):
         "can_admit": active is None and is_facility_manager(request.user),
         "can_act_in_region": can_act_in_region(request.user, place),
         "risk_review": person_risk_review(detail, today=today),
+        "ltc_in_place": ltc_in_place(detail, today=today),
         "is_dispersed": any(s.support_form == SupportForm.DISPERSED and not s.terminated_on for s in detail["statuses"]),
     })
 

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from common.forms import DATE_INPUT, StyledFormMixin
 
-from ..ability_rules import INDICATORS
+from ..ability_rules import INDICATORS, LTC_LEVELS
 from ..models import AssessmentReason
 
 INDICATOR_NAMES = {
@@ -58,3 +58,16 @@ class AbilityAssessmentForm(StyledFormMixin, forms.Form):
 
     def answers(self) -> dict[str, int]:
         return {item["code"]: self.cleaned_data[item_field_name(item["code"])] for item in self.scale.items}
+
+
+LTC_LEVEL_NAMES = ("基本正常", "轻度失能", "中度失能", "重度失能Ⅰ级", "重度失能Ⅱ级", "重度失能Ⅲ级")
+
+
+class LtcAssessmentForm(StyledFormMixin, forms.Form):
+    source = forms.CharField(label=_("评估机构与结论文号"), max_length=200,
+                             help_text=_("例如：庆阳市医疗保障局长期护理保险失能评估，庆医保长护评〔2026〕15号"))
+    ltc_level = forms.TypedChoiceField(label=_("长护险失能等级"), coerce=int,
+                                       choices=[(level, f"{level}级：{LTC_LEVEL_NAMES[level]}") for level in LTC_LEVELS])
+    assessed_on = forms.DateField(label=_("评估日期"), widget=DATE_INPUT)
+    valid_until = forms.DateField(label=_("有效期至"), widget=DATE_INPUT)
+    notes = forms.CharField(label=_("备注"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2}))

@@ -49,3 +49,24 @@ class FacilityLevelsOut(Schema):
     facility_name: str
     counts: dict[str, int] = Field(description="能力等级 → 人数；空键为无有效评估 / level → residents; '' = not assessed")
     total: int
+
+
+class LtcAssessmentIn(Schema):
+    source: str = Field(..., min_length=1, max_length=200, description="评估机构与结论文号 / assessing body and reference")
+    ltc_level: int = Field(..., ge=0, le=5, description="长护险失能等级0–5 / long-term-care level 0 to 5")
+    assessed_on: date
+    valid_until: date = Field(..., description="有效期至 / valid until (inclusive)")
+    notes: str = Field("", max_length=1000)
+
+
+class LtcAssessmentOut(Schema):
+    id: int
+    person_id: int
+    facility_id: int | None
+    source: str
+    ltc_level: int
+    level: AbilityLevelChoice = Field(description="对应的 GB/T 42195 等级 / the GB/T 42195 level it reads as")
+    assessed_on: date
+    valid_until: date
+    accepted: bool = Field(description="所在区划采信，代替本机构评估 / the region accepts it in place of an own assessment")
+    notes: str

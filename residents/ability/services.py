@@ -9,16 +9,19 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from common.history import save_with_history
+from facilities.selectors import region_policies
 
 from ..ability_rules import (
+    LTC_LEVELS,
     ability_level,
     ability_scores,
     as_scale_items,
+    ltc_ability_level,
     preliminary_level,
     scale_items,
     scale_problems,
 )
-from ..models import AbilityAssessment, AbilityScale, Person
+from ..models import AbilityAssessment, AbilityScale, LtcAssessment, Person
 from ..recusal import ensure_not_related
 from ..rules import assessment_due_on
 from ..services import may_assess
@@ -75,6 +78,41 @@ def ability_assessment_record(
     )
     save_with_history(assessment, by=by, reason=_("老年人能力评估"))
     return assessment
+
+
+@transaction.atomic
+def ltc_assessment_record(
+    *, by, person: Person, source: str, ltc_level: int, assessed_on: date, valid_until: date, notes: str = "",
+) -> LtcAssessment:
+    """A long-term-care insurance result as the medical-insurance side concluded it, with its source; it is
+    accepted (采信) in place of an own GB/T 42195 assessment when the region of the person's facility (or home)
+    accepts such results on the day it was assessed. Recorded by whoever may assess the person."""
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    facility = may_assess(by, person)
+    ensure_not_related(user=by, person_ids=[person.pk], action=_("为其录入长护险评估结果"))
+    errors = {}
+    source = source.strip()
+    if not source:
+        errors["source"] = _("请填写评估机构与结论文号")
+    if isinstance(ltc_level, bool) or ltc_level not in LTC_LEVELS:
+        errors["ltc_level"] = _("长护险失能等级须为0至5级")
+    if assessed_on > timezone.localdate():
+        errors["assessed_on"] = _("日期不能晚于今天")
+    elif assessed_on < person.birth_date:
+        errors["assessed_on"] = _("评估日期不能早于出生日期")
+    if valid_until <= assessed_on:
+        errors["valid_until"] = _("有效期须晚于评估日期")
+    if errors:
+        raise ValidationError(errors)
+    region = facility.region_id if facility else (person.residence_region_id or person.hukou_region_id)
+    accepted = region_policies(region_codes=[region], on=assessed_on)[region].accept_ltc_assessment
+    result = LtcAssessment(
+        person=person, facility=facility, source=source, ltc_level=ltc_level,
+        level=ltc_ability_level(ltc_level).value, assessed_on=assessed_on, valid_until=valid_until,
+        accepted=accepted, notes=notes.strip(), recorded_by=by,
+    )
+    save_with_history(result, by=by, reason=_("录入长护险失能评估结果（采信）") if accepted else _("录入长护险失能评估结果"))
+    return result
 
 
 def ability_scale_load(*, path: Path, by=None, region=None, effective_from: date | None = None) -> AbilityScale:

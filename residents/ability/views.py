@@ -14,9 +14,9 @@ from ..health_reads import health_read_record
 from ..models import AbilityLevelChoice
 from ..selectors import person_ability_assessments, person_get_for_user
 from ..services import may_assess
-from .forms import INDICATOR_NAMES, AbilityAssessmentForm
+from .forms import INDICATOR_NAMES, AbilityAssessmentForm, LtcAssessmentForm
 from .selectors import ability_levels_by_facility, ability_scale_for, moderate_or_worse
-from .services import ability_assessment_record
+from .services import ability_assessment_record, ltc_assessment_record
 
 
 @login_required
@@ -42,6 +42,23 @@ def ability_assessment_create(request, person_id):
             messages.success(request, _("能力评估已保存：%(level)s") % {"level": assessment.get_level_display()})
             return redirect("ability_assessment_report", person_id=person.pk, assessment_id=assessment.pk)
     return render(request, "residents/ability_form.html", {"form": form, "person": person, "scale": scale})
+
+
+@login_required
+def ltc_assessment_create(request, person_id):
+    """A long-term-care insurance result, recorded by whoever may assess the person; the page says whether
+    the region accepts it (采信) in place of an own assessment."""
+    person = person_get_for_user(user=request.user, person_id=person_id)
+    may_assess(request.user, person)
+    form = LtcAssessmentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        result = run_service(form, lambda: ltc_assessment_record(by=request.user, person=person, **form.cleaned_data))
+        if result is not None:
+            messages.success(request, _("长护险评估结果已录入，本地采信，代替本机构评估") if result.accepted
+                             else _("长护险评估结果已录入；本地不采信，仍须做老年人能力评估"))
+            return redirect("person_detail", person_id=person.pk)
+    return render(request, "residents/form.html", {"form": form, "person": person,
+                                                   "title": _("录入长护险失能评估结果")})
 
 
 @login_required

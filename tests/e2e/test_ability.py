@@ -30,3 +30,25 @@ def test_manager_scores_the_26_items_and_reads_the_report(cast, facilities, sign
     screenshot("manager-ability-report")
     page.get_by_role("link", name="返回人员").click()
     expect(page.get_by_test_id("ability-level")).to_have_text("完全失能")
+
+
+def test_manager_records_a_long_term_care_result_the_region_accepts(cast, facilities, regions, sign_in, screenshot):
+    from facilities.models import RegionPolicy
+
+    RegionPolicy.objects.create(region=regions["621000"], effective_from=date(2020, 1, 1), accept_ltc_assessment=True)
+    person = StayFactory(facility=facilities["a"], person=PersonFactory(name="张玉兰"), admitted_on=date(2025, 3, 1)).person
+    page = sign_in("manager_a")
+    page.goto(f"{page.base}/people/{person.pk}/")
+    page.get_by_role("link", name="录入长护险评估结果").click()
+    page.locator("#id_source").fill("庆阳市医疗保障局 庆医保长护评〔2026〕15号")
+    page.locator("#id_ltc_level").select_option("2")
+    page.locator("#id_assessed_on").fill("2025-06-01")
+    page.locator("#id_valid_until").fill("2025-05-01")
+    page.get_by_role("button", name="保存").click()
+    expect(page.locator(".invalid-feedback").first).to_contain_text("有效期须晚于评估日期")
+    page.locator("#id_valid_until").fill("2035-05-31")
+    page.get_by_role("button", name="保存").click()
+    expect(page.get_by_test_id("ltc-assessments")).to_contain_text("采信，代替本机构评估")
+    expect(page.get_by_test_id("ltc-assessments")).to_contain_text("中度失能")
+    expect(page.get_by_test_id("ltc-in-place")).to_contain_text("中度失能")
+    screenshot("manager-ltc-accepted")

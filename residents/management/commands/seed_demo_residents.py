@@ -7,11 +7,12 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from common.history import save_with_history
 from facilities.demo import demo_facility_manager, demo_inspector
-from facilities.models import Facility, FacilityKind, Operator, Region
+from facilities.models import Facility, FacilityKind, Operator, Region, RegionPolicy
 from residents import scans, services
 from residents.ability.selectors import ability_scale_for
-from residents.ability.services import ability_assessment_record
+from residents.ability.services import ability_assessment_record, ltc_assessment_record
 from residents.models import Person, SupportForm, SupportKind
 from residents.rules import id_check_character
 
@@ -53,6 +54,8 @@ class Command(BaseCommand):
         inspector = demo_inspector()  # region work: people, support status, dispersed support
         rng = random.Random(SEED)
         self.ability_rng = random.Random(SEED + 42195)
+        self.ltc_rng = random.Random(SEED + 2021)
+        self._city_accepts_ltc()
         today = timezone.localdate()
         created = 0
         facilities = list(Facility.objects.filter(region__code__startswith="6210", status="operating").order_by("id"))
@@ -108,7 +111,25 @@ class Command(BaseCommand):
             )
             if index % 5 != 4:  # one in five without a GB/T 42195 assessment yet
                 self._ability(manager, person, facility, admitted, today)
+            elif index % 10 == 9:  # half of those have a long-term-care result instead
+                self._ltc(manager, person, admitted, today)
         return count
+
+    def _city_accepts_ltc(self) -> None:
+        """The demo city accepts long-term-care results (采信) from 2020; 西峰区's own rules (seed_demo_accountability)
+        do not, so both cases show."""
+        if not RegionPolicy.objects.filter(region_id="621000").exists():
+            policy = RegionPolicy(region_id="621000", effective_from=date(2020, 1, 1), accept_ltc_assessment=True,
+                                  note="演示：庆阳市采信长期护理保险失能评估结果")
+            save_with_history(policy, by=None, reason="演示区划规则")
+
+    def _ltc(self, manager, person: Person, admitted: date, today: date) -> None:
+        rng = self.ltc_rng
+        assessed_on = max(admitted, today - timedelta(days=rng.randrange(30, 300)))
+        ltc_assessment_record(
+            by=manager, person=person, source="庆阳市医疗保障局长期护理保险失能评估（演示）",
+            ltc_level=rng.choice((1, 2, 3, 4, 5)), assessed_on=assessed_on, valid_until=assessed_on + timedelta(days=730),
+        )
 
     def _ability(self, manager, person: Person, facility: Facility, admitted: date, today: date) -> None:
         """A GB/T 42195 assessment whose items follow one ability profile, from its own random stream (the
