@@ -64,9 +64,15 @@ class StyledFormMixin:
         super().full_clean()
         for name in self.errors:
             if name in self.fields:
-                attrs = self.fields[name].widget.attrs
+                field = self.fields[name]
+                attrs = field.widget.attrs
                 attrs["class"] = f"{attrs.get('class', '')} is-invalid".strip()
                 attrs["aria-invalid"] = "true"
+                # The field's help and its error are read with it (common/field.html gives both these ids).
+                auto_id = self[name].auto_id
+                if auto_id:
+                    attrs["aria-describedby"] = " ".join(
+                        ([f"{auto_id}_helptext"] if field.help_text else []) + [f"{auto_id}_error"])
 
 
 def run_service(form, call):

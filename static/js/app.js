@@ -75,7 +75,24 @@
     });
   }
 
-  function init(root) { drawCharts(root); sortable(root); }
+  /* A table wider than the screen scrolls inside its box; the box takes keyboard focus so it can be
+     scrolled without a mouse (WCAG 2.1.1), and is named after its card's heading. */
+  function scrollBoxes(root) {
+    var boxes = Array.prototype.slice.call(root.querySelectorAll(".table-responsive"));
+    if (root.matches && root.matches(".table-responsive")) { boxes.push(root); }
+    boxes.forEach(function (box) {
+      if (box.dataset.scrollReady) { return; }
+      box.dataset.scrollReady = "1";
+      box.tabIndex = 0;
+      box.setAttribute("role", "region");
+      var card = box.closest(".card");
+      var heading = card && card.querySelector(".card-header, h2, h3");
+      var caption = box.querySelector("caption");
+      box.setAttribute("aria-label", ((caption || heading || document.querySelector("h1") || {}).textContent || document.title).trim());
+    });
+  }
+
+  function init(root) { drawCharts(root); sortable(root); scrollBoxes(root); }
 
   /* Irreversible actions ask first: a form or its submit button carries data-confirm with the words
      that name what cannot be undone; declining leaves the page as it was. */
@@ -92,6 +109,12 @@
   document.addEventListener("click", function (event) {
     if (event.target.closest && event.target.closest("[data-action=print]")) { window.print(); }
   });
-  document.addEventListener("DOMContentLoaded", function () { init(document); });
+  /* After a refused submit the summary of what to correct takes focus, so it is read first (each line links to
+     its field). */
+  function focusErrors() {
+    var summary = document.querySelector(".error-summary");
+    if (summary) { summary.focus(); }
+  }
+  document.addEventListener("DOMContentLoaded", function () { init(document); focusErrors(); });
   document.addEventListener("htmx:load", function (event) { init(event.detail.elt); });
 })();
