@@ -66,6 +66,7 @@ class User(AbstractUser):
     must_change_password = models.BooleanField(
         _("下次登录须修改密码"), default=False, help_text=_("管理员设置的密码，用户登录后须先改为自己的密码"),
     )
+    large_text = models.BooleanField(_("大字显示"), default=False, help_text=_("页面文字放大四分之一，记住到下次登录"))
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
 
     objects = AccountManager()

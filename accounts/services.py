@@ -1,4 +1,5 @@
-"""What administrators do to accounts. Each write is access-logged (who, for whom, from where) so
+"""What administrators do to accounts, and the one preference a user sets for themselves (large text). Each
+administrator's write is access-logged (who, for whom, from where) so
 the other administrators see it on their home page; an administrator never changes their own role,
 scope or active state, and a password they set must be changed at the account's next login.
 
@@ -9,6 +10,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from common.history import save_with_history
 
 from .audit import access_record
 from .models import AccessAction, RecoveryCode, Role, User
@@ -103,4 +106,11 @@ def second_factor_reset(*, request, user) -> User:
     RecoveryCode.objects.filter(user=user).delete()
     access_record(request=request, action=AccessAction.SECOND_FACTOR_RESET, target=_target(user),
                   detail=_("重置账户 %(username)s 的两步验证"), params={"username": user.username})
+    return user
+
+
+def large_text_set(*, user, on: bool) -> User:
+    """The user's own choice of large text (适老化), kept on the account so it follows them to any computer."""
+    user.large_text = on
+    save_with_history(user, by=user, reason=_("大字显示") if on else _("标准字号"), update_fields=["large_text"])
     return user

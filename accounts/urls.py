@@ -15,5 +15,6 @@ urlpatterns = [
     path("security/recovery-codes/", views.recovery_codes_new, name="recovery_codes_new"),
     path("password/", views.PasswordChangeView.as_view(), name="password_change"),
     path("tokens/", views.token_list, name="token_list"),
+    path("text-size/", views.text_size, name="text_size"),
     path("tokens/<int:token_id>/revoke/", views.token_revoke, name="token_revoke"),
 ]

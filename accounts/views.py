@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from . import lockout, recovery, second_factor
+from . import lockout, recovery, second_factor, services
 from .forms import CodeForm
 from .models import ApiToken
 from .second_factor import Step
@@ -232,3 +232,11 @@ def token_revoke(request, token_id):
     api_token_revoke(user=request.user, token_id=token_id)
     messages.success(request, _("令牌已吊销"))
     return redirect("token_list")
+
+
+@login_required
+@require_POST
+def text_size(request):
+    """The header's 大字 / Large text switch: on or off for this account, then back to the page."""
+    services.large_text_set(user=request.user, on=request.POST.get("large") == "1")
+    return redirect(_next_url(request))

@@ -1,6 +1,7 @@
 """The accessibility gate: axe-core (WCAG 2.0 and 2.1, levels A and AA) over the pages of every demo role in
 headless Chromium, on the full demo data, at 1366 px and at 390 px, in Chinese and in English, and over forms
-sent back with their errors; and no aria-describedby names a missing element. Any violation fails, naming the
+sent back with their errors; no aria-describedby names a missing element, and no page scrolls sideways at 390
+px (but the known ones, a list that only shrinks). Any violation fails, naming the
 page, the rule and the element.
 
 Each role's pages are found as a user finds them: from the home page, link by link (one page per route, the
@@ -15,6 +16,8 @@ from urllib.parse import urljoin, urlparse
 import pytest
 from django.core.management import call_command
 
+from accounts.models import User
+
 pytestmark = pytest.mark.django_db(transaction=True)
 
 AXE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text(encoding="utf-8")
@@ -22,7 +25,7 @@ TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 DEMO_PASSWORD = "Minzheng@2026"
 SEEDERS = ("seed_demo", "seed_demo_residents", "seed_demo_safety", "seed_demo_staff", "seed_demo_inspections",
            "seed_demo_claims", "seed_demo_custody_notices", "seed_demo_accountability")
-# (user, language, pages): every role in Chinese; the two busiest in English too.
+# (user, language, pages): every role in Chinese; the two busiest in English too. manager_cw reads large text.
 PASSES = (("manager", "zh-hans", 25), ("inspector", "zh-hans", 25), ("clerk", "zh-hans", 25), ("admin", "zh-hans", 20),
           ("inspector_xf", "zh-hans", 12), ("clerk_xf", "zh-hans", 12), ("manager_cw", "zh-hans", 12),
           ("manager", "en", 15), ("inspector", "en", 15))
@@ -34,6 +37,10 @@ LEAVE_OUT = re.compile(r"logout|/api/|export|download|\.csv|\.xlsx|/print/|/admi
 # screen reader never reads is a failure here.
 MISSING_DESCRIPTIONS = """() => Array.from(document.querySelectorAll("[aria-describedby]")).flatMap(el =>
   el.getAttribute("aria-describedby").split(/\\s+/).filter(id => id && !document.getElementById(id)).map(id => (el.name || el.id) + " -> #" + id))"""
+SCROLLS_SIDEWAYS = "document.documentElement.scrollWidth > window.innerWidth + 1"
+LARGE_TEXT_USER = "manager_cw"
+# Pages that still scroll sideways at 390 px (WCAG 1.4.10): the list only shrinks; a page not on it fails.
+KNOWN_SIDEWAYS = frozenset({"/facilities/calendar/upload/"})
 RUN_AXE = """async (tags) => (await axe.run(document, {runOnly: {type: "tag", values: tags}})).violations.map(
   v => ({rule: v.id, nodes: v.nodes.map(n => n.target.join(" ") + " :: " + (n.failureSummary || "").slice(0, 200))}))"""
 
@@ -48,14 +55,24 @@ class Gate:
         self.checked = 0
         self.violations: list[str] = []
         self.rules: Counter = Counter()
+        self.sideways: set[str] = set()
 
     def check(self, where: str) -> None:
-        self.page.wait_for_load_state("networkidle")
-        self.page.wait_for_timeout(50)  # htmx settles swapped content (and app.js wires it) after the response
+        # Panels htmx loads with the page are requested before "load"; wait until none is in flight, then let
+        # htmx settle the swapped content (and app.js wire it).
+        self.page.wait_for_load_state("load")
+        for _ in range(250):  # page.evaluate is not subject to the CSP; wait_for_function's eval would be
+            if not self.page.evaluate("document.querySelector('.htmx-request') !== null"):
+                break
+            self.page.wait_for_timeout(20)
+        self.page.wait_for_timeout(60)
         for width in WIDTHS:
             self.page.set_viewport_size({"width": width, "height": 900})
+            self.page.wait_for_timeout(120)  # charts redraw for the new width after a debounce
             if not self.page.evaluate("typeof axe !== 'undefined'"):
                 self.page.evaluate(AXE)
+            if width < 768 and self.page.evaluate(SCROLLS_SIDEWAYS):  # WCAG 1.4.10 reflow: no sideways page scroll
+                self.sideways.add(route_of(urlparse(self.page.url).path))
             for violation in self.page.evaluate(RUN_AXE, TAGS):
                 self.rules[violation["rule"]] += len(violation["nodes"])
                 self.violations += [f"{where} @{width}px {violation['rule']}: {node}" for node in violation["nodes"]]
@@ -97,7 +114,6 @@ def walk(page, base, gate: Gate, label: str, limit: int) -> None:
                 queue.append(full)
     for url in forms:
         page.goto(url)
-        page.wait_for_load_state("networkidle")
         form = page.locator("main form[novalidate][method=post]").last
         for field in form.locator("input[type=text], input[type=date], input[type=number], input:not([type]), textarea").all():
             if field.is_editable():
@@ -110,11 +126,13 @@ def walk(page, base, gate: Gate, label: str, limit: int) -> None:
 def test_every_page_of_every_role_passes_axe_at_both_widths_and_in_both_languages(live_server, page, figures):
     for command in SEEDERS:
         call_command(command, stdout=StringIO())
+    User.objects.filter(username=LARGE_TEXT_USER).update(large_text=True)
     gate = Gate(page)
     for user, language, limit in PASSES:
         sign_in(page, live_server.url, user, language)
         walk(page, live_server.url, gate, f"{user}/{language}", limit)
     figures(f"accessibility: {gate.checked} page states checked with axe-core 4.14.1 (WCAG 2.0/2.1 A and AA), "
-            f"{len(gate.violations)} violations {dict(gate.rules)}")
+            f"{len(gate.violations)} violations {dict(gate.rules)}; sideways at 390 px: {sorted(gate.sideways)}")
     assert gate.checked > 200
+    assert gate.sideways <= KNOWN_SIDEWAYS, f"pages that scroll sideways at 390 px: {sorted(gate.sideways - KNOWN_SIDEWAYS)}"
     assert not gate.violations, "\n".join(gate.violations[:40])
