@@ -42,6 +42,7 @@ from ..models import (
     Inspection,
     InspectionChecklist,
 )
+from ..regions.services import version_store
 from ..scoping import can_edit_facility, can_record_rectification
 from . import tasks
 from .selectors import checklist_in_force
@@ -264,13 +265,11 @@ def checklist_load(*, path: Path, by=None, region=None, effective_from: date | N
     problems = checklist_problems(as_items(items))
     if problems:
         raise ValidationError(_("检查表有误：%(problems)s"), params={"problems": "；".join(problems)})
-    checklist = InspectionChecklist.objects.filter(region=region, effective_from=day).first() or InspectionChecklist(
-        region=region, effective_from=day)
-    if checklist.pk and checklist.answers.exists():
-        raise ValidationError(_("该版本已用于检查，不能覆盖；请以新的起用日期载入"))
-    checklist.code, checklist.name, checklist.source, checklist.items = code, name, source, items
-    save_with_history(checklist, by=by, reason=_("载入安全检查表"))
-    return checklist
+    return version_store(
+        InspectionChecklist, region=region, effective_from=day, by=by, reason=_("载入安全检查表"),
+        used=lambda version: _("该版本已用于检查，不能覆盖；请以新的起用日期载入") if version.answers.exists() else "",
+        code=code, name=name, source=source, items=items,
+    )
 
 
 @transaction.atomic

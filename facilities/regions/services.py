@@ -9,9 +9,12 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.apps import apps
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+
+from common.history import save_with_history
 
 from ..models import DecisionStatus, Region, RegionChange, RegionChangeKind
 from ..rules import region_level
@@ -206,3 +209,18 @@ def decide(change: RegionChange, successor: Region, *, by) -> RegionChange:
     change._change_reason = f"区划调整决定 {change.region_id}→{successor.code}"
     change.save()
     return change
+
+
+def version_store(model, *, region, effective_from: date, by, reason, used=None, **values):
+    """Store a region-versioned reference document (a RegionVersion subclass) for a region (None: national) from
+    a day: the version already there for that region and day is overwritten, unless `used(version)` says records
+    rest on it (then a ValidationError with that refusal). Saved with history."""
+    version = model.objects.filter(region=region, effective_from=effective_from).first() or model(
+        region=region, effective_from=effective_from)
+    refusal = used(version) if used is not None and version.pk else ""
+    if refusal:
+        raise ValidationError(refusal)
+    for name, value in values.items():
+        setattr(version, name, value)
+    save_with_history(version, by=by, reason=reason)
+    return version

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from common.history import save_with_history
+from facilities.regions.services import version_store
 from facilities.selectors import region_policies
 
 from ..ability_rules import (
@@ -127,8 +128,5 @@ def ability_scale_load(*, path: Path, by=None, region=None, effective_from: date
         raise ValidationError(_("量表文件无法读取：%(error)s"), params={"error": exc}) from exc
     if problems:
         raise ValidationError(_("量表数据有误：%(problems)s"), params={"problems": "；".join(problems)})
-    scale = AbilityScale.objects.filter(region=region, effective_from=day).first() or AbilityScale(
-        region=region, effective_from=day)
-    scale.code, scale.name, scale.source, scale.items = document["code"], document["name"], document["source"], items
-    save_with_history(scale, by=by, reason=_("载入能力评估量表"))
-    return scale
+    return version_store(AbilityScale, region=region, effective_from=day, by=by, reason=_("载入能力评估量表"),
+                         code=document["code"], name=document["name"], source=document["source"], items=items)

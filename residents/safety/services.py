@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from common.history import save_with_history
 from facilities.models import Facility
+from facilities.regions.services import version_store
 from facilities.selectors import region_policy
 
 from ..access import can_record_safety
@@ -201,13 +202,11 @@ def safety_catalogue_load(*, path: Path, by=None, region=None, effective_from: d
     problems = catalogue_problems(as_risks(items))
     if problems:
         raise ValidationError(_("风险目录有误：%(problems)s"), params={"problems": "；".join(problems)})
-    catalogue = SafetyRiskCatalogue.objects.filter(region=region, effective_from=day).first() or SafetyRiskCatalogue(
-        region=region, effective_from=day)
-    if catalogue.pk and catalogue.assessments.exists():
-        raise ValidationError(_("该版本已用于评估，不能覆盖；请以新的起用日期载入"))
-    catalogue.code, catalogue.name, catalogue.source, catalogue.items = code, name, source, items
-    save_with_history(catalogue, by=by, reason=_("载入服务安全风险目录"))
-    return catalogue
+    return version_store(
+        SafetyRiskCatalogue, region=region, effective_from=day, by=by, reason=_("载入服务安全风险目录"),
+        used=lambda version: _("该版本已用于评估，不能覆盖；请以新的起用日期载入") if version.assessments.exists() else "",
+        code=code, name=name, source=source, items=items,
+    )
 
 
 @transaction.atomic
