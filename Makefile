@@ -23,27 +23,30 @@ $(STAMP): requirements.lock
 
 setup: $(STAMP) .env
 
-# Local development settings; production sets real environment variables instead.
+# The local demo's settings, written once: DEBUG off as in production (real error pages, static files
+# by whitenoise), a generated secret, plain HTTP on localhost. Production sets real environment variables.
 .env:
-	printf 'DEBUG=true\n' > .env
+	@$(PYTHON) -c "import secrets; print('DEBUG=false\nSECRET_KEY=' + secrets.token_urlsafe(50) + '\nALLOWED_HOSTS=127.0.0.1,localhost\nSECURE_SSL_REDIRECT=false\nSECURE_COOKIES=false')" > .env
+	@echo "wrote .env (DEBUG off, a new SECRET_KEY)"
 
 demo: $(STAMP) .env
-	DEBUG=true $(MANAGE) migrate --noinput
-	DEBUG=true $(MANAGE) seed_demo
-	DEBUG=true $(MANAGE) seed_demo_residents
-	DEBUG=true $(MANAGE) seed_demo_safety
-	DEBUG=true $(MANAGE) seed_demo_staff
-	DEBUG=true $(MANAGE) seed_demo_inspections
-	DEBUG=true $(MANAGE) seed_demo_claims
-	DEBUG=true $(MANAGE) seed_demo_custody_notices
-	DEBUG=true $(MANAGE) seed_demo_accountability
+	$(MANAGE) migrate --noinput
+	$(MANAGE) seed_demo
+	$(MANAGE) seed_demo_residents
+	$(MANAGE) seed_demo_safety
+	$(MANAGE) seed_demo_staff
+	$(MANAGE) seed_demo_inspections
+	$(MANAGE) seed_demo_claims
+	$(MANAGE) seed_demo_custody_notices
+	$(MANAGE) seed_demo_accountability
 
 # The web server, plus a Celery worker with an embedded beat that runs the periodic schedule.
 run: demo
 	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl-C stops the server and the worker)"
-	@DEBUG=true $(BIN)/celery -A config worker -B --pool=solo --loglevel=WARNING & worker=$$!; \
+	@$(MANAGE) collectstatic --noinput -v0
+	@$(BIN)/celery -A config worker -B --pool=solo --loglevel=WARNING & worker=$$!; \
 	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	  DEBUG=true $(MANAGE) runserver $(HOST):$(PORT)
+	  $(MANAGE) runserver $(HOST):$(PORT)
 
 # Production: one web machine of several behind a load balancer (README "Several machines"). It only
 # serves: no install, no migrations, no demo data, no .env; the environment must be configured

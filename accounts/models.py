@@ -229,6 +229,7 @@ class AccessAction(models.TextChoices):
     EXPORT = "export", _("导出数据")
     EXPORT_PERSONAL = "export_personal", _("导出含完整身份证号码的数据")
     LOOKUP_OUTSIDE_SCOPE = "lookup_outside_scope", _("按身份证号码查询辖区外人员")
+    SEARCH_PEOPLE = "search_people", _("搜索人员")
     ACCOUNT_CREATE = "account_create", _("创建账户")
     ROLE_GRANT = "role_grant", _("授予或变更角色与范围")
     PASSWORD_RESET = "password_reset", _("管理员重置密码")

@@ -32,6 +32,7 @@ from django.db import connection, transaction
 from django.db.models import Max
 
 from accounts.models import Role, User
+from common.pinyin import name_initials
 from facilities.models import (
     Facility,
     FacilityAssignment,
@@ -455,11 +456,12 @@ class Province:
                 due: date | None = None, disability: tuple[str, int] | None = None, address: str = "") -> int:
         pid = self.next_person
         self.next_person += 1
+        name = self._name()
         self.person_rows.append([
-            pid, self._name(), self._id_number(county, born, male), born, "M" if male else "F", hukou_type,
+            pid, name, self._id_number(county, born, male), born, "M" if male else "F", hukou_type,
             address, self._phone() if self.rng.random() < 0.6 else "", "", "",
             disability[0] if disability else "", disability[1] if disability else None, "", due,
-            self.now, self.now, county, residence, False,
+            self.now, self.now, county, residence, False, name_initials(name),
         ])
         return pid
 
@@ -653,7 +655,7 @@ class Province:
         out.write(Person, ("id", "name", "id_number", "birth_date", "sex", "hukou_type", "address", "phone",
                            "emergency_contact_name", "emergency_contact_phone", "disability_category",
                            "disability_grade", "photo", "assessment_due_on", "created_at", "updated_at",
-                           "hukou_region", "residence_region", "assessment_due_provisional"), self.person_rows)
+                           "hukou_region", "residence_region", "assessment_due_provisional", "name_initials"), self.person_rows)
         out.write(SupportStatus, ("id", "kind", "support_form", "confirmed_on", "certificate_number", "terminated_on",
                                   "termination_reason", "recorded_at", "person"), self.status_rows)
         out.write(Stay, ("id", "admitted_on", "ended_on", "end_reason", "note", "facility", "person"), self.stay_rows)

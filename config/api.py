@@ -157,5 +157,6 @@ api.add_router("/", "residents.accountability_api.router")  # custody ledgers, p
 api.add_router("/", "residents.ability.api.router")  # GB/T 42195 assessments, levels by facility
 api.add_router("/", "residents.safety.api.router")  # GB 38600 risk assessments, register, incidents
 api.add_router("/complaints", "facilities.complaints.api.router")
+api.add_router("/search", "residents.search.api.router")
 api.add_router("/relatives", "staffing.relatives.api.router")
 api.add_router("/staffing-budget", "staffing.budget.api.router")

@@ -11,10 +11,10 @@ from django.utils import timezone
 
 from accounts.selectors import account_actions_by_others
 from common.months import months_back
+from facilities.alerts.selectors import alerts_in_display_order, alerts_shown_to
 from facilities.models import AlertKind, FacilityStatus
 from facilities.rules import working_day_year_to_enter
 from facilities.scoping import (
-    alerts_visible_to,
     facilities_visible_to,
     is_administrator,
     is_facility_manager,
@@ -78,7 +78,7 @@ def _manager(request):
             without_valid_assessment_q(today) | Q(latest_due_on__lte=today + timedelta(days=30))
         ).order_by("latest_due_on", "name")[:20]
     ]
-    alerts = alerts_visible_to(request.user).filter(resolved_at__isnull=True).select_related("facility")[:10]
+    alerts = alerts_in_display_order(alerts_shown_to(request.user).filter(resolved_at__isnull=True)).select_related("facility")[:10]
     return render(request, "home/manager.html", {
         "cards": cards, "due": due, "alerts": alerts, "today": today, "month": today.replace(day=1),
     })
@@ -93,7 +93,7 @@ def _regional(request):
     snapshots = snapshots_in_scope(user=request.user, day=today).values("status").annotate(n=Count("id"))
     by_status = {row["status"]: row["n"] for row in snapshots}
     open_alerts = dict(
-        alerts_visible_to(request.user).filter(resolved_at__isnull=True).values_list("kind").annotate(n=Count("id")).order_by()
+        alerts_shown_to(request.user).filter(resolved_at__isnull=True).values_list("kind").annotate(n=Count("id")).order_by()
     )
     return render(request, "home/regional.html", {
         "today": today,

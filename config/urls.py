@@ -4,7 +4,8 @@ from django.contrib.auth.models import Group
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from facilities.alerts.views import alert_acknowledge_view, alert_list
+from facilities.alerts.views import alert_acknowledge_many, alert_acknowledge_view, alert_list
+from residents.search.views import search_view
 
 from .api import api
 from .home import home
@@ -22,7 +23,9 @@ urlpatterns = [
     path("people/", include("residents.urls")),
     path("staffing/", include("staffing.urls")),
     path("subsidies/", include("subsidies.urls")),
+    path("search/", search_view, name="search"),
     path("alerts/", alert_list, name="alert_list"),
+    path("alerts/acknowledge/", alert_acknowledge_many, name="alert_acknowledge_many"),
     path("alerts/<int:alert_id>/acknowledge/", alert_acknowledge_view, name="alert_acknowledge"),
     path("api/", api.urls),
     path("i18n/setlang/", set_language, name="set_language"),

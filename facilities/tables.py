@@ -28,7 +28,10 @@ class FacilityTable(OnePassTable):
 
 
 class AlertTable(OnePassTable):
+    """An inspector's table has a first column of boxes, to acknowledge several alerts with one note."""
+
     rows_template = "facilities/_alert_rows.html"
+    pick = tables.Column(empty_values=(), verbose_name=_("选择"), orderable=False)
     severity = tables.TemplateColumn(template_name="facilities/_alert_severity.html", verbose_name=_("级别"))
     kind = tables.Column(verbose_name=_("类型"))
     message = tables.Column(verbose_name=_("说明"), orderable=False)
@@ -41,6 +44,8 @@ class AlertTable(OnePassTable):
         attrs = {"class": "table table-sm table-hover align-middle"}
         empty_text = _("没有预警")
 
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.can_acknowledge = capabilities_for(user).acknowledge_alerts
+    def __init__(self, *args, user, picked=frozenset(), **kwargs):
+        can_acknowledge = capabilities_for(user).acknowledge_alerts
+        super().__init__(*args, exclude=() if can_acknowledge else ("pick",), **kwargs)
+        self.can_acknowledge = can_acknowledge
+        self.picked = {str(pk) for pk in picked}

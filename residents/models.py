@@ -42,6 +42,9 @@ class DisabilityCategory(models.TextChoices):
 
 class Person(SafeTextModel):
     name = models.CharField(_("姓名"), max_length=50)
+    name_initials = models.CharField(
+        _("姓名拼音首字母"), max_length=500, blank=True, editable=False, help_text="common.pinyin.name_initials(name)",
+    )
     id_number = models.CharField(_("身份证号码"), max_length=18, unique=True)
     birth_date = models.DateField(_("出生日期"), editable=False)
     sex = models.CharField(_("性别"), max_length=1, choices=Sex.choices, editable=False)
@@ -76,7 +79,7 @@ class Person(SafeTextModel):
     )
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at", "name_initials"])
 
     class Meta:
         verbose_name = _("人员")

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from common.enqueue import enqueue
 from common.history import save_with_history
+from common.pinyin import name_initials
 from facilities.models import Facility, FacilityKind, Region
 from facilities.scoping import (
     can_act_for_facility,
@@ -128,7 +129,7 @@ def person_register(
             raise ValidationError({"id_number": OUTSIDE_SCOPE})  # one answer outside the scope (id_lookups)
         raise ValidationError({"id_number": _("该身份证号码已登记，请勿重复登记")})
     person = Person(
-        name=name.strip(), id_number=parsed.value, birth_date=parsed.birth_date, sex=parsed.sex,
+        name=name.strip(), name_initials=name_initials(name.strip()), id_number=parsed.value, birth_date=parsed.birth_date, sex=parsed.sex,
         hukou_region=hukou_region, hukou_type=hukou_type, residence_region=residence_region, address=address,
         phone=phone, emergency_contact_name=emergency_contact_name, emergency_contact_phone=emergency_contact_phone,
         disability_category=disability_category or "", disability_grade=disability_grade, photo=photo or "",
@@ -180,6 +181,9 @@ def person_update(*, by, person: Person, **changes) -> Person:
     _ensure_edit_keeps_in_scope(by, person, changes, changed)
     for name in changed:
         setattr(person, name, changes[name])
+    if "name" in changed:
+        person.name_initials = name_initials(person.name)
+        changed.append("name_initials")
     if changed:
         save_with_history(person, by=by, reason=_("修改人员信息"), update_fields=[*changed, "updated_at"])
     return person

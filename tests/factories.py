@@ -10,6 +10,7 @@ from decimal import Decimal
 import factory
 
 from accounts.models import Role, User
+from common.pinyin import name_initials
 from facilities.models import Facility, FacilityAssignment, FacilityKind, Operator, Region
 from facilities.rules import region_level
 from residents.models import HukouType, Person, SelfCareAssessment, Stay, SupportForm, SupportKind, SupportStatus
@@ -88,6 +89,7 @@ class PersonFactory(factory.django.DjangoModelFactory):
         male = True
 
     name = factory.Sequence(lambda n: f"测试人员{n:03d}")
+    name_initials = factory.LazyAttribute(lambda o: name_initials(o.name))
     id_number = factory.LazyAttributeSequence(lambda o, n: make_id_number(born=o.born, male=o.male, serial=n))
     birth_date = factory.LazyAttribute(lambda o: parse_id_number(o.id_number).birth_date)
     sex = factory.LazyAttribute(lambda o: parse_id_number(o.id_number).sex)

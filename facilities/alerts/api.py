@@ -4,45 +4,19 @@ The list and the single fetch go through facilities.scoping.alerts_visible_to (a
 scope is a 404); acknowledgement goes through facilities.alerts.services.alert_acknowledge, which refuses
 everyone but the region's inspectors (403) and an empty note (422).
 """
-from django.core.exceptions import ValidationError
-from django.db.models import Case, F, IntegerField, QuerySet, Value, When
 from django.http import Http404
 from ninja import Query, Router
 from ninja.pagination import paginate
 
 from common.pagination import LimitOffsetPagination
 
-from ..models import Alert, Severity
-from ..rules import region_scope_prefix
+from ..models import Alert
 from ..scoping import alerts_visible_to
-from .schemas import AcknowledgeIn, AlertFilterIn, AlertOut
-from .services import alert_acknowledge
+from .schemas import AcknowledgedOut, AcknowledgeIn, AcknowledgeManyIn, AlertFilterIn, AlertOut
+from .selectors import alert_list
+from .services import alert_acknowledge, alerts_acknowledge
 
 router = Router(tags=["alerts"])
-
-# Critical before warning, whatever the values sort like as text.
-_SEVERITY_RANK = Case(When(severity=Severity.CRITICAL, then=Value(0)), default=Value(1), output_field=IntegerField())
-
-
-def alert_list(*, user, filters: AlertFilterIn) -> QuerySet[Alert]:
-    """Open alerts first (most severe, newest), then resolved ones, most recently resolved first."""
-    alerts = alerts_visible_to(user).select_related("region", "facility", "acknowledged_by")
-    if filters.state == "open":
-        alerts = alerts.filter(resolved_at__isnull=True)
-    elif filters.state == "resolved":
-        alerts = alerts.filter(resolved_at__isnull=False)
-    if filters.kind:
-        alerts = alerts.filter(kind=filters.kind)
-    if filters.facility_id is not None:
-        alerts = alerts.filter(facility_id=filters.facility_id)
-    if filters.region:
-        try:
-            prefix = region_scope_prefix(filters.region)
-        except ValueError as exc:
-            raise ValidationError({"region": str(exc)}) from exc
-        alerts = alerts.filter(region__code__startswith=prefix)
-    return alerts.order_by(F("resolved_at").desc(nulls_first=True), _SEVERITY_RANK, "-opened_at", "-id")
-
 
 def alert_get_for_user(*, user, alert_id: int) -> Alert:
     alert = alerts_visible_to(user).select_related("region", "facility").filter(pk=alert_id).first()
@@ -54,7 +28,16 @@ def alert_get_for_user(*, user, alert_id: int) -> Alert:
 @router.get("", response=list[AlertOut], summary="预警列表 / alerts in scope")
 @paginate(LimitOffsetPagination)
 def list_alerts(request, filters: Query[AlertFilterIn]):
-    return alert_list(user=request.user, filters=filters)
+    return alert_list(
+        user=request.user, state=filters.state, kind=filters.kind or "", facility_id=filters.facility_id, region=filters.region or "",
+    )
+
+
+@router.post("/acknowledge", response=AcknowledgedOut, summary="批量确认预警 / acknowledge several alerts with one note")
+def acknowledge_many(request, payload: AcknowledgeManyIn):
+    """All or none: an id out of scope is a 422 naming `alerts`, a reader who may not acknowledge a 403.
+    Alerts acknowledged before keep their note and are counted in `skipped`."""
+    return alerts_acknowledge(by=request.user, alert_ids=payload.alert_ids, note=payload.note)
 
 
 @router.post("/{int:alert_id}/acknowledge", response=AlertOut, summary="确认预警 / acknowledge an alert")

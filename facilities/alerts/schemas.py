@@ -8,6 +8,7 @@ from common.api_fields import MAX_ID, REGION_CODE
 
 from ..models import AlertKind, Severity
 from ..scoping import can_acknowledge_alert
+from .services import MAX_ACKNOWLEDGED_AT_ONCE
 
 
 class AlertFilterIn(Schema):
@@ -63,3 +64,15 @@ class AlertOut(Schema):
 
 class AcknowledgeIn(Schema):
     note: str = Field(..., max_length=300, description="确认说明（必填）/ what was done or decided (required)")
+
+
+class AcknowledgeManyIn(Schema):
+    alert_ids: list[int] = Field(
+        ..., min_length=1, max_length=MAX_ACKNOWLEDGED_AT_ONCE, description="预警编号 / the alerts' ids",
+    )
+    note: str = Field(..., max_length=300, description="确认说明，用于每一条 / one note for them all (required)")
+
+
+class AcknowledgedOut(Schema):
+    acknowledged: int = Field(description="本次确认的条数 / acknowledged now")
+    skipped: int = Field(description="此前已确认、保留原说明的条数 / acknowledged before, their notes kept")

@@ -8,12 +8,22 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Case, F, Q, When
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.utils import bulk_update_with_history
 
-from ..models import Alert, Severity
-from ..scoping import can_acknowledge_alert
+from ..models import Alert, AlertKind, Severity
+from ..scoping import alerts_visible_to, can_acknowledge_alert
+
+# A page of the alerts list holds 50; the API caps a request at four pages.
+MAX_ACKNOWLEDGED_AT_ONCE = 200
+
+
+@dataclass(frozen=True)
+class AcknowledgedAlerts:
+    acknowledged: int
+    skipped: int
 
 
 @dataclass(frozen=True)
@@ -65,24 +75,44 @@ def alerts_sync(*, kinds: list[str], scope: Q, wanted: list[AlertSpec]) -> tuple
 
 @transaction.atomic
 def alert_acknowledge(*, by, alert: Alert, note: str) -> Alert:
-    alert = Alert.objects.select_for_update().get(pk=alert.pk)
-    if not can_acknowledge_alert(by, alert):
-        raise PermissionDenied(_("您无权确认该预警"))
-    note = note.strip()
-    if not note:
-        raise ValidationError({"note": _("请填写确认说明")})
-    alert.acknowledged_by = by
-    alert.acknowledged_at = timezone.now()
-    alert.acknowledgement_note = note[:300]
-    alert._history_user = by
-    alert.save(update_fields=["acknowledged_by", "acknowledged_at", "acknowledgement_note"])
+    """One alert, with the reader's other open alerts for the same person counted twice (shown as one)."""
+    done = alerts_acknowledge(by=by, alert_ids=[alert.pk], note=note)
+    alert = Alert.objects.select_related("acknowledged_by").get(pk=alert.pk)
+    if done.skipped:
+        raise ValidationError({"note": _("该预警已由 %(name)s 确认") % {"name": alert.acknowledged_by.full_name}})
     return alert
 
 
-def alerts_in_display_order(alerts):
-    """Open alerts first, critical before warning, newest first."""
-    return alerts.order_by(
-        F("resolved_at").desc(nulls_first=True),
-        Case(When(severity=Severity.CRITICAL, then=0), default=1),
-        "-opened_at",
+@transaction.atomic
+def alerts_acknowledge(*, by, alert_ids: list[int], note: str) -> AcknowledgedAlerts:
+    """Several alerts with one note, all or none. An alert acknowledged before keeps its own note (it is
+    counted as skipped, not overwritten); an alert the reader cannot see or may not acknowledge refuses
+    the whole request."""
+    note, ids = note.strip(), set(alert_ids)
+    errors = {}
+    if not note:
+        errors["note"] = _("请填写确认说明")
+    if not ids:
+        errors["alerts"] = _("请至少选择一条预警")
+    elif len(ids) > MAX_ACKNOWLEDGED_AT_ONCE:
+        errors["alerts"] = _("一次最多确认 %(n)s 条预警") % {"n": MAX_ACKNOWLEDGED_AT_ONCE}
+    if errors:
+        raise ValidationError(errors)
+    visible = alerts_visible_to(by).select_for_update()
+    chosen = list(visible.filter(pk__in=ids))
+    if len(chosen) != len(ids):
+        raise ValidationError({"alerts": _("所选预警有的不存在或不在您的范围内")})
+    if not all(can_acknowledge_alert(by, alert) for alert in chosen):
+        raise PermissionDenied(_("您无权确认该预警"))
+    twice = {alert.subject for alert in chosen if alert.kind == AlertKind.STAFF_DOUBLE_COUNTED and alert.resolved_at is None}
+    siblings = visible.filter(kind=AlertKind.STAFF_DOUBLE_COUNTED, subject__in=twice, resolved_at__isnull=True).exclude(pk__in=ids)
+    now = timezone.now()
+    pending = [
+        alert for alert in chosen + [s for s in siblings if can_acknowledge_alert(by, s)] if alert.acknowledged_at is None
+    ]
+    for alert in pending:
+        alert.acknowledged_by, alert.acknowledged_at, alert.acknowledgement_note = by, now, note[:300]
+    bulk_update_with_history(
+        pending, Alert, ["acknowledged_by", "acknowledged_at", "acknowledgement_note"], default_user=by,
     )
+    return AcknowledgedAlerts(acknowledged=len(pending), skipped=sum(alert.acknowledged_at != now for alert in chosen))

@@ -107,7 +107,15 @@
     if (event.target.matches && event.target.matches("[data-picker-search]")) { event.stopPropagation(); }
   }, true);
   document.addEventListener("click", function (event) {
-    if (event.target.closest && event.target.closest("[data-action=print]")) { window.print(); }
+    if (!event.target.closest) { return; }
+    if (event.target.closest("[data-action=print]")) { window.print(); }
+    /* "Select all on this page": ticks every box of that name, or clears them when all are ticked. */
+    var selectAll = event.target.closest("[data-select-all]");
+    if (selectAll) {
+      var boxes = Array.prototype.slice.call(document.querySelectorAll("input[type=checkbox][name='" + selectAll.dataset.selectAll + "']"));
+      var tick = boxes.some(function (box) { return !box.checked; });
+      boxes.forEach(function (box) { box.checked = tick; });
+    }
   });
   /* After a refused submit the summary of what to correct takes focus, so it is read first (each line links to
      its field). */
