@@ -9,9 +9,34 @@ from django.utils.translation import gettext_lazy as _
 from .choices import QuickSelect
 from .params import in_range
 
-DATE_INPUT = forms.DateInput(
-    attrs={"placeholder": "YYYY-MM-DD", "inputmode": "numeric", "autocomplete": "off"}, format="%Y-%m-%d"
-)
+
+class DayInput(forms.DateInput):
+    """The browser's own date picker (it works offline and with the keyboard; its value is always
+    YYYY-MM-DD), bounded by the calendar the site works in."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs={"min": "1900-01-01", "max": "2100-12-31", **(attrs or {})}, format="%Y-%m-%d")
+
+
+class MomentInput(forms.DateTimeInput):
+    """The browser's date-and-time picker; its value is YYYY-MM-DDTHH:MM."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs={"min": "1900-01-01T00:00", "max": "2100-12-31T23:59", **(attrs or {})}, format="%Y-%m-%dT%H:%M")
+
+
+DATE_INPUT = DayInput()
+
+
+class MomentField(forms.DateTimeField):
+    """A date and time from the browser's picker, or typed with a space (an API client's, a test's)."""
+
+    widget = MomentInput
+    input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
 
 MONTH_ERROR = _("请按 YYYY-MM 填写月份，如 2026-07")
 

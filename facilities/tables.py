@@ -41,7 +41,7 @@ class AlertTable(OnePassTable):
     state = tables.TemplateColumn(template_name="facilities/_alert_state.html", verbose_name=_("处理"), orderable=False)
 
     class Meta:
-        attrs = {"class": "table table-sm table-hover align-middle"}
+        attrs = {"class": "table table-sm table-hover align-middle", "thead": {"class": "text-nowrap"}}
         empty_text = _("没有预警")
 
     def __init__(self, *args, user, picked=frozenset(), **kwargs):

@@ -68,7 +68,13 @@ def with_basis(lines: list[ClaimLine]) -> None:
 
 
 def batch_totals_by_item(*, batch: ClaimBatch) -> list[dict]:
-    return list(batch.lines.values("item").annotate(total=Sum("amount"), lines=Count("id")).order_by("item"))
+    return list(batch.lines.values("item").annotate(
+        total=Sum("amount"), lines=Count("id"), people=Count("person_id", distinct=True),
+    ).order_by("item"))
+
+
+def batch_people_count(*, batch: ClaimBatch) -> int:
+    return batch.lines.values("person_id").distinct().count()
 
 
 def lines_for_export(*, user, batches: QuerySet[ClaimBatch]) -> QuerySet[ClaimLine]:

@@ -13,6 +13,7 @@ urlpatterns = [
     path("claims/runs/<int:run_id>/", views.run_detail, name="run_detail"),
     path("claims/<int:batch_id>/", views.batch_detail, name="batch_detail"),
     path("claims/<int:batch_id>/lines/<int:line_id>/basis/", views.line_basis, name="line_basis"),
+    path("claims/<int:batch_id>/print/", views.batch_print, name="batch_print"),
     path("claims/<int:batch_id>/submit/", views.batch_submit_view, name="batch_submit"),
     path("claims/<int:batch_id>/approve/", views.batch_approve_view, name="batch_approve"),
     path("claims/<int:batch_id>/return/", views.batch_return_view, name="batch_return"),

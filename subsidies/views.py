@@ -16,6 +16,7 @@ from django_tables2 import RequestConfig
 
 from common.access import allowed_for
 from common.forms import run_service
+from common.money import amount_in_words
 from common.replica import reads_from_replica
 from facilities.rules import region_scope_prefix
 from facilities.scoping import (
@@ -38,6 +39,7 @@ from .selectors import (
     BatchFilters,
     batch_get_for_user,
     batch_lines,
+    batch_people_count,
     batch_totals_by_item,
     batches_visible_to,
     counties_in,
@@ -201,6 +203,21 @@ def batch_detail(request, batch_id):
         and can_generate_claims(request.user, batch.region_id),
         "can_export_full_ids": can_export_full_id_numbers(request.user),
         "return_form": ReturnForm(),
+    })
+
+
+@login_required
+@require_GET
+def batch_print(request, batch_id):
+    """The batch's summary on one A4 sheet (申报汇总表): totals by item, the total in capital figures,
+    and the lines for signatures and seals; what the facility signs and the bureau files."""
+    batch = batch_get_for_user(user=request.user, batch_id=batch_id)
+    return render(request, "subsidies/batch_print.html", {
+        "batch": batch,
+        "totals": batch_totals_by_item(batch=batch),
+        "people": batch_people_count(batch=batch),
+        "total_in_words": amount_in_words(batch.total),
+        "printed_on": timezone.localdate(),
     })
 
 

@@ -2,15 +2,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from common.forms import DATE_INPUT, StyledFormMixin
+from common.forms import DATE_INPUT, MomentField, StyledFormMixin
 
 from ..models import ComplaintChannel, FacilityStatus, InspectionKind
 from ..picker import FacilityFilterField
 from ..scoping import facilities_visible_to
-
-DATETIME_INPUT = forms.DateTimeInput(
-    attrs={"placeholder": "YYYY-MM-DD HH:MM", "inputmode": "numeric", "autocomplete": "off"}, format="%Y-%m-%d %H:%M"
-)
 
 
 class ComplaintFilterForm(StyledFormMixin, forms.Form):
@@ -29,8 +25,8 @@ class ComplaintFilterForm(StyledFormMixin, forms.Form):
 class ComplaintForm(StyledFormMixin, forms.Form):
     facility = forms.ModelChoiceField(label=_("被投诉机构"), queryset=None)
     channel = forms.ChoiceField(label=_("来源渠道"), choices=ComplaintChannel.choices)
-    received_at = forms.DateTimeField(
-        label=_("收到时间"), widget=DATETIME_INPUT, input_formats=["%Y-%m-%d %H:%M", "%Y-%m-%d"],
+    received_at = MomentField(
+        label=_("收到时间"), input_formats=[*MomentField.input_formats, "%Y-%m-%d"],
         help_text=_("受理和办结期限从收到之日起按工作日计算"),
     )
     complainant_name = forms.CharField(label=_("投诉人"), max_length=50, required=False, help_text=_("匿名可不填"))

@@ -3,20 +3,15 @@ incident, and its follow-up (the family told, the review)."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from common.forms import DATE_INPUT, MonthField, StyledFormMixin
+from common.forms import DATE_INPUT, MomentField, MonthField, StyledFormMixin
 from facilities.picker import FacilityFilterField
 
 from ..models import IncidentHarm, RiskLevelChoice, RoundKind, SafetyAssessmentReason
 from ..safety_rules import OTHER_KIND, as_risks
 
-DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
-
 
 def _moment(label, *, required=True):
-    return forms.DateTimeField(
-        label=label, required=required, input_formats=[DATETIME_FORMAT, "%Y-%m-%d %H:%M"],
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_FORMAT),
-    )
+    return MomentField(label=label, required=required)
 
 
 class SafetyAssessmentForm(StyledFormMixin, forms.Form):

@@ -33,7 +33,8 @@ def _people_q(query: SearchQuery) -> Q | None:
         case QueryKind.ID_SUFFIX:
             return Q(id_number__endswith=query.text)
         case QueryKind.INITIALS:
-            return Q(name_initials__contains=query.text)
+            # from the first letter of a reading: "zs" finds 张生 and 钟淑, not 李志生
+            return Q(name_initials__startswith=query.text) | Q(name_initials__contains=f" {query.text}")
         case QueryKind.TEXT:
             return Q(name__icontains=query.text)
     return None

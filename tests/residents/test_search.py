@@ -89,6 +89,15 @@ def test_a_manager_finds_their_resident_by_name_initials_and_id_tail_and_no_one_
     assert _people(client.get(reverse("search"), {"q": people["c"].id_number[-4:]})) == []  # 庆城县's resident
 
 
+def test_initials_match_from_the_start_of_a_reading(cast, facilities, login):
+    for name in ("钟淑", "李志生", "曾振淑"):
+        StayFactory(person=PersonFactory(name=name), facility=facilities["a"])
+    found = [p.name for p in _people(login(cast["inspector"]).get(reverse("search"), {"q": "zs"}))]
+    assert sorted(found) == ["钟淑"]
+    found = [p.name for p in _people(login(cast["inspector"]).get(reverse("search"), {"q": "zzs"}))]
+    assert found == ["曾振淑"]  # 曾 read zēng, the second of its readings
+
+
 def test_an_inspector_sees_their_region_and_the_city_both(cast, people, login):
     assert {p.pk for p in _people(login(cast["inspector"]).get(reverse("search"), {"q": "zs"}))} == {people["a"].pk}
     assert {p.pk for p in _people(login(cast["inspector_city"]).get(reverse("search"), {"q": "张三"}))} == {

@@ -1,0 +1,53 @@
+"""A bureau's everyday handling in a real browser: the header's search, several alerts acknowledged at once,
+and the printable claim summary."""
+from datetime import date
+
+import pytest
+from django.db.models import Q
+from playwright.sync_api import expect
+
+from facilities.alerts.services import AlertSpec, alerts_sync
+from facilities.models import Alert, AlertKind
+from tests.factories import PersonFactory, StayFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_a_manager_finds_a_resident_by_pinyin_initials_and_by_the_last_digits(cast, facilities, sign_in, screenshot):
+    person = PersonFactory(name="张秀英")
+    StayFactory(person=person, facility=facilities["a"], admitted_on=date(2025, 3, 1))
+    page = sign_in("manager_a")
+    box = page.get_by_role("searchbox", name="搜索人员和机构")
+    box.fill("zxy")
+    box.press("Enter")
+    expect(page.get_by_test_id("search-people")).to_contain_text("张秀英")
+    expect(page.get_by_test_id("search-people")).to_contain_text(f"6210**********{person.id_number[-4:]}")
+    screenshot("search-by-initials")
+    page.get_by_role("searchbox", name="搜索人员和机构").fill(person.id_number[-6:])
+    page.get_by_role("searchbox", name="搜索人员和机构").press("Enter")
+    page.get_by_role("link", name="张秀英").click()
+    expect(page.locator("h1")).to_contain_text("张秀英")
+
+
+def test_an_inspector_acknowledges_two_alerts_with_one_note_and_is_told_what_is_missing(cast, facilities, sign_in, screenshot):
+    kind = AlertKind.ASSESSMENT_MISSING
+    alerts_sync(kinds=[kind], scope=Q(pk__in=[]), wanted=[
+        AlertSpec(kind=kind, region_id=facilities["a"].region_id, facility_id=facilities["a"].pk, subject=f"person:{i}",
+                  subject_label=f"人员{i}", message=f"人员{i} 尚未评估")
+        for i in range(3)
+    ])
+    page = sign_in("inspector")
+    page.get_by_role("link", name="预警").click()
+    page.get_by_role("button", name="确认所选预警").click()
+    summary = page.get_by_test_id("error-summary")
+    expect(summary).to_be_focused()
+    expect(summary).to_contain_text("请至少选择一条预警")
+    page.get_by_label("选择：未做生活自理能力评估 · 人员0").check()
+    page.get_by_label("选择：未做生活自理能力评估 · 人员1").check()
+    page.get_by_label("确认说明").fill("已电话督促，两周内完成评估")
+    screenshot("alerts-bulk-acknowledge")
+    page.get_by_role("button", name="确认所选预警").click()
+    expect(page.locator("main")).to_contain_text("已确认 2 条预警")
+    assert Alert.objects.filter(acknowledgement_note="已电话督促，两周内完成评估").count() == 2
+    page.get_by_role("button", name="全选本页").click()
+    assert page.locator("input[name=alerts]:checked").count() == 1  # the one still open and unacknowledged
