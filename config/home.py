@@ -36,6 +36,8 @@ from subsidies.page_selectors import (
 )
 from subsidies.selectors import batches_visible_to
 
+from .region_overview import region_overview
+
 
 @login_required
 def home(request):
@@ -97,6 +99,7 @@ def _regional(request):
     )
     return render(request, "home/regional.html", {
         "today": today,
+        "overview": region_overview(user=request.user, today=today),
         "claims": _clerk_claims(request.user, today) if is_regional_clerk(request.user) else None,
         "summary": summary,
         "below": by_status.get(ComplianceStatus.BELOW, 0),

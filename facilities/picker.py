@@ -5,10 +5,13 @@ select of every one made each list page grow with the province (47 → 197 KiB, 
 OPTIONS_LIMIT the select holds only the current choice, and a search box beside it fetches the
 matching names (htmx, `facility_options`). Validation is ModelChoiceField's, against the same scope.
 """
+from django import forms
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
 from common.choices import NameChoiceField, QuickSelect
+
+from .rules import region_scope_prefix
 
 OPTIONS_LIMIT = 60
 
@@ -37,3 +40,21 @@ class FacilityFilterField(NameChoiceField):
         kwargs.setdefault("queryset", None)
         kwargs.setdefault("empty_label", _("全部机构"))
         super().__init__(label=label or _("机构"), required=False, **kwargs)
+
+
+class RegionCodeFilterField(forms.CharField):
+    """A region code in a list's filters (the home page's county figures link to their lists with it):
+    a county's, a city's or a township's code; an abolished code also finds what moved (region_code_q)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("区划代码"))
+        super().__init__(required=False, max_length=9, **kwargs)
+
+    def clean(self, value):
+        code = super().clean(value).strip()
+        if code:
+            try:
+                region_scope_prefix(code)
+            except ValueError as exc:
+                raise forms.ValidationError(str(exc)) from exc
+        return code

@@ -18,8 +18,7 @@ from common.forms import StyledFormMixin, run_service
 from common.list_totals import ListPaginator
 
 from ..models import AlertKind
-from ..picker import FacilityFilterField
-from ..rules import region_scope_prefix
+from ..picker import FacilityFilterField, RegionCodeFilterField
 from ..scoping import alerts_visible_to, can_acknowledge_alert, capabilities_for, facilities_visible_to
 from ..tables import AlertTable
 from .selectors import alert_list as alert_list_for
@@ -33,16 +32,7 @@ class AlertFilterForm(StyledFormMixin, forms.Form):
     )
     kind = forms.ChoiceField(label=gettext_lazy("类型"), required=False, choices=[("", gettext_lazy("全部类型"))] + AlertKind.choices)
     facility = FacilityFilterField()
-    region = forms.CharField(label=gettext_lazy("区划代码"), required=False, max_length=9)
-
-    def clean_region(self):
-        code = self.cleaned_data["region"].strip()
-        if code:
-            try:
-                region_scope_prefix(code)
-            except ValueError as exc:
-                raise forms.ValidationError(str(exc)) from exc
-        return code
+    region = RegionCodeFilterField()
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from common.forms import DATE_INPUT, MomentField, StyledFormMixin
 
 from ..models import ComplaintChannel, FacilityStatus, InspectionKind
-from ..picker import FacilityFilterField
+from ..picker import FacilityFilterField, RegionCodeFilterField
 from ..scoping import facilities_visible_to
 
 
@@ -16,6 +16,7 @@ class ComplaintFilterForm(StyledFormMixin, forms.Form):
     facility = FacilityFilterField(label=_("被投诉机构"))
     channel = forms.ChoiceField(label=_("来源渠道"), required=False, choices=[("", _("全部渠道")), *ComplaintChannel.choices])
     mine = forms.BooleanField(label=_("只看我负责的"), required=False)
+    region = RegionCodeFilterField()
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from ..models import Complaint, Region
 from ..rules import mask_contact
 from ..scoping import can_see_complainant_contact, inspector_scope_q
+from ..selectors import region_code_q
 
 #: Open complaints by calendar days since receipt: (low, high) inclusive, high None for "and more".
 AGE_BUCKETS = ((0, 5), (6, 15), (16, 30), (31, None))
@@ -42,6 +43,7 @@ class ComplaintFilters:
     facility_id: int | None = None
     channel: str = ""
     mine: bool = False
+    region: str = ""
 
 
 def overdue_q(today: date) -> Q:
@@ -68,6 +70,8 @@ def complaint_list(*, user, filters: ComplaintFilters = ComplaintFilters(), toda
         qs = qs.filter(channel=filters.channel)
     if filters.mine:
         qs = qs.filter(assigned_to=user)
+    if filters.region:
+        qs = qs.filter(region_code_q(filters.region, field="facility__region"))
     return qs.order_by("-received_at", "-id")
 
 

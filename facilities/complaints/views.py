@@ -48,7 +48,7 @@ def _filters(form) -> ComplaintFilters:
     data = form.cleaned_data
     return ComplaintFilters(
         state=data.get("state") or "", facility_id=data["facility"].pk if data.get("facility") else None,
-        channel=data.get("channel") or "", mine=bool(data.get("mine")),
+        channel=data.get("channel") or "", mine=bool(data.get("mine")), region=data.get("region") or "",
     )
 
 

@@ -8,7 +8,7 @@ from common.forms import StyledFormMixin
 from ..checklist_rules import MAX_EVIDENCE_LENGTH, Answer, CheckResult
 from ..forms import DATE_INPUT
 from ..models import CheckResultChoice, FacilityStatus, FindingSeverity, InspectionKind
-from ..picker import FacilityFilterField
+from ..picker import FacilityFilterField, RegionCodeFilterField
 from ..scoping import facilities_visible_to
 from .services import EVIDENCE_MAX_BYTES
 
@@ -26,9 +26,11 @@ def _blank(label):
 class InspectionFilterForm(StyledFormMixin, forms.Form):
     facility = FacilityFilterField()
     kind = forms.ChoiceField(label=_("检查类型"), required=False, choices=_blank(_("全部类型")) + InspectionKind.choices)
-    state = forms.ChoiceField(
-        label=_("状态"), required=False, choices=[("", _("全部")), ("open", _("未结案")), ("closed", _("已结案"))]
-    )
+    state = forms.ChoiceField(label=_("状态"), required=False, choices=[
+        ("", _("全部")), ("open", _("未结案")), ("closed", _("已结案")), ("open_findings", _("有未销号问题")),
+        ("overdue_findings", _("有逾期未整改问题")),
+    ])
+    region = RegionCodeFilterField()
     year = forms.TypedChoiceField(label=_("年度"), required=False, coerce=int, empty_value=None)
 
     def __init__(self, *args, user, **kwargs):

@@ -16,7 +16,7 @@ from ..checklist_rules import as_items, supervision_state
 from ..models import Facility, FacilityStatus, Finding, FindingStatus, Inspection, InspectionChecklist, Region
 from ..regions.selectors import version_in_force
 from ..scoping import can_edit_facility, can_record_rectification, facilities_visible_to, facility_scope_q
-from ..selectors import current_level_subquery
+from ..selectors import current_level_subquery, region_code_q
 
 LEVELS = range(6)  # 0 = not rated (or no valid rating), 1–5 stars
 AGE_BUCKETS = ((0, 30), (31, 90), (91, None))  # days since the inspection that found the problem
@@ -37,8 +37,9 @@ def findings_visible_to(user) -> QuerySet[Finding]:
 class InspectionFilters:
     facility_id: int | None = None
     kind: str = ""
-    state: str = ""  # "open", "closed" or "" for both
+    state: str = ""  # "open", "closed", "open_findings" (not yet verified), "overdue_findings" or "" for all
     year: int | None = None
+    region: str = ""
 
 
 def inspection_list(*, user, filters: InspectionFilters = InspectionFilters(), today: date) -> QuerySet[Inspection]:
@@ -56,6 +57,12 @@ def inspection_list(*, user, filters: InspectionFilters = InspectionFilters(), t
         qs = qs.filter(closed_on__isnull=True)
     elif filters.state == "closed":
         qs = qs.filter(closed_on__isnull=False)
+    elif filters.state == "open_findings":
+        qs = qs.filter(findings_open__gt=0)
+    elif filters.state == "overdue_findings":
+        qs = qs.filter(findings_overdue__gt=0)
+    if filters.region:
+        qs = qs.filter(region_code_q(filters.region, field="facility__region"))
     if filters.year is not None:
         qs = qs.filter(inspected_on__gte=date(filters.year, 1, 1), inspected_on__lte=date(filters.year, 12, 31))
     return qs.order_by("-inspected_on", "-id")

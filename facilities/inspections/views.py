@@ -62,7 +62,7 @@ def _filters(form) -> InspectionFilters:
     data = form.cleaned_data
     return InspectionFilters(
         facility_id=data["facility"].pk if data.get("facility") else None,
-        kind=data.get("kind") or "", state=data.get("state") or "", year=data.get("year"),
+        kind=data.get("kind") or "", state=data.get("state") or "", year=data.get("year"), region=data.get("region") or "",
     )
 
 
