@@ -37,6 +37,9 @@ from .selectors import (
 )
 
 CATEGORIES = ("full", "partial", "self_care", "orphans")
+# The census chart's legend, also its table twin's rows (app.js draws the same four labels).
+CATEGORY_LABELS = {"full": gettext_lazy("失能"), "partial": gettext_lazy("半失能"), "self_care": gettext_lazy("自理"),
+                   "orphans": gettext_lazy("孤儿")}
 
 
 def _explanation(snapshot):
@@ -66,11 +69,14 @@ def facility_panel(request, facility_id):
         "actual_text": fte_text(snapshot.actual) if snapshot else "",
         "gap_text": fte_text(snapshot.gap) if snapshot else "",
         "roles": roles,
+        "series": series,
+        "census": [(CATEGORY_LABELS[c], getattr(snapshot, c) if snapshot else 0) for c in CATEGORIES],
         "chart": {
             "labels": [s.day.isoformat() for s in series],
             "required": [s.required for s in series],
             "actual": [float(s.actual) for s in series],
             "census": {c: (getattr(snapshot, c) if snapshot else 0) for c in CATEGORIES},
+            "names": {"census": [str(CATEGORY_LABELS[c]) for c in CATEGORIES], "required": _("应配备"), "actual": _("实有（折算全职）")},
         },
     })
 
@@ -181,6 +187,8 @@ def dashboard(request):
         "no_data": sum(s.status == ComplianceStatus.NO_DATA for s in counted),
         "compliant": sum(s.status == ComplianceStatus.COMPLIANT for s in counted),
         "total_gap": fte_text(sum((s.gap for s in counted if s.status == ComplianceStatus.BELOW), Decimal(0))),
+        "counties": counties,
+        "trend": trend,
         "chart": {
             "counties": {
                 "labels": [c["name"] for c in counties],
@@ -196,6 +204,7 @@ def dashboard(request):
                     for t in trend
                 ],
             },
+            "names": {"below": _("不达标"), "no_data": _("缺少数据"), "compliant": _("达标"), "rate": _("达标率 %")},
         },
         "policy": region_policy(region_code=request.user.region_code, on=today) if request.user.region_code else None,
     })

@@ -323,9 +323,11 @@ def inspection_region(request):
         "open_total": sum(bucket["total"] for bucket in ages),
         "overdue_total": sum(bucket["overdue"] for bucket in ages),
         "level_totals": [sum(c["levels"][level] for c in counties) for level in LEVELS],
+        "counties": counties,
         "chart": {
             "labels": [c["name"] for c in counties],
             "levels": [[c["levels"][level] for c in counties] for level in LEVELS],
+            "names": [_("未评级"), _("一星级"), _("二星级"), _("三星级"), _("四星级"), _("五星级")],
         },
         "age_labels": AGE_BUCKETS,
         "is_inspector": may_record,

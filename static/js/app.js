@@ -1,4 +1,5 @@
-/* Site behaviour without inline scripts: charts drawn from json_script data, sortable tables.
+/* Site behaviour without inline scripts: charts drawn from json_script data (their words, in the page's
+   language, come with the data as `names`), sortable tables.
    Runs on load and for all content htmx adds, so lazily loaded panels get their charts too. */
 (function () {
   "use strict";
@@ -12,31 +13,31 @@
 
   var builders = {
     census: function (d) {
-      return { type: "doughnut", data: { labels: ["失能", "半失能", "自理", "孤儿"], datasets: [{ data: [d.census.full, d.census.partial, d.census.self_care, d.census.orphans], backgroundColor: [COLOURS.purple, COLOURS.blue, COLOURS.teal, COLOURS.amber] }] }, options: { maintainAspectRatio: false, plugins: { legend: { position: "bottom" } } } };
+      return { type: "doughnut", data: { labels: d.names.census, datasets: [{ data: [d.census.full, d.census.partial, d.census.self_care, d.census.orphans], backgroundColor: [COLOURS.purple, COLOURS.blue, COLOURS.teal, COLOURS.amber] }] }, options: { maintainAspectRatio: false, plugins: { legend: { position: "bottom" } } } };
     },
     "required-actual": function (d) {
       return { type: "line", data: { labels: d.labels, datasets: [
-        { label: "应配备", data: d.required, borderColor: COLOURS.red, stepped: true, pointRadius: d.labels.length > 10 ? 0 : 3 },
-        { label: "实有（折算全职）", data: d.actual, borderColor: COLOURS.green, stepped: true, pointRadius: d.labels.length > 10 ? 0 : 3 }
+        { label: d.names.required, data: d.required, borderColor: COLOURS.red, stepped: true, pointRadius: d.labels.length > 10 ? 0 : 3 },
+        { label: d.names.actual, data: d.actual, borderColor: COLOURS.green, stepped: true, pointRadius: d.labels.length > 10 ? 0 : 3 }
       ] }, options: { scales: { y: { beginAtZero: true } }, plugins: { legend: { position: "bottom" } } } };
     },
     counties: function (d) {
       var c = d.counties;
       return { type: "bar", data: { labels: c.labels, datasets: [
-        { label: "不达标", data: c.below, backgroundColor: COLOURS.red },
-        { label: "缺少数据", data: c.no_data, backgroundColor: COLOURS.grey },
-        { label: "达标", data: c.compliant, backgroundColor: COLOURS.green }
+        { label: d.names.below, data: c.below, backgroundColor: COLOURS.red },
+        { label: d.names.no_data, data: c.no_data, backgroundColor: COLOURS.grey },
+        { label: d.names.compliant, data: c.compliant, backgroundColor: COLOURS.green }
       ] }, options: { scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true, ticks: { precision: 0 } } }, plugins: { legend: { position: "bottom" } } } };
     },
     levels: function (d) {
-      var names = ["未评级", "一星级", "二星级", "三星级", "四星级", "五星级"];
+      var names = d.names;
       var shades = [COLOURS.grey, "#cfe2ff", "#9ec5fe", "#6ea8fe", "#3d8bfd", "#0a58ca"];
       return { type: "bar", data: { labels: d.labels, datasets: d.levels.map(function (counts, level) {
         return { label: names[level], data: counts, backgroundColor: shades[level] };
       }) }, options: { maintainAspectRatio: false, scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true, ticks: { precision: 0 } } }, plugins: { legend: { position: "bottom" } } } };
     },
     trend: function (d) {
-      return { type: "line", data: { labels: d.trend.labels, datasets: [{ label: "达标率 %", data: d.trend.rate, borderColor: COLOURS.blue, pointRadius: d.trend.labels.length > 10 ? 0 : 3, spanGaps: true }] }, options: { scales: { y: { min: 0, max: 100 } }, plugins: { legend: { display: false } } } };
+      return { type: "line", data: { labels: d.trend.labels, datasets: [{ label: d.names.rate, data: d.trend.rate, borderColor: COLOURS.blue, pointRadius: d.trend.labels.length > 10 ? 0 : 3, spanGaps: true }] }, options: { scales: { y: { min: 0, max: 100 } }, plugins: { legend: { display: false } } } };
     }
   };
 
@@ -125,4 +126,15 @@
   }
   document.addEventListener("DOMContentLoaded", function () { init(document); focusErrors(); });
   document.addEventListener("htmx:load", function (event) { init(event.detail.elt); });
+  /* What an htmx swap changed is read out (WCAG 4.1.3): the new content's [data-announce] (a list's count, a
+     run's progress, a computed category) goes to the page's one live region, which is there before the swap
+     so screen readers notice the change; the same words twice are not repeated. */
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var root = event.detail.elt, announcer = document.getElementById("announcer");
+    if (root && !root.isConnected && root.id) { root = document.getElementById(root.id); }  /* an outerHTML swap */
+    if (!announcer || !root || !root.querySelector) { return; }
+    var source = root.matches("[data-announce]") ? root : root.querySelector("[data-announce]");
+    var words = source ? source.textContent.trim().replace(/\s+/g, " ") : "";
+    if (words && announcer.textContent !== words) { announcer.textContent = words; }
+  });
 })();

@@ -51,3 +51,21 @@ def test_an_inspector_acknowledges_two_alerts_with_one_note_and_is_told_what_is_
     assert Alert.objects.filter(acknowledgement_note="已电话督促，两周内完成评估").count() == 2
     page.get_by_role("button", name="全选本页").click()
     assert page.locator("input[name=alerts]:checked").count() == 1  # the one still open and unacknowledged
+
+
+def test_a_filtered_list_is_announced_and_a_chart_has_its_numbers_as_a_table(cast, facilities, sign_in):
+    kind = AlertKind.ASSESSMENT_MISSING
+    alerts_sync(kinds=[kind], scope=Q(pk__in=[]), wanted=[
+        AlertSpec(kind=kind, region_id=facilities["a"].region_id, facility_id=facilities["a"].pk, subject="person:1",
+                  subject_label="人员1", message="人员1 尚未评估"),
+    ])
+    page = sign_in("inspector")
+    page.get_by_role("link", name="预警").click()
+    page.get_by_label("类型").select_option("assessment_missing")
+    expect(page.get_by_test_id("announcer")).to_have_text("共 1 条")
+    page.get_by_label("类型").select_option("staffing_below")
+    expect(page.get_by_test_id("announcer")).to_have_text("共 0 条")
+    page.get_by_role("link", name="护理人员配备").click()
+    twin = page.get_by_test_id("counties-twin")
+    twin.get_by_text("以表格查看").click()
+    expect(twin.locator("table")).to_be_visible()
