@@ -16,6 +16,8 @@ class OnePassTable(tables.Table):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("template_name", "common/table.html")
         super().__init__(*args, **kwargs)
+        # Under 768 px each row is a card of "header: value" lines (app.css, app.js `cardTables`).
+        self.attrs = {**self.attrs, "class": f"{self.attrs.get('class', 'table')} table-cards"}
 
     @cached_property
     def page_records(self) -> list:

@@ -93,7 +93,27 @@
     });
   }
 
-  function init(root) { drawCharts(root); sortable(root); scrollBoxes(root); }
+  /* A list table becomes cards on a phone (app.css): each cell carries its column's header as data-label,
+     and the table keeps its roles, which a screen reader would lose once CSS changes the display. */
+  function cardTables(root) {
+    var tables = Array.prototype.slice.call(root.querySelectorAll("table.table-cards"));
+    if (root.matches && root.matches("table.table-cards")) { tables.push(root); }
+    tables.forEach(function (table) {
+      var headers = Array.prototype.map.call(table.querySelectorAll("thead th"), function (th) { return th.textContent.trim(); });
+      table.setAttribute("role", "table");
+      Array.prototype.forEach.call(table.querySelectorAll("thead, tbody, tfoot"), function (group) { group.setAttribute("role", "rowgroup"); });
+      Array.prototype.forEach.call(table.rows, function (row) {
+        row.setAttribute("role", "row");
+        Array.prototype.forEach.call(row.cells, function (cell, index) {
+          if (cell.tagName === "TH") { cell.setAttribute("role", row.parentNode.tagName === "THEAD" ? "columnheader" : "rowheader"); return; }
+          cell.setAttribute("role", "cell");
+          if (headers[index] && !cell.hasAttribute("colspan")) { cell.dataset.label = headers[index]; }
+        });
+      });
+    });
+  }
+
+  function init(root) { drawCharts(root); sortable(root); scrollBoxes(root); cardTables(root); }
 
   /* Irreversible actions ask first: a form or its submit button carries data-confirm with the words
      that name what cannot be undone; declining leaves the page as it was. */

@@ -268,8 +268,10 @@ class _Sheet:
 
     def close(self) -> None:
         last = f"{self.letters[-1]}{max(self.row, 2)}"
+        marking = escape(self.book.marking.replace("&", "&&"))  # "&" starts a header code in SpreadsheetML
+        header_footer = f"<headerFooter><oddHeader>&amp;C{marking}</oddHeader><oddFooter>&amp;C{marking}</oddFooter></headerFooter>"
         self._write(f'</sheetData><autoFilter ref="A1:{last}"/><pageMargins left="0.7" right="0.7" top="0.75"'
-                    ' bottom="0.75" header="0.3" footer="0.3"/></worksheet>')
+                    f' bottom="0.75" header="0.3" footer="0.3"/>{header_footer if marking else ""}</worksheet>')
         self.stream.close()
         self.book.sheets.append((self.index, self.name, f"A1:{last}", len(self.columns)))
 
@@ -278,7 +280,8 @@ class _Book:
     """A minimal SpreadsheetML package written as a stream: sheets in the order they are added to the
     book (which need not be the order their rows are written), one "0.00" money style."""
 
-    def __init__(self, buffer):
+    def __init__(self, buffer, *, marking: str = ""):
+        self.marking = marking  # printed at the top and bottom of every page (a roster with whole ID numbers)
         self.zip = zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1)
         self.sheets: list[tuple[int, str, str, int]] = []
         self.order: list[str] = []
@@ -355,7 +358,7 @@ def _csv(frame: pd.DataFrame, *, text: list[str], header: bool = True) -> str:
     return frame.to_csv(index=False, header=header, lineterminator="\r\n", float_format="%.2f")
 
 
-def claims_xlsx(*, batches: list[dict], lines: Iterable[tuple], full_ids: bool) -> ExportFile:
+def claims_xlsx(*, batches: list[dict], lines: Iterable[tuple], full_ids: bool, marking: str = "") -> ExportFile:
     """The 汇总 sheet (payer unit × item, people, lines, totals) and the 明细 sheet (every line).
 
     `lines` are the rows of export_selectors.line_rows (LINE_FIELDS), read a chunk at a time; the
@@ -363,7 +366,7 @@ def claims_xlsx(*, batches: list[dict], lines: Iterable[tuple], full_ids: bool) 
     """
     money = MONEY_COLUMNS | {label for _value, label in _items()}
     buffer = io.BytesIO()
-    book = _Book(buffer)
+    book = _Book(buffer, marking=marking)
     with translation.override("zh-hans"):
         labels = _Labels()
         detail_sheet = book.add(DETAIL_SHEET, DETAIL_COLUMNS, money=money)

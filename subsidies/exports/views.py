@@ -59,8 +59,14 @@ def _claims_download(request, *, batches, fmt: str, full_ids: bool, target: str,
     if not can_read_personal_data(request.user):
         raise PermissionDenied  # administrators: claim lines name people (facilities.scoping)
     lines = line_rows(user=request.user, batches=batches)
+    if full_ids:  # the payment roster: its own name, and marked on every printed page with who took it
+        name, ascii_name = f"{name}_发放名册_含完整身份证号", f"{ascii_name}-payment-roster-full-ids"
     if fmt == "xlsx":
-        export = claims_xlsx(batches=batch_rows(batches=batches), lines=lines, full_ids=full_ids)
+        marking = (
+            f"发放名册 含完整身份证号码 仅限发放使用 不得外传 · 导出：{request.user.full_name or request.user.username}"
+            f" {timezone.localtime():%Y-%m-%d %H:%M}"
+        ) if full_ids else ""
+        export = claims_xlsx(batches=batch_rows(batches=batches), lines=lines, full_ids=full_ids, marking=marking)
     else:
         export = claims_csv(lines=lines, full_ids=full_ids)
     access_record(

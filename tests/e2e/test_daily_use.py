@@ -69,3 +69,18 @@ def test_a_filtered_list_is_announced_and_a_chart_has_its_numbers_as_a_table(cas
     twin = page.get_by_test_id("counties-twin")
     twin.get_by_text("以表格查看").click()
     expect(twin.locator("table")).to_be_visible()
+
+
+def test_on_a_phone_a_list_is_cards_of_labelled_lines(cast, facilities, sign_in, screenshot):
+    for name in ("王秀英", "李桂兰"):
+        StayFactory(person=PersonFactory(name=name), facility=facilities["a"], admitted_on=date(2025, 3, 1))
+    page = sign_in("manager_a")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.get_by_role("button", name="展开导航").click()
+    page.get_by_role("link", name="人员", exact=True).click()
+    row = page.get_by_test_id("person-count").locator("xpath=following::table[1]").locator("tbody tr").first
+    expect(row.locator("td[data-label='姓名']")).to_be_visible()
+    assert row.evaluate("r => getComputedStyle(r).display") == "block"
+    assert page.get_by_role("table").first.get_attribute("role") == "table"
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    screenshot("phone-person-cards")

@@ -132,6 +132,19 @@ def test_clerk_exports_full_id_numbers_as_text_and_it_is_logged(cast, july, logi
     assert record.path.startswith(_batch_url(july["a"]))
 
 
+def test_the_payment_roster_has_its_own_name_and_says_on_each_printed_page_what_it_holds(cast, july, login):
+    client = login(cast["clerk"])
+    masked = client.get(_batch_url(july["a"]))
+    full = client.get(_batch_url(july["a"]), {"full_ids": "1"})
+    assert "payment-roster-full-ids" in full["Content-Disposition"] and "payment-roster" not in masked["Content-Disposition"]
+    assert "%E5%8F%91%E6%94%BE%E5%90%8D%E5%86%8C" in full["Content-Disposition"]  # 发放名册
+    book = openpyxl.load_workbook(io.BytesIO(full.content))
+    for sheet in book.worksheets:
+        assert "含完整身份证号码" in sheet.oddHeader.center.text and cast["clerk"].username in sheet.oddFooter.center.text \
+            or cast["clerk"].full_name in sheet.oddFooter.center.text
+    assert not openpyxl.load_workbook(io.BytesIO(masked.content))[DETAIL].oddHeader.center.text
+
+
 @pytest.mark.parametrize(("role", "status"), [("manager_a", 403), ("inspector", 403), ("admin", 404)])
 def test_full_id_numbers_are_refused_to_other_roles(cast, july, login, role, status):
     response = login(cast[role]).get(_batch_url(july["a"]), {"full_ids": "true"})
