@@ -67,7 +67,10 @@ class User(AbstractUser):
         _("下次登录须修改密码"), default=False, help_text=_("管理员设置的密码，用户登录后须先改为自己的密码"),
     )
     large_text = models.BooleanField(_("大字显示"), default=False, help_text=_("页面文字放大四分之一，记住到下次登录"))
-    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+    alerts_seen_at = models.DateTimeField(
+        _("最近查看预警时间"), null=True, blank=True, editable=False, help_text=_("此后发生的预警在首页标为新"),
+    )
+    history = HistoricalRecords(excluded_fields=["password", "last_login", "alerts_seen_at"])
 
     objects = AccountManager()
 
@@ -295,3 +298,30 @@ class AccessRecord(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AccessRecordImmutable("access records cannot be deleted; they are pruned after the retention period")
+
+
+class NotificationKind(models.TextChoices):
+    BATCH_RETURNED = "batch_returned", _("申报被退回")
+    RECTIFICATION_RETURNED = "rectification_returned", _("整改被退回")
+
+
+class Notification(models.Model):
+    """Something that happened to a user's own work, waiting to be read: a batch they submitted was returned,
+    a rectification of their facility was sent back. Its words are drawn when shown, in the reader's language,
+    from the kind and the stored values (accounts.notifications.selectors)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("用户"))
+    kind = models.CharField(_("类型"), max_length=30, choices=NotificationKind.choices)
+    values = models.JSONField(_("内容"), default=dict)
+    link = models.CharField(_("链接"), max_length=300, help_text=_("本站内的路径"))
+    created_at = models.DateTimeField(_("时间"), default=timezone.now)
+    read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("通知")
+        verbose_name_plural = _("通知")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "read_at"], name="notification_unread_idx")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} · {self.user_id} · {self.created_at:%Y-%m-%d %H:%M}"

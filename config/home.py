@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from accounts.selectors import account_actions_by_others
 from common.months import months_back
-from facilities.alerts.selectors import alerts_in_display_order, alerts_shown_to
+from facilities.alerts.selectors import alerts_in_display_order, alerts_shown_to, new_alerts_count
 from facilities.models import AlertKind, FacilityStatus
 from facilities.rules import working_day_year_to_enter
 from facilities.scoping import (
@@ -82,6 +82,7 @@ def _manager(request):
     ]
     alerts = alerts_in_display_order(alerts_shown_to(request.user).filter(resolved_at__isnull=True)).select_related("facility")[:10]
     return render(request, "home/manager.html", {
+        "new_alerts": new_alerts_count(request.user),
         "cards": cards, "due": due, "alerts": alerts, "today": today, "month": today.replace(day=1),
     })
 
@@ -98,6 +99,7 @@ def _regional(request):
         alerts_shown_to(request.user).filter(resolved_at__isnull=True).values_list("kind").annotate(n=Count("id")).order_by()
     )
     return render(request, "home/regional.html", {
+        "new_alerts": new_alerts_count(request.user),
         "today": today,
         "overview": region_overview(user=request.user, today=today),
         "claims": _clerk_claims(request.user, today) if is_regional_clerk(request.user) else None,

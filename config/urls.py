@@ -9,6 +9,7 @@ from residents.search.views import search_view
 
 from .api import api
 from .home import home
+from .notifications import notification_go, notification_list, notifications_read
 
 admin.site.site_header = admin.site.site_title = settings.SITE_TITLE
 admin.site.unregister(Group)
@@ -24,6 +25,9 @@ urlpatterns = [
     path("staffing/", include("staffing.urls")),
     path("subsidies/", include("subsidies.urls")),
     path("search/", search_view, name="search"),
+    path("notifications/", notification_list, name="notification_list"),
+    path("notifications/read/", notifications_read, name="notifications_read"),
+    path("notifications/<int:notification_id>/", notification_go, name="notification_go"),
     path("alerts/", alert_list, name="alert_list"),
     path("alerts/acknowledge/", alert_acknowledge_many, name="alert_acknowledge_many"),
     path("alerts/<int:alert_id>/acknowledge/", alert_acknowledge_view, name="alert_acknowledge"),

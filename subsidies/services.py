@@ -4,9 +4,12 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import NotificationKind, User
+from accounts.notifications.services import notify
 from common.enqueue import enqueue_on_commit
 from facilities.models import Region
 from facilities.scoping import (
@@ -209,7 +212,15 @@ def batch_return(*, by, batch: ClaimBatch, reason: str) -> ClaimBatch:
     batch.reviewed_by = by
     batch.reviewed_at = timezone.now()
     batch.return_reason = reason
-    return _save(batch, by=by, reason="退回", fields=["status", "reviewed_by", "reviewed_at", "return_reason"])
+    batch = _save(batch, by=by, reason="退回", fields=["status", "reviewed_by", "reviewed_at", "return_reason"])
+    # Told: who submitted it, and the facility's managers, who correct and submit again.
+    managers = User.objects.filter(facility_assignments__facility_id=batch.facility_id) if batch.facility_id else []
+    notify(
+        users=[batch.submitted_by, *managers], kind=NotificationKind.BATCH_RETURNED,
+        values={"month": f"{batch.month:%Y-%m}", "payer": batch.payer_name, "reason": reason},
+        link=reverse("subsidies:batch_detail", args=[batch.pk]),
+    )
+    return batch
 
 
 @transaction.atomic

@@ -50,3 +50,11 @@ def alert_list(*, user, state: str = "open", kind: str = "", facility_id: int | 
             raise ValidationError({"region": str(exc)}) from exc
     return alerts_in_display_order(alerts)
 
+
+
+def new_alerts_count(user) -> int:
+    """Open alerts the reader has not seen: opened since they last looked at the alert list."""
+    alerts = alerts_shown_to(user).filter(resolved_at__isnull=True)
+    if user.alerts_seen_at is not None:
+        alerts = alerts.filter(opened_at__gt=user.alerts_seen_at)
+    return alerts.count()

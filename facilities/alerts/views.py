@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
+from accounts.notifications.services import alerts_seen
 from common.api_fields import MAX_ID
 from common.forms import StyledFormMixin, run_service
 from common.list_totals import ListPaginator
@@ -74,7 +75,10 @@ def _list_page(request, query, bulk):
 
 @login_required
 def alert_list(request):
-    return _list_page(request, request.GET, BulkAcknowledgeForm(auto_id="bulk_%s"))
+    response = _list_page(request, request.GET, BulkAcknowledgeForm(auto_id="bulk_%s"))
+    if not request.htmx:
+        alerts_seen(user=request.user)  # what is open now is no longer "new" on the home and notifications pages
+    return response
 
 
 @login_required

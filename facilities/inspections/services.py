@@ -17,9 +17,12 @@ from pathlib import Path
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import NotificationKind, User
+from accounts.notifications.services import notify
 from common.enqueue import enqueue_on_commit
 from common.history import save_with_history
 
@@ -244,6 +247,12 @@ def finding_return(*, by, finding: Finding, reason: str) -> Finding:
         raise ValidationError({"reason": _("退回原因不能超过300字")})
     finding.status = FindingStatus.OPEN
     save_with_history(finding, by=by, reason=_("退回整改：%(reason)s") % {"reason": reason}, update_fields=["status"])
+    notify(
+        users=User.objects.filter(facility_assignments__facility_id=finding.inspection.facility_id),
+        kind=NotificationKind.RECTIFICATION_RETURNED,
+        values={"facility": finding.inspection.facility.name, "category": finding.category, "reason": reason},
+        link=reverse("inspection_detail", args=[finding.inspection_id]),
+    )
     _scan_after_commit(finding.inspection.facility_id)
     return finding
 

@@ -1,0 +1,22 @@
+"""A user's notifications, their words drawn in the reader's language from the kind and the stored values."""
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from ..models import Notification, NotificationKind
+
+
+def notifications_for(user) -> QuerySet[Notification]:
+    return Notification.objects.filter(user=user)
+
+
+def unread_count(user) -> int:
+    return Notification.objects.filter(user=user, read_at__isnull=True).count()
+
+
+def notification_text(notification: Notification) -> str:
+    values = notification.values
+    if notification.kind == NotificationKind.BATCH_RETURNED:
+        return _("%(month)s %(payer)s 的补贴申报被退回：%(reason)s") % values
+    if notification.kind == NotificationKind.RECTIFICATION_RETURNED:
+        return _("%(facility)s 的整改（%(category)s）被退回：%(reason)s") % values
+    return notification.get_kind_display()
