@@ -67,10 +67,13 @@ class User(AbstractUser):
         _("下次登录须修改密码"), default=False, help_text=_("管理员设置的密码，用户登录后须先改为自己的密码"),
     )
     large_text = models.BooleanField(_("大字显示"), default=False, help_text=_("页面文字放大四分之一，记住到下次登录"))
+    unread_notifications = models.PositiveIntegerField(
+        _("未读通知"), default=0, editable=False, help_text=_("与未读的通知条数一致；页头读它，不必每页计数"),
+    )
     alerts_seen_at = models.DateTimeField(
         _("最近查看预警时间"), null=True, blank=True, editable=False, help_text=_("此后发生的预警在首页标为新"),
     )
-    history = HistoricalRecords(excluded_fields=["password", "last_login", "alerts_seen_at"])
+    history = HistoricalRecords(excluded_fields=["password", "last_login", "alerts_seen_at", "unread_notifications"])
 
     objects = AccountManager()
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", views.person_list_view, name="person_list"),
     path("new/", views.person_create, name="person_create"),
     path("admit/", views.admission_create, name="admission_create"),
+    path("admit/check/", views.admission_check_view, name="admission_check"),
     path("import/", import_views.people_import, name="people_import"),
     path("<int:person_id>/", views.person_detail_view, name="person_detail"),
     path("<int:person_id>/photo/", views.person_photo, name="person_photo"),

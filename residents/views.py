@@ -16,7 +16,7 @@ from facilities.scoping import can_act_for_facility, can_act_in_region, is_facil
 
 from . import services
 from .ability.selectors import ltc_in_place
-from .admissions import admission_register
+from .admissions import admission_check, admission_register
 from .forms import (
     AdmissionForm,
     AdmitExistingForm,
@@ -112,6 +112,19 @@ def admission_create(request):
             messages.success(request, _("已办理入住"))
             return redirect("person_detail", person_id=stay.person_id)
     return render(request, "residents/form.html", {"form": form, "title": _("登记入住"), "what_if_admission": True})
+
+
+@login_required
+@require_GET
+def admission_check_view(request):
+    """The admission form's early word (htmx): beds left in the chosen facility, and whether the number is
+    valid, registered, or someone living elsewhere; the same checks the admission makes when sent."""
+    facility = request.GET.get("facility", "")
+    check = admission_check(
+        user=request.user, facility_id=int(facility) if facility.isdigit() and len(facility) < 18 else None,
+        id_number=request.GET.get("id_number", "")[:40], today=timezone.localdate(), request=request,
+    )
+    return render(request, "residents/_admission_check.html", {"check": check, "today": timezone.localdate()})
 
 
 def _screened_register(request, data):

@@ -9,10 +9,6 @@ def notifications_for(user) -> QuerySet[Notification]:
     return Notification.objects.filter(user=user)
 
 
-def unread_count(user) -> int:
-    return Notification.objects.filter(user=user, read_at__isnull=True).count()
-
-
 def notification_text(notification: Notification) -> str:
     values = notification.values
     if notification.kind == NotificationKind.BATCH_RETURNED:

@@ -37,7 +37,7 @@ def test_an_inspector_acknowledges_two_alerts_with_one_note_and_is_told_what_is_
         for i in range(3)
     ])
     page = sign_in("inspector")
-    page.get_by_role("link", name="预警").click()
+    page.get_by_role("link", name="预警", exact=True).click()
     page.get_by_role("button", name="确认所选预警").click()
     summary = page.get_by_test_id("error-summary")
     expect(summary).to_be_focused()
@@ -60,7 +60,7 @@ def test_a_filtered_list_is_announced_and_a_chart_has_its_numbers_as_a_table(cas
                   subject_label="人员1", message="人员1 尚未评估"),
     ])
     page = sign_in("inspector")
-    page.get_by_role("link", name="预警").click()
+    page.get_by_role("link", name="预警", exact=True).click()
     page.get_by_label("类型").select_option("assessment_missing")
     expect(page.get_by_test_id("announcer")).to_have_text("共 1 条")
     page.get_by_label("类型").select_option("staffing_below")

@@ -46,6 +46,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from accounts.models import Notification, NotificationKind
 from facilities.models import (
     DecisionStatus,
     HolidayNotice,
@@ -185,7 +186,16 @@ def providers(world) -> dict:
         world.token(owner)
         return [owner.api_tokens.get().pk]
 
+    def notification(key):
+        owner = world.owners[key][0] if key in places else world.cast["clerk"]
+        made = Notification.objects.get_or_create(
+            user=owner, kind=NotificationKind.BATCH_RETURNED, link="/",
+            defaults={"values": {"month": "2026-07", "payer": "甲", "reason": "请复评"}},
+        )[0]
+        return [made.pk]
+
     return {
+        "notification_id": notification,
         "facility_id": of("facility"),
         "person_id": lambda key: [places[key].person.pk] if key in places else [world.dispersed.pk],
         "status_id": lambda key: [places[key].status.pk] if key in places else [world.dispersed_status.pk],
