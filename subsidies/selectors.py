@@ -144,6 +144,10 @@ def counties_in(*, codes) -> dict[str, str]:
     return dict(Region.objects.filter(code__in=set(codes)).values_list("code", "name"))
 
 
+def region_full_names(*, codes) -> dict[str, str]:
+    return dict(Region.objects.filter(code__in=set(codes)).values_list("code", "full_name"))
+
+
 def claim_totals_by_person(person_ids) -> dict[int, dict]:
     """Claim lines, amount and first and last month per person (common.reactions.person_claims): the
     relatives register shows them for people the reader may already see, so no scope applies here."""

@@ -43,6 +43,7 @@ from .selectors import (
     batch_totals_by_item,
     batches_visible_to,
     counties_in,
+    region_full_names,
     region_month_summary,
     run_get_for_user,
     runs_visible_to,
@@ -208,6 +209,20 @@ def batch_detail(request, batch_id):
 
 @login_required
 @require_GET
+@reads_from_replica()
+def overview_print(request):
+    """A region's month on one A4 sheet (补贴发放汇总表): counties × items, the total in capital figures, the
+    batches by status, and the lines for the bureau's signatures and seal."""
+    _form, month, region, summary, statuses = _overview_month(request)
+    return render(request, "subsidies/overview_print.html", {
+        "month": month, "region": region, "summary": summary, "statuses": statuses,
+        "region_name": region_full_names(codes=[region]).get(region, "") if region else "",
+        "total_in_words": amount_in_words(summary["total"]), "printed_on": timezone.localdate(),
+    })
+
+
+@login_required
+@require_GET
 def batch_print(request, batch_id):
     """The batch's summary on one A4 sheet (申报汇总表): totals by item, the total in capital figures,
     and the lines for signatures and seals; what the facility signs and the bureau files."""
@@ -340,9 +355,8 @@ def _county_table(rows: list[dict]) -> dict:
     }
 
 
-@login_required
-@reads_from_replica()  # a region's month summed by county and item: a report, read from the replica
-def overview(request):
+def _overview_month(request) -> tuple:
+    """The overview's form, month, region code, county × item table and batch statuses, as the page asked."""
     today = timezone.localdate()
     month, region = month_start(today), request.user.region_code or ""
     form = OverviewForm(request.GET or None, user=request.user, initial={"month": month, "region": region})
@@ -355,6 +369,13 @@ def overview(request):
     statuses = month_status_grid(
         batches=batches_visible_to(request.user).filter(region__code__startswith=prefix), months=[month]
     )[0]
+    return form, month, region, summary, statuses
+
+
+@login_required
+@reads_from_replica()  # a region's month summed by county and item: a report, read from the replica
+def overview(request):
+    form, month, region, summary, statuses = _overview_month(request)
     return render(request, "subsidies/overview.html", {
         "form": form, "month": month, "region": region, "summary": summary,
         "statuses": statuses,

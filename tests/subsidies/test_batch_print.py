@@ -36,3 +36,21 @@ def test_only_readers_of_the_batch_print_it(cast, facilities, generate, login, w
     generate(JULY)
     batch = ClaimBatch.objects.get(facility=facilities["a"], month=JULY)
     assert login(cast[who]).get(reverse("subsidies:batch_print", args=[batch.pk])).status_code == status
+
+
+def test_the_region_month_sheet_sums_the_counties_and_writes_the_total_in_words(cast, facilities, generate, login):
+    residents(facilities["a"], 2)
+    residents(facilities["c"], 1, start=10)
+    generate(JULY, region="621000")
+    client = login(cast["inspector_city"])
+    page = client.get(reverse("subsidies:overview_print"), {"month": "2026-07", "region": "621000"})
+    summary = page.context["summary"]
+    total = sum(batch.total for batch in ClaimBatch.objects.filter(month=JULY))
+    assert summary["total"] == total and len(summary["rows"]) == 2
+    html = page.content.decode()
+    assert f"人民币{amount_in_words(total)}" in html and "甘肃省庆阳市" in html and "（民政部门盖章）" in html
+    overview = client.get(reverse("subsidies:overview"), {"month": "2026-07", "region": "621000"}).content.decode()
+    assert reverse("subsidies:overview_print") in overview
+    # the county's inspector sees the county only
+    mine = login(cast["inspector"]).get(reverse("subsidies:overview_print"), {"month": "2026-07"}).context["summary"]
+    assert [row["code"] for row in mine["rows"]] == ["621002"]
