@@ -17,8 +17,10 @@ VAR_DIR = BASE_DIR / "var"
 env = environ.Env()
 # Local settings may sit in a git-ignored `.env` (`make run` writes one: DEBUG off, a generated secret,
 # plain HTTP on localhost); real environment variables always win, and production sets them instead.
-if (BASE_DIR / ".env").is_file():
-    environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+# ENV_FILE names another file, or none (`ENV_FILE=/dev/null`: CI's production check ignores the demo's).
+_ENV_FILE = Path(env.str("ENV_FILE", default=str(BASE_DIR / ".env")))
+if _ENV_FILE.is_file():
+    environ.Env.read_env(_ENV_FILE, overwrite=False)
 
 
 def _read(name, reader, default):
