@@ -81,7 +81,7 @@ messages: $(STAMP)
 	  --no-obsolete --add-location=never -v0
 	msgcat --sort-output --output-file=locale/en/LC_MESSAGES/django.po locale/en/LC_MESSAGES/django.po
 	sed -i '/^"POT-Creation-Date: /d' locale/en/LC_MESSAGES/django.po
-	DEBUG=true $(MANAGE) compilemessages -l en -v0
+	DEBUG=true $(MANAGE) compilemessages -l en -l zh_Hans -v0
 
 clean:
 	rm -rf var/ .pytest_cache

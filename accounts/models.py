@@ -73,7 +73,16 @@ class User(AbstractUser):
     alerts_seen_at = models.DateTimeField(
         _("最近查看预警时间"), null=True, blank=True, editable=False, help_text=_("此后发生的预警在首页标为新"),
     )
-    history = HistoricalRecords(excluded_fields=["password", "last_login", "alerts_seen_at", "unread_notifications"])
+    digest_daily = models.BooleanField(
+        _("每日邮件摘要"), default=True, help_text=_("每天早上把新预警和未读通知的条数发到账户邮箱（不含个人信息）"),
+    )
+    digest_muted_kinds = models.JSONField(
+        _("摘要不含的预警类型"), default=list, blank=True, help_text=_("预警类型的代码，例如 round_gap"),
+    )
+    digest_sent_at = models.DateTimeField(_("最近发送摘要时间"), null=True, blank=True, editable=False)
+    history = HistoricalRecords(excluded_fields=[
+        "password", "last_login", "alerts_seen_at", "unread_notifications", "digest_sent_at",
+    ])
 
     objects = AccountManager()
 
@@ -306,6 +315,8 @@ class AccessRecord(models.Model):
 class NotificationKind(models.TextChoices):
     BATCH_RETURNED = "batch_returned", _("申报被退回")
     RECTIFICATION_RETURNED = "rectification_returned", _("整改被退回")
+    JOB_FINISHED = "job_finished", _("后台任务结束")
+    COMPLAINT_REGISTERED = "complaint_registered", _("新投诉举报待受理")
 
 
 class Notification(models.Model):
@@ -328,3 +339,67 @@ class Notification(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} · {self.user_id} · {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class JobKind(models.TextChoices):
+    PEOPLE_IMPORT = "people_import", _("人员导入")
+    CLAIMS_EXPORT = "claims_export", _("补贴申报导出")
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", _("排队中")
+    RUNNING = "running", _("进行中")
+    DONE = "done", _("已完成")
+    FAILED = "failed", _("失败")
+
+
+class JobStage(models.TextChoices):
+    WAITING = "waiting", _("等待开始")
+    CHECKING = "checking", _("逐行检查")
+    WRITING = "writing", _("写入（全部成功或全部不写入）")
+    EXPORTING = "exporting", _("生成文件")
+    FINISHED = "finished", _("结束")
+
+
+class BackgroundJob(models.Model):
+    """Work too long for a web request (an import, a province's export), run by a task while its page
+    shows the progress. Only the user who asked sees it (accounts.jobs.selectors); its files live in
+    the private media storage under a random name and are deleted with the job (accounts.jobs.services)."""
+
+    kind = models.CharField(_("类型"), max_length=20, choices=JobKind.choices)
+    title = models.CharField(_("内容"), max_length=200)
+    requested_by = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+", verbose_name=_("发起人"))
+    requested_at = models.DateTimeField(_("发起时间"), default=timezone.now)
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    status = models.CharField(_("状态"), max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    stage = models.CharField(_("阶段"), max_length=10, choices=JobStage.choices, default=JobStage.WAITING)
+    done = models.PositiveIntegerField(_("已处理"), default=0)
+    total = models.PositiveIntegerField(_("总数"), default=0)
+    #: What the task needs (filters, format, the import's column mapping), and for a download the access
+    #: record to write when the file is taken.
+    params = models.JSONField(_("参数"), default=dict, blank=True)
+    source = models.FileField(_("上传的文件"), upload_to="jobs/in/", blank=True)
+    result = models.FileField(_("生成的文件"), upload_to="jobs/out/", blank=True)
+    result_name = models.CharField(_("下载文件名"), max_length=200, blank=True)
+    #: What came of it, for the page: an import's counts or its problems, an export's number of lines.
+    outcome = models.JSONField(_("结果"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("后台任务")
+        verbose_name_plural = _("后台任务")
+        ordering = ["-requested_at", "-id"]
+        indexes = [models.Index(fields=["requested_by", "-requested_at"], name="job_user_recent_idx")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} · {self.title}"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (JobStatus.DONE, JobStatus.FAILED)
+
+    @property
+    def percent(self) -> int:
+        if self.status == JobStatus.DONE:
+            return 100
+        return min(100, round(100 * self.done / self.total)) if self.total else 0

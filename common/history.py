@@ -3,7 +3,9 @@ import itertools
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.utils import timezone
+from django.conf import settings
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 
 @dataclass(frozen=True)
@@ -82,9 +84,10 @@ def change_history(instance, *, hidden: tuple[str, ...] = (), until: date | None
         entries.append(
             HistoryEntry(
                 when=record.history_date,
-                who=(user.full_name or user.username) if user else "系统",
+                who=(user.full_name or user.username) if user else gettext("系统"),
                 kind=record.get_history_type_display(),
-                reason=record.history_change_reason or "",
+                # Stored in the site's language (save_with_history); shown in the reader's where the catalog has it.
+                reason=gettext(record.history_change_reason) if record.history_change_reason else "",
                 changes=changes,
             )
         )
@@ -95,5 +98,6 @@ def save_with_history(instance, *, by, reason, update_fields=None) -> None:
     """Validate and save, recording who made the change and why in the model's history."""
     instance.full_clean()
     instance._history_user = by
-    instance._change_reason = reason
+    with translation.override(settings.LANGUAGE_CODE):  # one language in the records, whoever wrote them
+        instance._change_reason = str(reason)
     instance.save(update_fields=update_fields)

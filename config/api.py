@@ -19,7 +19,8 @@ from accounts.api import router as accounts_router
 from accounts.lockout import LOCKED_OUT
 from accounts.second_factor import step_pending
 from accounts.tokens import ApiTokenLockedOut, api_token_authenticate_request
-from common.api_errors import error_body
+from common.api_errors import both_languages, error_body
+from common.bilingual import rule_message
 from common.params import BadParameter
 from facilities.alerts.api import router as alerts_router
 from facilities.api import router as facilities_router
@@ -89,7 +90,8 @@ def on_invalid_request(request, exc):
     errors = []
     for error in exc.errors:
         location = [str(part) for part in error.get("loc", ()) if part not in ("query", "body", "path", "payload")]
-        errors.append({"field": ".".join(location), "message": error.get("msg", ""), "message_en": error.get("msg", "")})
+        zh, en = both_languages(rule_message(error.get("msg", "").removeprefix("Value error, ")))
+        errors.append({"field": ".".join(location), "message": zh, "message_en": en})
     return error_response(request, status=422, code="invalid", message=translation.gettext_lazy("请求参数有误"), errors=errors)
 
 
@@ -160,3 +162,4 @@ api.add_router("/complaints", "facilities.complaints.api.router")
 api.add_router("/search", "residents.search.api.router")
 api.add_router("/relatives", "staffing.relatives.api.router")
 api.add_router("/staffing-budget", "staffing.budget.api.router")
+api.add_router("/jobs", "config.jobs_api.router")

@@ -13,3 +13,5 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
 app = Celery("carehome")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+# A background job's task lives beside the work it runs and the function that starts it (accounts.jobs).
+app.autodiscover_tasks(["residents.imports", "subsidies.exports"], related_name="background")

@@ -9,7 +9,8 @@ from residents.search.views import search_view
 
 from .api import api
 from .home import home
-from .notifications import notification_go, notification_list, notifications_read
+from .jobs import job_detail, job_download, job_list
+from .notifications import notification_go, notification_list, notification_settings, notifications_read
 
 admin.site.site_header = admin.site.site_title = settings.SITE_TITLE
 admin.site.unregister(Group)
@@ -27,7 +28,11 @@ urlpatterns = [
     path("search/", search_view, name="search"),
     path("notifications/", notification_list, name="notification_list"),
     path("notifications/read/", notifications_read, name="notifications_read"),
+    path("notifications/settings/", notification_settings, name="notification_settings"),
     path("notifications/<int:notification_id>/", notification_go, name="notification_go"),
+    path("jobs/", job_list, name="job_list"),
+    path("jobs/<int:job_id>/", job_detail, name="job_detail"),
+    path("jobs/<int:job_id>/download/", job_download, name="job_download"),
     path("alerts/", alert_list, name="alert_list"),
     path("alerts/acknowledge/", alert_acknowledge_many, name="alert_acknowledge_many"),
     path("alerts/<int:alert_id>/acknowledge/", alert_acknowledge_view, name="alert_acknowledge"),

@@ -281,6 +281,10 @@ class RegionPolicy(models.Model):
         _("采信长期护理保险失能评估结果"), default=False,
         help_text=_("在有效期内的长护险失能等级评估结果可代替本机构的老年人能力评估"),
     )
+    records_bank_accounts = models.BooleanField(
+        _("登记发放银行账号"), default=False,
+        help_text=_("人员信息中登记开户银行和账号（加密保存、脱敏显示），发放名册带账号列"),
+    )
     annual_cost_per_post = models.DecimalField(
         _("每个护理岗位年度经费（元）"), max_digits=10, decimal_places=2, default=Decimal("60000.00"),
         validators=[MinValueValidator(Decimal(0))],

@@ -2,10 +2,12 @@
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import CharField, Count, F, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce, Concat
 from django.http import Http404
 from django.utils import timezone
+
+from common.bilingual import rule_message
 
 from .models import Facility, Region, RegionPolicy, StarRating
 from .rules import region_ancestors, region_scope_prefix
@@ -52,7 +54,7 @@ def facility_list(*, user, filters: FacilityFilters = FacilityFilters(), today=N
         try:
             qs = qs.filter(region_code_q(filters.region))
         except ValueError as exc:
-            raise ValidationError({"region": str(exc)}) from exc
+            raise ValidationError({"region": rule_message(str(exc))}) from exc
     if filters.kind:
         qs = qs.filter(kind=filters.kind)
     if filters.operator:
@@ -64,16 +66,24 @@ def facility_list(*, user, filters: FacilityFilters = FacilityFilters(), today=N
     return qs.order_by("region_id", "name")
 
 
-def facility_choices(*, user, q: str, selected: int | None = None, limit: int) -> list[tuple[int, str]]:
+def facilities_labelled(facilities: QuerySet[Facility]) -> QuerySet[Facility]:
+    """Facilities with `label`, the name and its county: where a record is about one facility, two homes of
+    the same name in two counties must not be confused."""
+    return facilities.annotate(label=Concat(F("name"), Value(" · "), F("region__name"), output_field=CharField()))
+
+
+def facility_choices(*, user, q: str, selected: int | None = None, limit: int,
+                     labelled: bool = False) -> list[tuple[int, str]]:
     """The user's facilities whose name contains `q` or whose credit code starts with it, by name, at
     most `limit`; the `selected` one (if visible) always first, so a search never drops the choice.
-    Two queries at most."""
-    visible = facilities_visible_to(user)
+    Labelled with their county when `labelled`. Two queries at most."""
+    visible = facilities_labelled(facilities_visible_to(user)) if labelled else facilities_visible_to(user)
+    text = "label" if labelled else "name"
     q = q.strip()
     matches = visible.filter(Q(name__icontains=q) | Q(credit_code__istartswith=q)) if q else visible
-    rows = list(matches.order_by("name").values_list("pk", "name")[:limit])
+    rows = list(matches.order_by("name").values_list("pk", text)[:limit])
     if selected and all(pk != selected for pk, _name in rows):
-        rows = list(visible.filter(pk=selected).values_list("pk", "name")) + rows
+        rows = list(visible.filter(pk=selected).values_list("pk", text)) + rows
     return rows
 
 

@@ -72,8 +72,10 @@ def facility_options(request):
     """The options of a facility filter's select for what was typed in its search box (facilities.picker)."""
     field = request.GET.get("field", "facility")
     selected = id_param(request.GET.get(field), name=field)
-    rows = facility_choices(user=request.user, q=request.GET.get("q", "")[:50], selected=selected, limit=OPTIONS_LIMIT)
-    choices = [("", _("全部机构")), *rows]
+    required = bool(request.GET.get("required"))
+    rows = facility_choices(user=request.user, q=request.GET.get("q", "")[:50], selected=selected, limit=OPTIONS_LIMIT,
+                            labelled=required)
+    choices = [("", _("请选择机构") if required else _("全部机构")), *rows]
     if not rows:
         choices.append(("", _("没有匹配的机构")))
     return HttpResponse(options_html(choices, {str(selected or "")}))

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from common.bilingual import rule_message
 from facilities.models import Facility
 from facilities.scoping import facilities_visible_to
 
@@ -70,7 +71,7 @@ def admission_check(*, user, facility_id: int | None, id_number: str, today: dat
     try:
         parsed = parse_id_number(number)
     except ValueError as exc:
-        return AdmissionCheck(facility=facility, occupied=occupied, id_problem=str(exc))
+        return AdmissionCheck(facility=facility, occupied=occupied, id_problem=str(rule_message(str(exc))))
     if parsed.birth_date > today:
         return AdmissionCheck(facility=facility, occupied=occupied, id_problem=str(_("身份证号码中的出生日期晚于今天")))
     try:

@@ -197,3 +197,25 @@ class PersonFilterForm(StyledFormMixin, forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["facility"].queryset = facilities_visible_to(user).only("id", "name").order_by("name")
+
+
+class BankAccountForm(StyledFormMixin, forms.Form):
+    """The allowance account, typed twice so a slip of one digit is caught before money goes astray."""
+
+    bank_name = forms.CharField(label=_("开户银行"), max_length=50, required=False,
+                                help_text=_("例如 中国农业银行庆阳西峰支行"))
+    account = forms.CharField(
+        label=_("银行账号"), max_length=40, required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric", "spellcheck": "false"}),
+        help_text=_("当前账号不显示；修改时请完整输入新账号。开户银行和账号都清空即删除。"),
+    )
+    account_again = forms.CharField(
+        label=_("再次输入银行账号"), max_length=40, required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric", "spellcheck": "false"}),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if "".join(cleaned.get("account", "").split()) != "".join(cleaned.get("account_again", "").split()):
+            self.add_error("account_again", _("两次输入的银行账号不一致"))
+        return cleaned

@@ -21,6 +21,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from facilities.scoping import can_act_for_facility, personal_facility_scope_q, personal_region_scope_q
 
@@ -298,11 +299,17 @@ def person_detail(*, person: Person) -> dict:
     visits = list(person_visits(person))
     agreements = list(person_care_agreements(person))
     timeline = [
-        *(TimelineEntry(s.confirmed_on, "status", f"认定为{s.get_kind_display()}", s.get_support_form_display() or "") for s in statuses),
-        *(TimelineEntry(s.terminated_on, "status", f"终止{s.get_kind_display()}", s.termination_reason) for s in statuses if s.terminated_on),
-        *(TimelineEntry(s.admitted_on, "stay", f"入住{s.facility.name}", s.note) for s in stays),
-        *(TimelineEntry(s.ended_on, "stay", f"离开{s.facility.name}", s.get_end_reason_display()) for s in stays if s.ended_on),
-        *(TimelineEntry(a.assessed_on, "assessment", f"生活自理能力评估：{a.get_category_display()}", f"{a.get_reason_display()} · {a.assessors}") for a in assessments),
+        *(TimelineEntry(s.confirmed_on, "status", _("认定为%(kind)s") % {"kind": s.get_kind_display()},
+                        s.get_support_form_display() or "") for s in statuses),
+        *(TimelineEntry(s.terminated_on, "status", _("终止%(kind)s") % {"kind": s.get_kind_display()},
+                        s.termination_reason) for s in statuses if s.terminated_on),
+        *(TimelineEntry(s.admitted_on, "stay", _("入住%(facility)s") % {"facility": s.facility.name}, s.note)
+          for s in stays),
+        *(TimelineEntry(s.ended_on, "stay", _("离开%(facility)s") % {"facility": s.facility.name},
+                        s.get_end_reason_display()) for s in stays if s.ended_on),
+        *(TimelineEntry(a.assessed_on, "assessment",
+                        _("生活自理能力评估：%(category)s") % {"category": a.get_category_display()},
+                        f"{a.get_reason_display()} · {a.assessors}") for a in assessments),
         *(TimelineEntry(v.visited_on, "visit", f"{v.get_mode_display()}", v.findings[:80]) for v in visits),
     ]
     timeline.sort(key=lambda entry: entry.on, reverse=True)

@@ -3,6 +3,7 @@
 Refusals raise ValidationError with a message that says what is wrong and what to do, in the
 user's language (Chinese first). Scans for alerts are enqueued after the transaction commits.
 """
+import re
 import threading
 from contextlib import contextmanager
 from datetime import date
@@ -13,7 +14,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.bilingual import rule_message
 from common.enqueue import enqueue
+from common.field_crypto import secret_encrypt
 from common.history import save_with_history
 from common.pinyin import name_initials
 from facilities.models import Facility, FacilityKind, Region
@@ -120,7 +123,7 @@ def person_register(
     try:
         parsed = parse_id_number(id_number)
     except ValueError as exc:
-        raise ValidationError({"id_number": str(exc)}) from exc
+        raise ValidationError({"id_number": rule_message(str(exc))}) from exc
     if parsed.birth_date > timezone.localdate():
         raise ValidationError({"id_number": _("身份证号码中的出生日期晚于今天")})
     existing = Person.objects.filter(id_number=parsed.value).first()
@@ -186,6 +189,39 @@ def person_update(*, by, person: Person, **changes) -> Person:
         changed.append("name_initials")
     if changed:
         save_with_history(person, by=by, reason=_("修改人员信息"), update_fields=[*changed, "updated_at"])
+    return person
+
+
+def records_bank_accounts(person: Person) -> bool:
+    """Whether the person's home region records the accounts its allowances are paid into."""
+    return region_policy(region_code=person.hukou_region_id, on=timezone.localdate()).records_bank_accounts
+
+
+_ACCOUNT = re.compile(r"\d{8,30}", re.ASCII)
+
+
+@transaction.atomic
+def person_bank_account_set(*, by, person: Person, bank_name: str, account: str) -> Person:
+    """The account the person's allowances are paid into, kept encrypted; both blank removes it.
+
+    Recorded by those who may edit the person (the facility's manager, the region's inspector), never by
+    the clerks who export the payment roster: whoever pays does not also choose where the money goes.
+    """
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    ensure_may_edit(by, person)
+    if not records_bank_accounts(person):
+        raise ValidationError(_("该人员户籍地未开启发放账号登记（区划规则参数）"))
+    account = "".join(account.split())
+    bank_name = bank_name.strip()
+    if account and not _ACCOUNT.fullmatch(account):
+        raise ValidationError({"account": _("银行账号应为 8 到 30 位数字")})
+    if bool(account) != bool(bank_name):
+        raise ValidationError({"bank_name" if account else "account": _("开户银行和银行账号须同时填写，或同时清空")})
+    person.bank_name = bank_name
+    person.bank_account_encrypted = secret_encrypt(account)
+    person.bank_account_tail = account[-4:]
+    save_with_history(person, by=by, reason=_("修改发放账户"),
+                      update_fields=["bank_name", "bank_account_encrypted", "bank_account_tail", "updated_at"])
     return person
 
 

@@ -16,6 +16,7 @@ urlpatterns = [
     path("<int:person_id>/", views.person_detail_view, name="person_detail"),
     path("<int:person_id>/photo/", views.person_photo, name="person_photo"),
     path("<int:person_id>/edit/", views.person_edit, name="person_edit"),
+    path("<int:person_id>/bank-account/", views.person_bank_account, name="person_bank_account"),
     path("<int:person_id>/admit/", views.person_admit, name="person_admit"),
     path("<int:person_id>/assess/", views.assessment_create, name="assessment_create"),
     path("<int:person_id>/assess/preview/", views.assessment_preview, name="assessment_preview"),

@@ -21,6 +21,7 @@ from .forms import (
     AdmissionForm,
     AdmitExistingForm,
     AssessmentForm,
+    BankAccountForm,
     CareAgreementForm,
     ChangeReportForm,
     DischargeForm,
@@ -89,7 +90,8 @@ def person_detail_view(request, person_id):
         "assessment_due": latest.due_on if latest else (None if departed else person.assessment_due_on),
         "assessment_due_provisional": latest.due_provisional if latest else (
             not departed and person.assessment_due_provisional),
-        "history": change_history(person, hidden=("id_number", "photo"), until=departed),
+        "history": change_history(person, hidden=("id_number", "photo", "bank_account_encrypted"), until=departed),
+        "records_bank_accounts": services.records_bank_accounts(person),
         "can_act_for_stay": active is not None and can_act_for_facility(request.user, active.facility),
         "can_admit": active is None and is_facility_manager(request.user),
         "can_act_in_region": can_act_in_region(request.user, place),
@@ -162,6 +164,23 @@ def person_edit(request, person_id):
             messages.success(request, _("已保存修改"))
             return redirect("person_detail", person_id=person.pk)
     return _form_page(request, form, title=_("修改人员信息"), person=person)
+
+
+@login_required
+def person_bank_account(request, person_id):
+    person = person_get_for_user(user=request.user, person_id=person_id)
+    services.ensure_may_edit(request.user, person)
+    if not services.records_bank_accounts(person):
+        raise Http404("bank accounts are not recorded in this region")
+    form = BankAccountForm(request.POST or None, initial={"bank_name": person.bank_name})
+    if request.method == "POST" and form.is_valid():
+        saved = run_service(form, lambda: services.person_bank_account_set(
+            by=request.user, person=person, bank_name=form.cleaned_data["bank_name"],
+            account=form.cleaned_data["account"]))
+        if saved is not None:
+            messages.success(request, _("已保存发放账户"))
+            return redirect("person_detail", person_id=person.pk)
+    return _form_page(request, form, title=_("发放账户"), person=person)
 
 
 @login_required

@@ -20,6 +20,7 @@ from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
 from common.api_fields import fields_as
+from common.bilingual import rule_message
 from common.pagination import LimitOffsetPagination
 from facilities.rules import region_scope_prefix
 from facilities.scoping import facility_scope_q, personal_facility_scope_q
@@ -50,7 +51,7 @@ def _region_prefix(code: str) -> str:
     try:
         return region_scope_prefix(code)
     except ValueError as exc:
-        raise ValidationError({"region": str(exc)}) from exc
+        raise ValidationError({"region": rule_message(str(exc))}) from exc
 
 
 # --- scoped reads (staffing.selectors has single reads and one-day lists only) ------------

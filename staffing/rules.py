@@ -64,6 +64,11 @@ class StaffingExplanation:
     exact: Fraction
     required: int
     formula_zh: str
+    formula_en: str
+
+
+#: The levels' words in the English formula.
+ENGLISH_LABELS = {"失能": "fully disabled", "半失能": "semi-disabled", "自理": "self-care", "孤儿": "orphans"}
 
 
 def _terms(
@@ -129,7 +134,7 @@ def explain_required_staff(
     ratios: StaffRatios = StaffRatios(),
     rounding: str = "total",
 ) -> StaffingExplanation:
-    """required_staff plus the exact sum and a Chinese formula for the facility page."""
+    """required_staff plus the exact sum and the formula for the facility page, in Chinese and in English."""
     terms = _terms(full, partial, self_care, orphans, ratios)
     required = required_staff(
         full=full,
@@ -140,14 +145,17 @@ def explain_required_staff(
         rounding=rounding,
     )
     exact = sum((Fraction(count, ratio) for _, count, ratio in terms), Fraction(0))
+    english = [(ENGLISH_LABELS[label], count, ratio) for label, count, ratio in terms]
     if rounding == "total":
-        sum_text = " + ".join(f"{label} {count} ÷ {ratio}" for label, count, ratio in terms)
-        formula = f"{sum_text} = {_two_decimals(exact)}，向上取整为 {required}"
+        zh, en = (" + ".join(f"{label} {count} ÷ {ratio}" for label, count, ratio in named) for named in (terms, english))
+        formula_zh = f"{zh} = {_two_decimals(exact)}，向上取整为 {required}"
+        formula_en = f"{en} = {_two_decimals(exact)}, rounded up to {required}"
     else:
-        ceilings_text = " + ".join(f"⌈{label} {count} ÷ {ratio}⌉" for label, count, ratio in terms)
+        zh, en = (" + ".join(f"⌈{label} {count} ÷ {ratio}⌉" for label, count, ratio in named) for named in (terms, english))
         values_text = " + ".join(str(_ceil_div(count, ratio)) for _, count, ratio in terms)
-        formula = f"{ceilings_text} = {values_text} = {required}"
-    return StaffingExplanation(exact=exact, required=required, formula_zh=formula)
+        formula_zh = f"{zh} = {values_text} = {required}"
+        formula_en = f"{en} = {values_text} = {required}"
+    return StaffingExplanation(exact=exact, required=required, formula_zh=formula_zh, formula_en=formula_en)
 
 
 def staffing_gap(*, required: int, actual: Decimal) -> Decimal:

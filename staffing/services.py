@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.bilingual import rule_message
 from common.enqueue import enqueue_on_commit
 from common.history import save_with_history
 from facilities.models import Facility
@@ -37,7 +38,7 @@ def staff_employ(
     try:
         parsed = parse_id_number(id_number)
     except ValueError as exc:
-        raise ValidationError({"id_number": str(exc)}) from exc
+        raise ValidationError({"id_number": rule_message(str(exc))}) from exc
     if started_on > timezone.localdate() + timedelta(days=31):
         raise ValidationError({"started_on": _("入职日期不能晚于一个月后")})
     staff = StaffMember.objects.select_for_update().filter(id_number=parsed.value).first()

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
+from accounts.jobs.schemas import JobOut
 from common.pagination import LimitOffsetPagination
 from facilities.models import Region
 from facilities.rules import region_ancestors
@@ -18,6 +19,7 @@ from facilities.scoping import can_review_claim_batch
 
 from . import services
 from .checks import batch_checks
+from .exports.background import claims_export_start
 from .exports.views import batch_download, batch_list_download
 from .models import BatchStatus, ClaimBatch
 from .schemas import (
@@ -176,3 +178,11 @@ def export_batch(request, batch_id: int, params: Query[BatchExportIn]):
 @router.get("/export", summary="导出筛选的批次 / download the filtered batches", openapi_extra=DOWNLOAD)
 def export_batches(request, params: Query[BatchListExportIn]):
     return batch_list_download(request, filters=params.as_filters(), fmt=params.format, full_ids=params.full_ids)
+
+
+@router.post("/export-jobs", response={202: JobOut},
+             summary="后台导出筛选的批次 / export the filtered batches in the background (a province's month)")
+def export_batches_in_background(request, params: Query[BatchListExportIn]):
+    """Follow `GET /api/jobs/{id}` until done, then take the file from its `download`."""
+    return Status(202, claims_export_start(user=request.user, filters=params.as_filters(), fmt=params.format,
+                                           full_ids=params.full_ids))

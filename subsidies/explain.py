@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from common.money import round_fen
 from residents.models import HukouType, SelfCareCategory, SupportForm, SupportKind
@@ -102,7 +103,8 @@ def _part(part: dict, *, facilities: dict[int, str], regions: dict[str, str], di
     else:
         stay_text = _("居家（分散供养）")
     return PartText(
-        period=_("%(start)s 至 %(end)s，%(days)s 天") % {"start": part["from"], "end": part["to"], "days": part["days"]},
+        period=ngettext("%(start)s 至 %(end)s，%(days)s 天", "%(start)s 至 %(end)s，%(days)s 天", part["days"]) % {
+            "start": part["from"], "end": part["to"], "days": part["days"]},
         standard=standard_text,
         missing_standard=standard is None,
         is_sample=bool(standard and standard.get("is_sample")),
@@ -144,7 +146,7 @@ def _summary(basis: dict, raw_parts: list[dict], regions: dict[str, str]) -> str
         if raw.get("multiplier") is not None:
             piece += _(" × %(multiplier)s（%(star)s）") % {"multiplier": raw["multiplier"], "star": _star(raw.get("star_level"))}
         if basis["proration"] != MONTH:
-            piece += _("，%(days)s 天") % {"days": raw["days"]}
+            piece += ngettext("，%(days)s 天", "，%(days)s 天", raw["days"]) % {"days": raw["days"]}
         pieces.append(piece)
     if not pieces:
         return "—"

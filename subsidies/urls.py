@@ -20,6 +20,7 @@ urlpatterns = [
     path("claims/<int:batch_id>/paid/", views.batch_mark_paid_view, name="batch_mark_paid"),
     path("claims/<int:batch_id>/export.<str:fmt>", export_views.batch_export, name="batch_export"),
     path("claims/export.<str:fmt>", export_views.batch_list_export, name="batch_list_export"),
+    path("claims/export/", export_views.batch_list_export_start, name="batch_list_export_start"),
     path("overview/", views.overview, name="overview"),
     path("overview/print/", views.overview_print, name="overview_print"),
     path("overview/export.<str:fmt>", export_views.overview_export, name="overview_export"),

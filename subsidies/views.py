@@ -126,6 +126,10 @@ def _batch_filters(form) -> BatchFilters:
     )
 
 
+#: The list's filters that its export carries over (subsidies.schemas.BatchFilterIn).
+EXPORT_FILTERS = ("month", "status", "region", "kind", "q")
+
+
 @login_required
 def batch_list(request):
     form = BatchFilterForm(request.GET or None, user=request.user)
@@ -141,6 +145,8 @@ def batch_list(request):
     return render(request, template, {
         "table": table, "form": form, "grid": grid,
         "can_generate": can_generate_claims(request.user, request.user.region_code or ""),
+        "can_export_full_ids": can_export_full_id_numbers(request.user),
+        "export_filters": [(key, request.GET[key]) for key in EXPORT_FILTERS if request.GET.get(key)],
     })
 
 

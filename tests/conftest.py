@@ -207,8 +207,10 @@ def clock_2026_11_23(time_machine):
 
 @pytest.fixture
 def import_page(settings, tmp_path):
-    """The people import page, with its upload folder in the test's own temporary directory."""
+    """The people import page, with its upload folder and the background jobs' files in the test's own
+    temporary directory."""
     settings.IMPORT_DIR = tmp_path / "imports"
+    settings.MEDIA_ROOT = tmp_path / "media"
     return reverse("people_import")
 
 

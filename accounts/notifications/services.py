@@ -41,3 +41,9 @@ def notifications_mark_read(*, user: User) -> int:
 def alerts_seen(*, user: User) -> None:
     """The user looked at the alert list: alerts opened before now are no longer new to them."""
     User.objects.filter(pk=user.pk).update(alerts_seen_at=timezone.now())
+
+
+def digest_settings_save(*, user: User, daily: bool, muted: list[str]) -> None:
+    """The user's daily digest on or off, and the alert kinds it leaves out."""
+    user.digest_daily, user.digest_muted_kinds = daily, sorted(set(muted))
+    user.save(update_fields=["digest_daily", "digest_muted_kinds"])

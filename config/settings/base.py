@@ -3,6 +3,8 @@
 One module for every environment: production values are the defaults, development opts in with
 DEBUG=true. A bad value fails at start with a message that names the variable.
 """
+import base64
+import hashlib
 from datetime import timedelta
 from pathlib import Path
 
@@ -66,9 +68,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "simple_history",
     "ninja",
-    "axes",
+    "accounts.apps.LoginLockoutConfig",  # django-axes, named in Chinese
     "django_otp",
-    "django_otp.plugins.otp_totp",
+    "accounts.apps.TotpConfig",  # django_otp.plugins.otp_totp, named in Chinese
     "common",  # the ground floor: no models; its templates (the one form-field template)
     "accounts",
     "facilities",
@@ -219,6 +221,29 @@ SESSION_RENEW_SECONDS = min(60, SESSION_COOKIE_AGE // 10)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # Access records (reads of full ID numbers, exports) are kept this many days; 等保 level 3 asks for at least 183.
+# Keys of the values kept encrypted (common.field_crypto): Fernet keys, comma-separated, the first encrypting.
+# Without it one key is derived from SECRET_KEY, which then must never change; production sets its own
+# (python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())").
+FIELD_ENCRYPTION_KEYS = _read("FIELD_ENCRYPTION_KEYS", env.list, []) or [
+    base64.urlsafe_b64encode(hashlib.sha256(f"field-encryption:{SECRET_KEY}".encode()).digest()).decode()
+]
+for _key in FIELD_ENCRYPTION_KEYS:
+    try:
+        if len(base64.urlsafe_b64decode(_key.encode())) != 32:
+            raise ValueError
+    except ValueError:
+        raise ImproperlyConfigured(
+            "环境变量 FIELD_ENCRYPTION_KEYS 的值无效 / invalid value for FIELD_ENCRYPTION_KEYS: Fernet keys "
+            "(32 bytes, url-safe base64), comma-separated"
+        ) from None
+# Background jobs (imports, large exports) and their files are deleted after this many days; a user
+# who waited longer than JOB_NOTIFY_AFTER_SECONDS for one is told when it ends.
+JOB_RETENTION_DAYS = _read("JOB_RETENTION_DAYS", env.int, 7)
+if not 1 <= JOB_RETENTION_DAYS <= 366:
+    raise ImproperlyConfigured(
+        "环境变量 JOB_RETENTION_DAYS 的值无效 / invalid value for JOB_RETENTION_DAYS: 1 to 366 days"
+    )
+JOB_NOTIFY_AFTER_SECONDS = 10
 AUDIT_RETENTION_DAYS = _read("AUDIT_RETENTION_DAYS", env.int, 183)
 if AUDIT_RETENTION_DAYS < 183:
     raise ImproperlyConfigured(
@@ -272,6 +297,8 @@ STORAGES = {
 EMAIL_CONFIG = _read("EMAIL_URL", env.email_url, "consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="carehome@localhost")
+# The address users reach the site at, for links in e-mail (the daily digest).
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 # Hardening for production. Development (DEBUG) and the local demo of `make run` (DEBUG off, its .env
 # turning these two off) run over plain HTTP on localhost.
@@ -377,6 +404,14 @@ CELERY_BEAT_SCHEDULE = {
     "prune-access-records": {
         "task": "accounts.tasks.prune_access_records",
         "schedule": crontab(hour=3, minute=45),
+    },
+    "prune-background-jobs": {
+        "task": "accounts.tasks.prune_background_jobs",
+        "schedule": crontab(hour=3, minute=50),
+    },
+    "daily-digests": {
+        "task": "facilities.tasks.send_daily_digests",
+        "schedule": crontab(hour=7, minute=30),
     },
     "requeue-generation-runs": {
         "task": "subsidies.tasks.requeue_queued_runs",

@@ -1,6 +1,6 @@
 """Request and response shapes of the alerts API."""
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from ninja import Field, Schema
 
@@ -67,7 +67,7 @@ class AcknowledgeIn(Schema):
 
 
 class AcknowledgeManyIn(Schema):
-    alert_ids: list[int] = Field(
+    alert_ids: list[Annotated[int, Field(ge=1, le=MAX_ID)]] = Field(
         ..., min_length=1, max_length=MAX_ACKNOWLEDGED_AT_ONCE, description="预警编号 / the alerts' ids",
     )
     note: str = Field(..., max_length=300, description="确认说明，用于每一条 / one note for them all (required)")

@@ -3,6 +3,8 @@ counts, so all three agree."""
 from django.core.exceptions import ValidationError
 from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, When
 
+from common.bilingual import rule_message
+
 from ..models import Alert, AlertKind, Severity
 from ..scoping import alerts_visible_to
 from ..selectors import region_code_q
@@ -47,7 +49,7 @@ def alert_list(*, user, state: str = "open", kind: str = "", facility_id: int | 
         try:
             alerts = alerts.filter(region_code_q(region))
         except ValueError as exc:
-            raise ValidationError({"region": str(exc)}) from exc
+            raise ValidationError({"region": rule_message(str(exc))}) from exc
     return alerts_in_display_order(alerts)
 
 

@@ -5,8 +5,9 @@ from django.utils.translation import gettext_lazy as _
 from common.forms import DATE_INPUT, MomentField, StyledFormMixin
 
 from ..models import ComplaintChannel, FacilityStatus, InspectionKind
-from ..picker import FacilityFilterField, RegionCodeFilterField
+from ..picker import FacilityChoiceField, FacilityFilterField, RegionCodeFilterField
 from ..scoping import facilities_visible_to
+from ..selectors import facilities_labelled
 
 
 class ComplaintFilterForm(StyledFormMixin, forms.Form):
@@ -24,7 +25,7 @@ class ComplaintFilterForm(StyledFormMixin, forms.Form):
 
 
 class ComplaintForm(StyledFormMixin, forms.Form):
-    facility = forms.ModelChoiceField(label=_("被投诉机构"), queryset=None)
+    facility = FacilityChoiceField(label=_("被投诉机构"))
     channel = forms.ChoiceField(label=_("来源渠道"), choices=ComplaintChannel.choices)
     received_at = MomentField(
         label=_("收到时间"), input_formats=[*MomentField.input_formats, "%Y-%m-%d"],
@@ -39,10 +40,9 @@ class ComplaintForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["facility"].queryset = (
-            facilities_visible_to(user).exclude(status=FacilityStatus.CLOSED).select_related("region").order_by("region_id", "name")
+        self.fields["facility"].queryset = facilities_labelled(
+            facilities_visible_to(user).exclude(status=FacilityStatus.CLOSED).order_by("region_id", "name")
         )
-        self.fields["facility"].label_from_instance = lambda facility: f"{facility.name}（{facility.region.name}）"
 
 
 class StartInspectionForm(StyledFormMixin, forms.Form):

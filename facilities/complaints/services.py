@@ -15,15 +15,18 @@ from datetime import date, datetime, time
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import NotificationKind, Role, User
+from accounts.notifications.services import notify
 from common.enqueue import enqueue_on_commit
 from common.history import save_with_history
 
 from ..inspections.services import inspection_record
 from ..models import Complaint, ComplaintChannel, Facility, Inspection, InspectionKind
-from ..rules import complaint_due_dates
+from ..rules import complaint_due_dates, region_ancestors
 from ..scoping import can_act_in_region
 from ..selectors import region_policy
 from ..working_days.calendar import WorkingDays
@@ -83,6 +86,13 @@ def complaint_register(
     )
     save_with_history(complaint, by=by, reason=_("登记投诉举报"))
     _scan_after_commit(complaint.pk)
+    notify(
+        users=User.objects.filter(is_active=True, role=Role.INSPECTOR, region_code__in=region_ancestors(facility.region_id))
+        .exclude(pk=by.pk),
+        kind=NotificationKind.COMPLAINT_REGISTERED,
+        values={"facility": facility.name, "due": f"{complaint.acknowledge_due_on:%Y-%m-%d}"},
+        link=reverse("complaint_detail", args=[complaint.pk]),
+    )
     return complaint
 
 

@@ -8,8 +8,9 @@ from common.forms import StyledFormMixin
 from ..checklist_rules import MAX_EVIDENCE_LENGTH, Answer, CheckResult
 from ..forms import DATE_INPUT
 from ..models import CheckResultChoice, FacilityStatus, FindingSeverity, InspectionKind
-from ..picker import FacilityFilterField, RegionCodeFilterField
+from ..picker import FacilityChoiceField, FacilityFilterField, RegionCodeFilterField
 from ..scoping import facilities_visible_to
+from ..selectors import facilities_labelled
 from .services import EVIDENCE_MAX_BYTES
 
 # Common problem categories in county inspections of care homes; the field accepts any text.
@@ -43,7 +44,7 @@ class InspectionFilterForm(StyledFormMixin, forms.Form):
 
 
 class InspectionForm(StyledFormMixin, forms.Form):
-    facility = forms.ModelChoiceField(label=_("被检查机构"), queryset=None)
+    facility = FacilityChoiceField(label=_("被检查机构"))
     inspected_on = forms.DateField(label=_("检查日期"), widget=DATE_INPUT)
     kind = forms.ChoiceField(label=_("检查类型"), choices=InspectionKind.choices)
     inspectors = forms.CharField(label=_("检查人员"), max_length=200, help_text=_("多人用顿号分隔，例如：王建国、李秀兰"))
@@ -53,10 +54,9 @@ class InspectionForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["facility"].queryset = (
-            facilities_visible_to(user).exclude(status=FacilityStatus.CLOSED).select_related("region").order_by("region_id", "name")
+        self.fields["facility"].queryset = facilities_labelled(
+            facilities_visible_to(user).exclude(status=FacilityStatus.CLOSED).order_by("region_id", "name")
         )
-        self.fields["facility"].label_from_instance = lambda facility: f"{facility.name}（{facility.region.name}）"
 
 
 class FindingForm(StyledFormMixin, forms.Form):

@@ -20,6 +20,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from accounts.models import NotificationKind, User
 from accounts.notifications.services import notify
@@ -145,7 +146,10 @@ def inspection_close(*, by, inspection: Inspection, closed_on: date) -> Inspecti
         raise ValidationError(_("该检查已结案"))
     pending = inspection.findings.exclude(status=FindingStatus.VERIFIED).count()
     if pending:
-        raise ValidationError(_("尚有 %(count)s 项问题未复核销号，不能结案"), params={"count": pending})
+        raise ValidationError(
+            ngettext_lazy("尚有 %(count)s 项问题未复核销号，不能结案", "尚有 %(count)s 项问题未复核销号，不能结案", pending),
+            params={"count": pending},
+        )
     _not_future(closed_on, "closed_on")
     _not_before_inspection(closed_on, inspection, "closed_on", _("结案日期不能早于检查日期"))
     last_verified = inspection.findings.order_by("-verified_on").values_list("verified_on", flat=True).first()

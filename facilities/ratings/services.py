@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.bilingual import rule_message
 from common.enqueue import enqueue_on_commit
 from common.history import save_with_history
 
@@ -48,7 +49,7 @@ def _level_under_rules(*, facility: Facility, rated_on: date, scores: dict, othe
     try:
         level = star_level(**scores, thresholds=thresholds_for(policy))
     except ValueError as exc:
-        raise ValidationError({"__all__": str(exc)}) from exc
+        raise ValidationError({"__all__": rule_message(str(exc))}) from exc
     refusal = rating_refusal(
         level=level, on=rated_on, history=[PastRating(r.rated_on, r.level) for r in others],
         first_max_level=policy.rating_first_max_level, upgrade_wait_years=policy.rating_upgrade_wait_years,

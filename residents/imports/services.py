@@ -19,6 +19,7 @@ import io
 import math
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path, PurePath
@@ -29,10 +30,12 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from openpyxl.styles import Font
 
+from accounts.models import JobStage
+from common.bilingual import rule_message
 from common.csv_text import UnreadableCsv, csv_rows, spreadsheet_text
+from common.masking import mask_personal_numbers
 from common.text_safety import validate_one_line
 from common.upload_budget import SheetBudget, UploadRefused, budgeted_rows, check_xlsx
 from facilities.models import (
@@ -56,6 +59,7 @@ from ..models import (
 from ..rules import ADULT_AGE, age_on, parse_id_number
 from ..selectors import people_visible_to
 from ..services import person_register, scans_deferred, stay_admit
+from .columns import BY_KEY, COLUMNS, column_letter, header_key, header_normalised, mapping_is_exact, mapping_suggested
 
 BUDGET = SheetBudget()  # 5 MB, 5000 rows under the header (blank ones too), 100 columns: common.upload_budget
 MAX_BYTES = BUDGET.max_bytes
@@ -63,35 +67,6 @@ MAX_ROWS = BUDGET.max_rows
 MAX_COLUMNS = BUDGET.max_columns
 PERSON_NAME_MAX = Person._meta.get_field("name").max_length
 PHONE_MAX = Person._meta.get_field("phone").max_length
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    header: str
-    required: bool
-    hint: str  # shown on the upload page
-
-
-COLUMNS = (
-    Column("name", "姓名", True, gettext_lazy("与身份证一致")),
-    Column("id_number", "身份证号码", True, gettext_lazy("18 位；在 Excel 中请把该列设为文本格式")),
-    Column("hukou_region_code", "户籍地代码", True, gettext_lazy("6 位（县区）或 9 位（乡镇）行政区划代码")),
-    Column("hukou_type", "户籍类型", True, gettext_lazy("城镇 / 农村")),
-    Column("residence_region_code", "现居住乡镇代码", False, gettext_lazy("9 位乡镇（街道）代码")),
-    Column("phone", "联系电话", False, ""),
-    Column("disability_category", "残疾类别", False, gettext_lazy("视力 / 听力 / 言语 / 肢体 / 智力 / 精神 / 多重")),
-    Column("disability_grade", "残疾等级", False, gettext_lazy("1–4 级，一级最重")),
-    Column("facility", "入住机构", False, gettext_lazy("机构名称或机构编号")),
-    Column("admitted_on", "入住日期", False, gettext_lazy("YYYY-MM-DD；填写入住机构时必填")),
-)
-_BY_KEY = {column.key: column for column in COLUMNS}
-_HEADER_ALIASES = {"身份证号": "id_number", "公民身份号码": "id_number"}
-_HEADERS = {
-    **{column.header: column.key for column in COLUMNS},
-    **{column.key: column.key for column in COLUMNS},
-    **_HEADER_ALIASES,
-}
 
 
 @dataclass(frozen=True)
@@ -127,7 +102,7 @@ class ImportResult:
     created_stays: int = 0
 
 
-def _check_may_import(user) -> None:
+def check_may_import(user) -> None:
     if not can_register_people(user):
         raise PermissionDenied(_("您无权导入人员"))
 
@@ -198,22 +173,6 @@ def _is_blank(value) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _column_letter(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
-def _normalise_header(value) -> str:
-    text = "" if value is None else str(value)
-    text = re.sub(r"\s+", "", text.replace("\ufeff", "")).strip("*＊")
-    text = re.sub(r"[（(][^（）()]*[)）]$", "", text)  # 姓名（必填） → 姓名
-    return text
-
-
 @dataclass
 class _Sheet:
     header: dict[str, int]  # column key → index
@@ -221,7 +180,8 @@ class _Sheet:
     ignored: list[str]
 
 
-def _read_sheet(file) -> _Sheet:
+def _cells_read(file) -> tuple[list, list[tuple[int, list]]]:
+    """The header's cells and the data rows (numbered as the spreadsheet shows them), blank rows skipped."""
     suffix, data = _read_bytes(file)
     source = _csv_rows(data) if suffix == ".csv" else _xlsx_rows(data)
     header_cells = None
@@ -238,28 +198,87 @@ def _read_sheet(file) -> _Sheet:
         raise _Unreadable(str(exc)) from exc
     if header_cells is None:
         raise _Unreadable(_("表中没有内容"))
+    return header_cells, rows
+
+
+def _header_by_names(header_cells) -> dict[str, int]:
     header: dict[str, int] = {}
-    ignored = []
-    problems = []
+    repeated = []
     for index, cell in enumerate(header_cells):
-        text = _normalise_header(cell)
-        key = _HEADERS.get(text) or _HEADERS.get(text.lower())
+        key = header_key(cell)
         if key is None:
-            if text:
-                ignored.append(text[:50])
             continue
         if key in header:
-            problems.append(_BY_KEY[key].header)
+            repeated.append(BY_KEY[key].header)
             continue
         header[key] = index
-    if problems:
-        raise _Unreadable(_("表头中有重复的列：%(columns)s") % {"columns": "、".join(problems)})
+    if repeated:
+        raise _Unreadable(_("表头中有重复的列：%(columns)s") % {"columns": "、".join(repeated)})
+    return header
+
+
+def _header_by_mapping(header_cells, mapping: dict[str, int]) -> dict[str, int]:
+    """The user's own choice of which sheet column holds which field (the mapping step)."""
+    header: dict[str, int] = {}
+    for key, index in mapping.items():
+        if key not in BY_KEY or not isinstance(index, int) or not 0 <= index < len(header_cells):
+            raise _Unreadable(_("列的对应关系无效，请重新选择"))
+        header[key] = index
+    twice = [column_letter(index) for index in sorted(set(header.values())) if list(header.values()).count(index) > 1]
+    if twice:
+        raise _Unreadable(_("同一列不能对应两个字段：%(columns)s 列") % {"columns": "、".join(twice)})
+    return header
+
+
+def _read_sheet(file, mapping: dict[str, int] | None = None) -> _Sheet:
+    header_cells, rows = _cells_read(file)
+    header = _header_by_names(header_cells) if mapping is None else _header_by_mapping(header_cells, mapping)
+    used = set(header.values())
+    ignored = [header_normalised(cell)[:50] for index, cell in enumerate(header_cells)
+               if index not in used and header_normalised(cell)]
     missing = [column.header for column in COLUMNS if column.required and column.key not in header]
     if missing:
         raise _MissingColumns(missing)
     if not rows:
         raise _Unreadable(_("表中没有数据行"))
     return _Sheet(header=header, rows=rows, ignored=ignored)
+
+
+@dataclass
+class SheetColumns:
+    """A sheet's header and first rows, for the mapping step: which of its columns holds which field."""
+
+    problems: list[Problem]
+    headers: list[str] = field(default_factory=list)
+    samples: list[list[str]] = field(default_factory=list)  # per column, the first SAMPLE_ROWS values
+    suggested: dict[str, int] = field(default_factory=dict)
+    exact: bool = False
+    rows: int = 0
+
+
+SAMPLE_ROWS = 3
+
+
+def _sample(value) -> str:
+    """A cell as the mapping step shows it: short, one line, ID numbers masked (the screen may be seen by others)."""
+    text = "" if value is None else str(value)
+    return mask_personal_numbers(" ".join(text.split()))[:30]
+
+
+def sheet_columns(*, user, file) -> SheetColumns:
+    """The header and first rows of an uploaded sheet, with the suggested mapping. Writes nothing."""
+    check_may_import(user)
+    try:
+        header_cells, rows = _cells_read(file)
+    except _Unreadable as exc:
+        return SheetColumns(problems=[Problem(row=None, column="", reason=str(exc))])
+    headers = [" ".join(str(cell).split())[:50] if not _is_blank(cell) else "" for cell in header_cells]
+    while headers and not headers[-1]:
+        headers.pop()
+    samples = [[_sample(cells[index]) if index < len(cells) else "" for _, cells in rows[:SAMPLE_ROWS]]
+               for index in range(len(headers))]
+    return SheetColumns(problems=[], headers=headers, samples=samples, suggested=mapping_suggested(headers),
+                        exact=mapping_is_exact(headers), rows=len(rows))
 
 
 class _MissingColumns(Exception):
@@ -319,7 +338,7 @@ def _id_number(value):
     try:
         parsed = parse_id_number(text)
     except ValueError as exc:
-        raise _Bad(str(exc).split(" / ")[0]) from None
+        raise _Bad(str(rule_message(str(exc)))) from None
     if parsed.birth_date > timezone.localdate():
         raise _Bad(_("身份证号码中的出生日期晚于今天"))
     return parsed
@@ -481,14 +500,27 @@ class _Checker:
         row.bad.add(key)
         index = self.header.get(key)
         self.problems.append(
-            Problem(row=row.number, column=_BY_KEY[key].header, reason=reason,
-                    letter=_column_letter(index) if index is not None else "")
+            Problem(row=row.number, column=BY_KEY[key].header, reason=reason,
+                    letter=column_letter(index) if index is not None else "")
         )
 
 
-def _parse_rows(sheet: _Sheet, checker: _Checker) -> list[_Row]:
+Progress = Callable[[str, int, int], None]  # (JobStage, rows done, rows in all): a background import's page
+
+
+def _no_progress(stage: str, done: int, total: int) -> None:
+    return None
+
+
+#: A background import reports its checking this many rows at a time.
+PROGRESS_EVERY = 250
+
+
+def _parse_rows(sheet: _Sheet, checker: _Checker, progress: Progress) -> list[_Row]:
     rows = []
-    for number, cells in sheet.rows:
+    for position, (number, cells) in enumerate(sheet.rows):
+        if position % PROGRESS_EVERY == 0:
+            progress(JobStage.CHECKING, position, len(sheet.rows))
         row = _Row(number=number)
         for key, parse in _PARSERS.items():
             index = sheet.header.get(key)
@@ -656,16 +688,16 @@ def _check_stays(user, rows: list[_Row], checker: _Checker) -> None:
         row.facility, row.admit = facility, True
 
 
-def _plan(*, user, file, request=None) -> _Plan:
+def _plan(*, user, file, mapping=None, request=None, progress: Progress = _no_progress) -> _Plan:
     try:
-        sheet = _read_sheet(file)
+        sheet = _read_sheet(file, mapping)
     except _MissingColumns as exc:
         return _Plan(problems=[Problem(row=1, column=header, reason=_("缺少必填列“%(column)s”") % {"column": header})
                                for header in exc.headers])
     except _Unreadable as exc:
         return _Plan(problems=[Problem(row=None, column="", reason=str(exc))])
     checker = _Checker(sheet.header)
-    rows = _parse_rows(sheet, checker)
+    rows = _parse_rows(sheet, checker, progress)
     _check_disability(rows, checker)
     try:
         _check_people(user, rows, checker, request=request)
@@ -682,10 +714,11 @@ def _plan(*, user, file, request=None) -> _Plan:
 # --- the two entry points ----------------------------------------------------------------
 
 
-def import_preview(*, user, file, request=None) -> ImportPreview:
-    """Read and check every row; write nothing (but the access records of numbers outside the scope)."""
-    _check_may_import(user)
-    plan = _plan(user=user, file=file, request=request)
+def import_preview(*, user, file, mapping: dict[str, int] | None = None, request=None) -> ImportPreview:
+    """Read and check every row; write nothing (but the access records of numbers outside the scope).
+    `mapping` (column key → the sheet's column index) replaces reading the header by its names."""
+    check_may_import(user)
+    plan = _plan(user=user, file=file, mapping=mapping, request=request)
     return ImportPreview(
         problems=plan.problems, new_people=plan.new_people, existing_people=plan.existing_people,
         new_stays=plan.new_stays, rows=len(plan.rows), ignored_columns=plan.ignored,
@@ -709,7 +742,7 @@ def _failure(row: _Row, exc: Exception) -> Problem:
     if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
         name, errors = next(iter(exc.message_dict.items()))
         key = _FIELD_COLUMNS.get(name)
-        return Problem(row=row.number, column=_BY_KEY[key].header if key else "", reason="；".join(errors))
+        return Problem(row=row.number, column=BY_KEY[key].header if key else "", reason="；".join(errors))
     if isinstance(exc, ValidationError):
         return Problem(row=row.number, column="", reason="；".join(exc.messages))
     if isinstance(exc, PermissionDenied):
@@ -717,12 +750,14 @@ def _failure(row: _Row, exc: Exception) -> Problem:
     return Problem(row=row.number, column="", reason=_("数据刚被他人修改，请重新预览后再导入"))
 
 
-def import_apply(*, user, file, request=None) -> ImportResult:
+def import_apply(*, user, file, mapping: dict[str, int] | None = None, request=None,
+                 progress: Progress = _no_progress) -> ImportResult:
     """Check again and, only when no row has a problem, write every row in one transaction."""
-    _check_may_import(user)
-    plan = _plan(user=user, file=file, request=request)
+    check_may_import(user)
+    plan = _plan(user=user, file=file, mapping=mapping, request=request, progress=progress)
     if plan.problems or not plan.rows:
         return ImportResult(applied=False, problems=plan.problems)
+    progress(JobStage.WRITING, len(plan.rows), len(plan.rows))
     try:
         with transaction.atomic(), scans_deferred():
             for row in plan.rows:
@@ -765,7 +800,7 @@ def template_xlsx() -> bytes:
     sheet = workbook.active
     sheet.title = "人员"
     for index, title in enumerate(header):
-        letter = _column_letter(index)
+        letter = column_letter(index)
         sheet.column_dimensions[letter].number_format = "@"
         sheet.column_dimensions[letter].width = 22 if title in ("身份证号码", "入住机构") else 14
         sheet.cell(row=1, column=index + 1, value=title).font = Font(bold=True)

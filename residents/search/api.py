@@ -5,6 +5,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
+from common.bilingual import rule_message
+
 from .rules import MAX_QUERY, QueryKind, read_query
 from .services import search_recorded
 
@@ -48,7 +50,7 @@ def search_api(request, params: Query[SearchIn]):
     try:
         query = read_query(params.q)
     except ValueError as exc:
-        raise ValidationError({"q": str(exc)}) from exc
+        raise ValidationError({"q": rule_message(str(exc))}) from exc
     results = search_recorded(request=request, query=query, today=timezone.localdate())
     return {
         "kind": query.kind, "people": results.people, "more_people": results.more_people,

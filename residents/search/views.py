@@ -3,6 +3,8 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils import timezone
 
+from common.bilingual import rule_message
+
 from .rules import read_query
 from .services import search_recorded
 
@@ -15,7 +17,7 @@ def search_view(request):
         try:
             query = read_query(raw)
         except ValueError as exc:
-            error = str(exc)
+            error = rule_message(str(exc))
         else:
             results = search_recorded(request=request, query=query, today=timezone.localdate())
     return render(request, "residents/search.html", {"q": raw[:100], "results": results, "error": error})

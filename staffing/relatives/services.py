@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history
 
+from common.bilingual import rule_message
 from common.history import save_with_history
 from facilities.models import Region
 from facilities.scoping import can_act_for_facility, can_act_in_region, can_read_personal_data, is_regional_user
@@ -51,7 +52,7 @@ def _relative_id_number(value: str) -> str:
     try:
         return parse_id_number(value).value
     except ValueError as exc:
-        raise ValidationError({"relative_id_number": str(exc)}) from exc
+        raise ValidationError({"relative_id_number": rule_message(str(exc))}) from exc
 
 
 def may_record_for_staff(user, employment: Employment) -> bool:

@@ -22,6 +22,7 @@ from django.utils import translation
 from django.utils.html import escape
 
 from common.csv_text import BOM, spreadsheet_text
+from common.field_crypto import UnreadableSecret, secret_decrypt
 from residents.models import SelfCareCategory, SupportForm
 from residents.rules import mask_id_number
 
@@ -49,7 +50,24 @@ ITEM_WIDTH = 15
 #: Lines are read and shaped this many at a time, so a province's month never sits in memory twice.
 CHUNK_ROWS = 20_000
 
-CSV_TEXT = ["行政区划", "申报单位", "姓名", "身份证号码", "提示"]
+CSV_TEXT = ["行政区划", "申报单位", "姓名", "身份证号码", "开户银行", "银行账号", "提示"]
+#: The payment roster of a region that records accounts carries them after the ID number.
+ACCOUNT_COLUMNS = ["开户银行", "银行账号"]
+UNREADABLE_ACCOUNT = "（无法解密，请重新登记）"
+
+
+def _columns(accounts: bool) -> list[str]:
+    if not accounts:
+        return DETAIL_COLUMNS
+    at = DETAIL_COLUMNS.index("身份证号码") + 1
+    return [*DETAIL_COLUMNS[:at], *ACCOUNT_COLUMNS, *DETAIL_COLUMNS[at:]]
+
+
+def _account(token: str) -> str:
+    try:
+        return secret_decrypt(token)
+    except UnreadableSecret:
+        return UNREADABLE_ACCOUNT
 
 
 @dataclass(frozen=True)
@@ -96,7 +114,7 @@ class _Labels:
         return "；".join(self.flags.get(flag, flag) for flag in flags) if flags else ""
 
 
-def _detail(rows: list[tuple], *, full_ids: bool, labels: _Labels) -> pd.DataFrame:
+def _detail(rows: list[tuple], *, full_ids: bool, labels: _Labels, accounts: bool = False) -> pd.DataFrame:
     """One row per line, with the hidden keys the summary groups by (batch_id, person_id, item, fen)."""
     raw = pd.DataFrame.from_records(rows, columns=LINE_FIELDS)
     facility, township = raw["batch__facility__name"], raw["batch__township__name"]
@@ -118,7 +136,9 @@ def _detail(rows: list[tuple], *, full_ids: bool, labels: _Labels) -> pd.DataFra
         "上月金额": raw["previous_amount"],
         "补差月份": [labels.month(value) for value in raw["adjusts_month"]],
         "提示": [labels.flag_text(flags) for flags in raw["flags_text"]],
-    }, columns=["batch_id", "person_id", "item", "fen", *DETAIL_COLUMNS])
+        **({"开户银行": raw["person__bank_name"], "银行账号": raw["person__bank_account_encrypted"].map(_account)}
+           if accounts else {}),
+    }, columns=["batch_id", "person_id", "item", "fen", *_columns(accounts)])
 
 
 class _Totals:
@@ -354,11 +374,13 @@ def _xlsx(sheets: dict[str, pd.DataFrame], *, money: set[str]) -> bytes:
 def _csv(frame: pd.DataFrame, *, text: list[str], header: bool = True) -> str:
     frame = frame.copy()
     for column in text:
-        frame[column] = frame[column].map(spreadsheet_text, na_action="ignore")
+        if column in frame:
+            frame[column] = frame[column].map(spreadsheet_text, na_action="ignore")
     return frame.to_csv(index=False, header=header, lineterminator="\r\n", float_format="%.2f")
 
 
-def claims_xlsx(*, batches: list[dict], lines: Iterable[tuple], full_ids: bool, marking: str = "") -> ExportFile:
+def claims_xlsx(*, batches: list[dict], lines: Iterable[tuple], full_ids: bool, marking: str = "",
+                accounts: bool = False) -> ExportFile:
     """The 汇总 sheet (payer unit × item, people, lines, totals) and the 明细 sheet (every line).
 
     `lines` are the rows of export_selectors.line_rows (LINE_FIELDS), read a chunk at a time; the
@@ -369,12 +391,13 @@ def claims_xlsx(*, batches: list[dict], lines: Iterable[tuple], full_ids: bool, 
     book = _Book(buffer, marking=marking)
     with translation.override("zh-hans"):
         labels = _Labels()
-        detail_sheet = book.add(DETAIL_SHEET, DETAIL_COLUMNS, money=money)
+        columns = _columns(accounts)
+        detail_sheet = book.add(DETAIL_SHEET, columns, money=money)
         totals = _Totals()
         for chunk in _chunks(lines):
-            detail = _detail(chunk, full_ids=full_ids, labels=labels)
+            detail = _detail(chunk, full_ids=full_ids, labels=labels, accounts=accounts)
             totals.add(detail)
-            detail_sheet.write(detail[DETAIL_COLUMNS])
+            detail_sheet.write(detail[columns])
         detail_sheet.close()
         summary = _summary(batches, totals)
         summary_sheet = book.add(SUMMARY_SHEET, list(summary.columns), money=money)
@@ -384,17 +407,17 @@ def claims_xlsx(*, batches: list[dict], lines: Iterable[tuple], full_ids: bool, 
     return ExportFile(buffer.getvalue(), totals.lines)
 
 
-def claims_csv(*, lines: Iterable[tuple], full_ids: bool) -> ExportFile:
+def claims_csv(*, lines: Iterable[tuple], full_ids: bool, accounts: bool = False) -> ExportFile:
     """The 明细 rows; amounts as plain numbers ("800.00")."""
     parts, count = [BOM], 0
     with translation.override("zh-hans"):
         labels = _Labels()
         for chunk in _chunks(lines):
-            detail = _detail(chunk, full_ids=full_ids, labels=labels)[DETAIL_COLUMNS]
+            detail = _detail(chunk, full_ids=full_ids, labels=labels, accounts=accounts)[_columns(accounts)]
             parts.append(_csv(detail, text=CSV_TEXT, header=count == 0))
             count += len(detail)
         if count == 0:
-            parts.append(_csv(pd.DataFrame(columns=DETAIL_COLUMNS), text=[]))
+            parts.append(_csv(pd.DataFrame(columns=_columns(accounts)), text=[]))
     return ExportFile("".join(parts).encode("utf-8"), count)
 
 

@@ -18,7 +18,7 @@ BATCH_FIELDS = ("id", "month", "region__full_name", "facility__name", "township_
 LINE_FIELDS = (
     "batch_id", "batch__month", "batch__region__full_name", "batch__facility__name", "batch__township__name",
     "person_id", "person__name", "person__id_number", "item", "support_form", "category", "days", "amount",
-    "previous_amount", "adjusts_month", "flags_text",
+    "previous_amount", "adjusts_month", "flags_text", "person__bank_name", "person__bank_account_encrypted",
 )
 
 

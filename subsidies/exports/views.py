@@ -9,30 +9,32 @@ The pages' downloads read from the replica when one is configured (common.replic
 month is the heaviest read there is; the access record is a write and goes to the primary. The API's
 stay on the primary: another system sends no cookie that would keep its reads there after its writes.
 """
-import re
 from dataclasses import asdict
 from urllib.parse import quote
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import BadRequest, PermissionDenied
+from django.core.exceptions import BadRequest
 from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 from pydantic import ValidationError as SchemaError
 
 from accounts.audit import access_record
 from accounts.models import AccessAction
 from common.replica import reads_from_replica
 from facilities.rules import region_scope_prefix
-from facilities.scoping import can_export_full_id_numbers, can_read_personal_data
 
 from ..models import ClaimBatch
 from ..schemas import BatchExportIn, BatchListExportIn, OverviewExportIn
 from ..selectors import BatchFilters, batch_get_for_user, batch_list
-from .files import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, claims_csv, claims_xlsx, overview_csv, overview_xlsx
-from .selectors import batch_rows, county_rows, line_rows
+from .background import claims_export_start
+from .claims import claims_export_recorded, claims_file, claims_file_name, file_part
+from .files import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, overview_csv, overview_xlsx
+from .selectors import county_rows
 
 FORMATS = ("xlsx", "csv")
 
@@ -47,37 +49,12 @@ def _attachment(content: bytes, *, fmt: str, name: str, ascii_name: str) -> Http
     return response
 
 
-def _file_part(text: str) -> str:
-    """A payer name made safe for a file name on any system."""
-    return re.sub(r'[\\/:*?"<>|\s]+', "_", text)
-
-
 def _claims_download(request, *, batches, fmt: str, full_ids: bool, target: str, what: str, name: str,
                      ascii_name: str) -> HttpResponse:
-    if full_ids and not can_export_full_id_numbers(request.user):
-        raise PermissionDenied
-    if not can_read_personal_data(request.user):
-        raise PermissionDenied  # administrators: claim lines name people (facilities.scoping)
-    lines = line_rows(user=request.user, batches=batches)
-    if full_ids:  # the payment roster: its own name, and marked on every printed page with who took it
-        name, ascii_name = f"{name}_发放名册_含完整身份证号", f"{ascii_name}-payment-roster-full-ids"
-    if fmt == "xlsx":
-        marking = (
-            f"发放名册 含完整身份证号码 仅限发放使用 不得外传 · 导出：{request.user.full_name or request.user.username}"
-            f" {timezone.localtime():%Y-%m-%d %H:%M}"
-        ) if full_ids else ""
-        export = claims_xlsx(batches=batch_rows(batches=batches), lines=lines, full_ids=full_ids, marking=marking)
-    else:
-        export = claims_csv(lines=lines, full_ids=full_ids)
-    access_record(
-        request=request, action=AccessAction.EXPORT_PERSONAL if full_ids else AccessAction.EXPORT, target=target,
-        detail=gettext_lazy("补贴申报 %(format)s（%(ids)s），%(what)s，%(lines)s 行"),
-        params={
-            "format": fmt.upper(), "ids": gettext_lazy("完整身份证号码") if full_ids else gettext_lazy("身份证号码已脱敏"),
-            "what": what, "lines": export.lines,
-        },
-    )
-    return _attachment(export.content, fmt=fmt, name=name, ascii_name=ascii_name)
+    export = claims_file(user=request.user, batches=batches, fmt=fmt, full_ids=full_ids)
+    claims_export_recorded(request, fmt=fmt, full_ids=full_ids, target=target, what=what, lines=export.lines)
+    named = claims_file_name(name=name, ascii_name=ascii_name, full_ids=full_ids)
+    return _attachment(export.content, fmt=fmt, name=named.name, ascii_name=named.ascii_name)
 
 
 def batch_download(request, *, batch: ClaimBatch, fmt: str, full_ids: bool) -> HttpResponse:
@@ -86,7 +63,7 @@ def batch_download(request, *, batch: ClaimBatch, fmt: str, full_ids: bool) -> H
     return _claims_download(
         request, batches=ClaimBatch.objects.filter(pk=batch.pk), fmt=fmt, full_ids=full_ids,
         target=f"claim_batch:{batch.pk}", what=f"{month} {batch.payer_name}",
-        name=f"补贴申报_{month}_{_file_part(batch.payer_name)}", ascii_name=f"subsidy-claims-{month}-batch-{batch.pk}",
+        name=f"补贴申报_{month}_{file_part(batch.payer_name)}", ascii_name=f"subsidy-claims-{month}-batch-{batch.pk}",
     )
 
 
@@ -126,6 +103,15 @@ def _query(request, schema, **path):
         raise BadRequest(error) from error
 
 
+def _form(request, schema):
+    """A form's fields read with the API's schema; blank fields count as not given."""
+    given = {key: value for key, value in request.POST.items() if value != "" and key != "csrfmiddlewaretoken"}
+    try:
+        return schema.model_validate(given)
+    except SchemaError as error:
+        raise BadRequest(error) from error
+
+
 def _format(fmt: str) -> str:
     if fmt not in FORMATS:
         raise Http404("format")
@@ -151,3 +137,13 @@ def batch_list_export(request, fmt):
 @reads_from_replica()
 def overview_export(request, fmt):
     return overview_download(request, params=_query(request, OverviewExportIn, format=_format(fmt)))
+
+
+@login_required
+@require_POST
+def batch_list_export_start(request):
+    """The page's export of a filtered list: built in the background, taken from the job's page."""
+    params = _form(request, BatchListExportIn)
+    job = claims_export_start(user=request.user, filters=params.as_filters(), fmt=params.format,
+                              full_ids=params.full_ids)
+    return redirect("job_detail", job.pk)

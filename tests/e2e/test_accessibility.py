@@ -9,6 +9,7 @@ first ones met), leaving out downloads, print sheets, the API and Django admin. 
 the panels htmx loads have settled; it is evaluated in the page, so the site's CSP stays as it is."""
 import re
 from collections import Counter
+from datetime import date
 from io import StringIO
 from pathlib import Path
 from urllib.parse import urljoin, urlparse
@@ -17,6 +18,7 @@ import pytest
 from django.core.management import call_command
 
 from accounts.models import User
+from tests.factories import make_id_number
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -47,6 +49,13 @@ LARGE_TEXT_USER = "manager_cw"
 KNOWN_SIDEWAYS = frozenset()
 RUN_AXE = """async (tags) => (await axe.run(document, {runOnly: {type: "tag", values: tags}})).violations.map(
   v => ({rule: v.id, nodes: v.nodes.map(n => n.target.join(" ") + " :: " + (n.failureSummary || "").slice(0, 200))}))"""
+
+
+# A bureau's own ledger for the import's mapping step: its own headers, one new person.
+LEDGER = {"name": "台账.csv", "mimeType": "text/csv", "buffer": (
+    "序号,供养对象姓名,公民身份号码,户籍地区划代码,户口性质,手机\r\n"
+    f"1,台账人,{make_id_number(born=date(1940, 6, 1), serial=901)},621002,农村,13800000000\r\n"
+).encode("utf-8-sig")}
 
 
 def route_of(path: str) -> str:
@@ -133,6 +142,8 @@ def walk(page, base, gate: Gate, label: str, limit: int) -> None:
 
 def interact(page, base, gate: Gate, label: str, user: str) -> None:
     """htmx states after interaction: what a user meets after choosing or typing, checked like the pages."""
+    page.goto(base + "/notifications/settings/")
+    gate.check(f"{label} e-mail digest settings")
     if user.startswith("manager"):
         page.goto(base + "/people/admit/")
         page.wait_for_load_state("load")
@@ -147,6 +158,25 @@ def interact(page, base, gate: Gate, label: str, user: str) -> None:
         page.locator("#id_kind").select_option(index=2)
         page.wait_for_url(re.compile(r"kind="))
         gate.check(f"{label} alerts filtered in place")
+    if user.startswith("inspector"):
+        page.goto(base + "/people/import/")
+        page.locator("main input[type=file]").set_input_files(files=[LEDGER])
+        page.get_by_role("button", name=re.compile("上传并预览|Upload and preview")).click()
+        page.get_by_test_id("import-mapping").wait_for()
+        gate.check(f"{label} import: choosing the columns of a bureau's own sheet")
+        page.get_by_test_id("import-mapping").locator("button[type=submit]").first.click()
+        page.get_by_test_id("import-ready").wait_for()
+        gate.check(f"{label} import: the preview after the mapping")
+        page.get_by_test_id("import-ready").locator("button.btn-primary").click()
+        page.get_by_test_id("job-status").wait_for()
+        gate.check(f"{label} import: the background job's page")
+    if user.startswith("clerk"):
+        page.goto(base + "/subsidies/claims/")
+        page.get_by_test_id("list-export").locator("button[value=csv]").click()
+        page.get_by_test_id("job-download").wait_for()
+        gate.check(f"{label} export: the background job's page with its download")
+        page.goto(base + "/jobs/")
+        gate.check(f"{label} background jobs")
     if user == "admin":
         page.goto(base + "/facilities/new/")
         page.wait_for_load_state("load")

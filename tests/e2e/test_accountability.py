@@ -67,7 +67,7 @@ def test_an_inspector_registers_and_takes_a_complaint(cast, world, sign_in, scre
     page = sign_in("inspector")
     page.get_by_role("link", name="投诉举报").click()
     page.get_by_role("link", name="登记投诉举报").first.click()
-    page.get_by_label("被投诉机构").select_option(label=f"{world['a'].name}（{world['a'].region.name}）")
+    page.get_by_label("被投诉机构").select_option(label=f"{world['a'].name} · {world['a'].region.name}")
     page.get_by_label("来源渠道").select_option("hotline_12345")
     page.get_by_label("投诉人", exact=True).fill("刘某")
     page.get_by_label("投诉人联系方式").fill("13909341256")

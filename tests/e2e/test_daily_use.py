@@ -2,13 +2,16 @@
 and the printable claim summary."""
 from datetime import date
 
+import openpyxl
 import pytest
 from django.db.models import Q
 from playwright.sync_api import expect
 
 from facilities.alerts.services import AlertSpec, alerts_sync
 from facilities.models import Alert, AlertKind
-from tests.factories import PersonFactory, StayFactory
+from residents.models import Person
+from tests.factories import PersonFactory, StayFactory, make_id_number
+from tests.helpers import claim_resident
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -84,3 +87,48 @@ def test_on_a_phone_a_list_is_cards_of_labelled_lines(cast, facilities, sign_in,
     assert page.get_by_role("table").first.get_attribute("role") == "table"
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
     screenshot("phone-person-cards")
+
+
+def test_a_first_time_user_imports_the_bureaus_own_sheet_by_choosing_its_columns(
+        cast, facilities, sign_in, screenshot, settings, tmp_path):
+    """The ledger's own headers, one of them a guess the user corrects; then the import's page with its result."""
+    settings.IMPORT_DIR, settings.MEDIA_ROOT = tmp_path / "imports", tmp_path / "media"
+    workbook = openpyxl.Workbook()
+    workbook.active.append(["序号", "供养对象姓名", "公民身份号码", "户籍地区划代码", "户口性质", "手机", "备用电话", "入院日期"])
+    workbook.active.append(["1", "台账人甲", make_id_number(born=date(1941, 2, 3), male=True, serial=7), "621002", "农村",
+                            "", "13800000000", ""])
+    path = tmp_path / "台账.xlsx"
+    workbook.save(path)
+    page = sign_in("inspector")
+    page.goto(page.base + "/people/import/")
+    page.get_by_label("表格文件").set_input_files(path)
+    page.get_by_role("button", name="上传并预览").click()
+    mapping = page.get_by_test_id("import-mapping")
+    expect(mapping).to_contain_text("第 2 步")
+    expect(page.get_by_label("身份证号码")).to_have_value("2")
+    expect(page.get_by_label("联系电话")).to_have_value("5")  # 手机: a guess, and the wrong column here
+    page.get_by_label("联系电话").select_option("6")
+    screenshot("import-mapping")
+    page.get_by_role("button", name="按此对应预览").click()
+    expect(page.get_by_test_id("import-ready")).to_contain_text("可以导入：新增 1 人")
+    page.get_by_role("button", name="确认导入").click()
+    expect(page.get_by_test_id("job-status")).to_contain_text("已导入：新增 1 人")
+    screenshot("import-job-done")
+    assert Person.objects.get(name="台账人甲").phone == "13800000000"
+
+
+@pytest.mark.usefixtures("sample_standards")
+def test_a_clerk_exports_the_month_in_the_background_and_downloads_it(cast, facilities, sign_in, generate, settings,
+                                                                     tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    claim_resident(facilities["a"], "甲")
+    generate(date(2026, 7, 1))
+    page = sign_in("clerk")
+    page.goto(page.base + "/subsidies/claims/?month=2026-07")
+    page.get_by_test_id("list-export").get_by_role("button", name="导出 Excel").click()
+    expect(page.get_by_test_id("job-status")).to_contain_text("文件已生成")
+    with page.expect_download() as download:
+        page.get_by_test_id("job-download").click()
+    assert download.value.suggested_filename == "补贴申报_2026-07.xlsx"
+    page.goto(page.base + "/jobs/")
+    expect(page.get_by_test_id("job-list")).to_contain_text("补贴申报_2026-07.xlsx")

@@ -73,3 +73,22 @@ def test_options_refuse_a_bad_id_with_400(cast, login, value):
 
 def test_options_need_a_login(client):
     assert client.get(reverse("facility_options")).status_code == 302
+
+
+def test_a_record_about_one_facility_names_its_place_and_searches_a_large_scope(
+        cast, facilities, login, monkeypatch):
+    """The inspection form's facility: every one with its place while few, else the search (required)."""
+    client = login(cast["inspector_city"])
+    page = client.get(reverse("inspection_create")).content.decode()
+    a, c = facilities["a"], facilities["c"]
+    assert f"{a.name} · {a.region.name}" in page and f"{c.name} · {c.region.name}" in page
+    assert "请选择机构" in page and 'data-testid="facility-picker"' not in page
+
+    monkeypatch.setattr(picker, "OPTIONS_LIMIT", 2)
+    page = client.get(reverse("inspection_create")).content.decode()
+    assert 'data-testid="facility-picker"' in page and '"required": "1"' in page
+    options = client.get(reverse("facility_options"), {"q": facilities["c"].name, "required": "1"}).content.decode()
+    assert "请选择机构" in options and "全部机构" not in options and f"{c.name} · {c.region.name}" in options
+    response = client.post(reverse("inspection_create"), {"facility": facilities["y"].pk, "inspected_on": "2026-11-02",
+                                                          "kind": "routine", "inspectors": "王建国"})
+    assert "选择一个有效的选项" in response.content.decode() or "Select a valid choice" in response.content.decode()

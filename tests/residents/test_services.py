@@ -124,9 +124,7 @@ def test_register_refuses_a_wrong_check_character(register):
     with pytest.raises(ValidationError) as exc:
         register(id_number=with_wrong_check(make_id_number(born=date(1948, 3, 5))))
 
-    assert refusal(exc, "id_number") == [
-        "身份证号码校验位错误，请核对每一位 / ID number check character does not match, check each digit"
-    ]
+    assert refusal(exc, "id_number") == ["身份证号码校验位错误，请核对每一位"]  # the reader's half (common.bilingual)
     assert not Person.objects.exists()
 
 
@@ -137,7 +135,7 @@ def test_register_refuses_an_impossible_birth_date(register, birth):
     with pytest.raises(ValidationError) as exc:
         register(id_number=body + id_check_character(body))
 
-    assert refusal(exc, "id_number") == ["身份证号码中的出生日期不存在 / birth date in ID number is not a real date"]
+    assert refusal(exc, "id_number") == ["身份证号码中的出生日期不存在"]
 
 
 @pytest.mark.parametrize("length", [15, 17, 19])
@@ -147,7 +145,7 @@ def test_register_refuses_a_number_of_the_wrong_length(register, length):
     with pytest.raises(ValidationError) as exc:
         register(id_number=number)
 
-    assert refusal(exc, "id_number") == [f"身份证号码应为18位，实际为{length}位 / ID number must be 18 characters, got {length}"]
+    assert refusal(exc, "id_number") == [f"身份证号码应为18位，实际为{length}位"]
 
 
 def test_register_refuses_a_birth_date_after_today(register):

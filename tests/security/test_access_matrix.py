@@ -41,17 +41,19 @@ from itertools import product
 
 import openpyxl
 import pytest
+from django.core.files.base import ContentFile
 from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from accounts.models import Notification, NotificationKind
+from accounts.models import BackgroundJob, JobKind, JobStatus, Notification, NotificationKind
 from facilities.models import (
     DecisionStatus,
     HolidayNotice,
     RegionChange,
     RegionChangeKind,
+    RegionPolicy,
     WorkingDayCalendar,
     WorkingDayKind,
 )
@@ -178,6 +180,11 @@ def providers(world) -> dict:
         region=places["a"].facility.region, kind=RegionChangeKind.SPLIT, status=DecisionStatus.PENDING,
         defaults={"effective_on": date(2026, 1, 1), "note": "分设待定"})[0]
 
+    # Both provinces record payment accounts, so every person's account page is reachable by their own users.
+    for province in ("620000", "530000"):
+        RegionPolicy.objects.get_or_create(region_id=province, effective_from=date(2020, 1, 1),
+                                           defaults={"records_bank_accounts": True})
+
     def of(attr):
         return lambda key: [getattr(places[key], attr).pk] if key in places else []
 
@@ -194,8 +201,22 @@ def providers(world) -> dict:
         )[0]
         return [made.pk]
 
+    def job(key):
+        """A finished export with its file: a job is its requester's alone, as a notification is."""
+        owner = world.owners[key][0] if key in places else world.cast["clerk"]
+        made = BackgroundJob.objects.filter(requested_by=owner).first()
+        if made is None:
+            made = BackgroundJob.objects.create(
+                kind=JobKind.CLAIMS_EXPORT, title="补贴申报_2026-07.csv", requested_by=owner, status=JobStatus.DONE,
+                params={"format": "csv", "full_ids": False, "what": "筛选：无", "filters": {}}, outcome={"lines": 0},
+                result_name="补贴申报_2026-07.csv",
+            )
+            made.result.save("matrix.csv", ContentFile("\ufeff月份\r\n".encode()), save=True)
+        return [made.pk]
+
     return {
         "notification_id": notification,
+        "job_id": job,
         "facility_id": of("facility"),
         "person_id": lambda key: [places[key].person.pk] if key in places else [world.dispersed.pk],
         "status_id": lambda key: [places[key].status.pk] if key in places else [world.dispersed_status.pk],

@@ -272,8 +272,17 @@ def test_explanation_carries_exact_fraction_and_required_number():
         exact=Fraction(19, 3),
         required=7,
         formula_zh="失能 7 ÷ 3 + 半失能 12 ÷ 6 + 自理 20 ÷ 10 = 6.33，向上取整为 7",
+        formula_en="fully disabled 7 ÷ 3 + semi-disabled 12 ÷ 6 + self-care 20 ÷ 10 = 6.33, rounded up to 7",
     )
     assert isinstance(explanation.exact, Fraction)
+
+
+def test_the_english_formula_has_the_same_numbers_in_english_words():
+    explanation = explain_required_staff(full=1, partial=1, self_care=1, orphans=2, rounding="per_level")
+    assert explanation.formula_zh == "⌈失能 1 ÷ 3⌉ + ⌈半失能 1 ÷ 6⌉ + ⌈自理 1 ÷ 10⌉ + ⌈孤儿 2 ÷ 1⌉ = 1 + 1 + 1 + 2 = 5"
+    assert explanation.formula_en == (
+        "⌈fully disabled 1 ÷ 3⌉ + ⌈semi-disabled 1 ÷ 6⌉ + ⌈self-care 1 ÷ 10⌉ + ⌈orphans 2 ÷ 1⌉ = 1 + 1 + 1 + 2 = 5"
+    )
 
 
 def test_per_level_explanation_keeps_the_exact_sum_not_the_sum_of_ceilings():

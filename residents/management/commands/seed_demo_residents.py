@@ -117,10 +117,11 @@ class Command(BaseCommand):
 
     def _city_accepts_ltc(self) -> None:
         """The demo city accepts long-term-care results (采信) from 2020; 西峰区's own rules (seed_demo_accountability)
-        do not, so both cases show."""
+        do not, so both cases show. The city records the accounts allowances are paid into."""
         if not RegionPolicy.objects.filter(region_id="621000").exists():
             policy = RegionPolicy(region_id="621000", effective_from=date(2020, 1, 1), accept_ltc_assessment=True,
-                                  note="演示：庆阳市采信长期护理保险失能评估结果")
+                                  records_bank_accounts=True,
+                                  note="演示：庆阳市采信长期护理保险失能评估结果，登记发放银行账号")
             save_with_history(policy, by=None, reason="演示区划规则")
 
     def _ltc(self, manager, person: Person, admitted: date, today: date) -> None:

@@ -143,3 +143,11 @@ def test_the_api_acknowledges_several(cast, facilities, login):
     assert manager.status_code == 403
     empty = login(cast["inspector"]).post("/api/alerts/acknowledge", {"alert_ids": [], "note": "说明"}, content_type="application/json")
     assert empty.status_code == 422
+
+
+@pytest.mark.parametrize("alert_id", [0, -1, 91728246641611309056])
+def test_an_id_out_of_range_is_a_422_not_a_server_error(cast, facilities, login, alert_id):
+    """Found by the API fuzzer: an id past the database's integers overflowed before it was refused."""
+    response = login(cast["inspector"]).post("/api/alerts/acknowledge", {"alert_ids": [alert_id], "note": "说明"},
+                                             content_type="application/json")
+    assert response.status_code == 422 and response.json()["errors"][0]["field"].startswith("alert_ids")

@@ -18,10 +18,11 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from hypothesis import given
 from hypothesis import strategies as st
 
-from accounts.models import Role
+from accounts.models import Notification, NotificationKind, Role
 from facilities.complaints import services
 from facilities.complaints.scans import scan_complaints
 from facilities.models import (
@@ -126,6 +127,17 @@ def test_inspector_registers_a_complaint_with_its_deadlines(cast, complaint):
     assert complaint.assigned_to is None and complaint.registered_by == cast["inspector"]
     record = complaint.history.get()
     assert (record.history_user, record.history_change_reason) == (cast["inspector"], "登记投诉举报")
+
+
+def test_the_other_inspectors_of_the_place_are_told_a_complaint_waits_to_be_taken(cast, complaint, login):
+    told = {n.user.username: n for n in Notification.objects.select_related("user")}
+    assert set(told) == {"inspector_city"}  # the county's other inspectors and the city's; not the registrar
+    notification = told["inspector_city"]
+    assert notification.kind == NotificationKind.COMPLAINT_REGISTERED and complaint.facility.name in str(
+        notification.values)
+    page = login(cast["inspector_city"]).get(reverse("notification_list")).content.decode()
+    assert f"{complaint.facility.name} 有新的投诉举报待受理，须在 2026-06-16 前受理" in page
+    assert "张" not in str(notification.values), "nothing of the complainant in a notification"
 
 
 def test_the_regions_parameters_set_the_time_limits(cast, facilities, regions):

@@ -8,12 +8,14 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 from django.utils import timezone
 from hypothesis import HealthCheck, event, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from openpyxl.utils.exceptions import IllegalCharacterError
 
+from accounts.models import BackgroundJob
 from facilities.models import FacilityKind
 from residents.imports.services import MAX_BYTES, TEMPLATE_CSV, ImportPreview, import_apply, import_preview
 from residents.models import Person, Stay
@@ -482,7 +484,8 @@ def test_random_bytes_never_raise(cast, content, name):
 # --- the page ---------------------------------------------------------------------------
 
 
-def test_manager_uploads_sees_the_preview_confirms_and_the_people_exist(cast, facilities, login, import_page, tmp_path):
+def test_manager_uploads_sees_the_preview_confirms_and_the_people_exist(cast, facilities, login, import_page, tmp_path,
+                                                                       django_capture_on_commit_callbacks):
     client = login(cast["manager_a"])
     assert "下载模板" in client.get(import_page).content.decode()
     sheet = csv_upload([person_row(1, facility=facilities["a"].name, admitted_on="2024-03-05"), person_row(2)])
@@ -493,12 +496,15 @@ def test_manager_uploads_sees_the_preview_confirms_and_the_people_exist(cast, fa
     assert not Person.objects.exists()
     assert len(list((tmp_path / "imports").iterdir())) == 1
 
-    response = client.post(import_page, {"confirm": "1"}, follow=True)
-
-    assert "已导入：新增 2 人，已登记 0 人（跳过），入住 1 条" in response.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(import_page, {"confirm": "1"})
+    job = BackgroundJob.objects.get()
+    assert response["Location"] == reverse("job_detail", args=[job.pk])
+    assert "已导入：新增 2 人，已登记 0 人（跳过），入住 1 条" in client.get(response["Location"]).content.decode()
     assert set(Person.objects.values_list("id_number", flat=True)) == {make_id(1), make_id(2)}
     assert Stay.objects.get().facility == facilities["a"]
     assert list((tmp_path / "imports").iterdir()) == [], "the uploaded file is deleted"
+    assert list((tmp_path / "media" / "jobs" / "in").iterdir()) == [], "the job's copy too, once imported"
     again = client.post(import_page, {"confirm": "1"}, follow=True).content.decode()
     assert "没有待导入的文件" in again and Person.objects.count() == 2
 
