@@ -68,10 +68,13 @@ class Person(SafeTextModel):
         help_text=_("1–4 级，一级最重"),
     )
     photo = models.FileField(_("照片"), upload_to="people/", blank=True)
-    bank_name = models.CharField(_("开户银行"), max_length=50, blank=True)
+    # Database defaults too: rows written by SQL (the bench's COPY) need not name them.
+    bank_name = models.CharField(_("开户银行"), max_length=50, blank=True, default="", db_default="")
     #: The account number encrypted (common.field_crypto); the page shows only its last four digits.
-    bank_account_encrypted = models.TextField(_("银行账号（加密）"), blank=True, editable=False)
-    bank_account_tail = models.CharField(_("银行账号后四位"), max_length=4, blank=True, editable=False)
+    bank_account_encrypted = models.TextField(_("银行账号（加密）"), blank=True, editable=False, default="",
+                                              db_default="")
+    bank_account_tail = models.CharField(_("银行账号后四位"), max_length=4, blank=True, editable=False, default="",
+                                         db_default="")
     assessment_due_on = models.DateField(_("下次评估截止日"), null=True, blank=True, editable=False)
     # A reported change of condition (状况变化) not yet assessed: the re-assessment falls due that
     # many working days after the report, counted again when the working-day calendar changes.

@@ -58,7 +58,9 @@ class Command(BaseCommand):
         for username, full_name, role, region, _managed in DEMO_USERS:
             user = User.objects.filter(username=username).first()
             if user is None:
-                user = User(username=username, full_name=full_name, role=role, region_code=region)
+                # example.org addresses: the daily digest and alert mail show in `make run`'s console
+                user = User(username=username, full_name=full_name, role=role, region_code=region,
+                            email=f"{username}@example.org")
                 user.set_password(DEMO_PASSWORD)
                 user.save()
             users[username] = user

@@ -19,6 +19,7 @@ from residents.rules import id_check_character
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾萧田董潘袁蔡蒋余于杜叶程魏苏吕丁任卢姚沈钟姜崔谭陆范汪廖石金韦贾夏付方邹熊白孟秦邱侯江尹薛闫段雷龙黎史陶贺顾毛郝龚邵万覃武钱戴严莫孔向常汤"
 GIVEN = "秀英桂兰凤珍玉梅淑芳建国志强德明文华永红春生金海福贵长林玉兰翠花振华家宝世英荣华明亮守仁汉民"
 SEED = 20261123
+DEMO_ACCOUNTS = 12  # people given a payment account
 
 
 def _id_number(rng: random.Random, region: str, born: date, male: bool) -> str:
@@ -66,11 +67,19 @@ class Command(BaseCommand):
                 else:
                     created += self._elderly(rng, inspector, manager, facility, today)
         created += self._dispersed(rng, inspector, today)
+        self._bank_accounts(inspector)
         scans.scan_assessments(today=today)
         scans.scan_visits(today=today)
         scans.scan_duplicate_enrolment()
         scans.scan_capacity()
         self.stdout.write(f"演示人员：新增 {created} 人 / demo residents: {created} new")
+
+    def _bank_accounts(self, inspector) -> None:
+        """Some of the city's people with the account their allowances are paid into (the payment roster's
+        columns); made-up numbers of a demo bank."""
+        for person in Person.objects.filter(hukou_region__code__startswith="6210").order_by("id")[:DEMO_ACCOUNTS]:
+            services.person_bank_account_set(by=inspector, person=person, bank_name="演示银行庆阳分行",
+                                             account=f"62284800{person.pk:011d}")
 
     def _person(self, rng, actor, *, county: str, born: date, male: bool, **fields) -> Person:
         while True:
